@@ -1,0 +1,10 @@
+// Specs by absolute path: yeoman-test moves the working directory into temporary folders, and
+// snapshot files are resolved from the spec's path.
+const path = require('node:path');
+
+module.exports = {
+  spec: [path.join(__dirname, 'test/**/*.spec.ts')],
+  extension: ['ts'],
+  require: ['yeoman-test/mocha-cleanup'],
+  timeout: 60000,
+};

@@ -1,0 +1,34 @@
+// `yo k8s-app`: asks every question once, saves the answers, then composes the sub-generators.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import K8sAppGenerator from '../shared/base-generator.ts';
+
+// Composed by path, with the same extension as this file (.ts from source, .js once built).
+const extension = path.extname(fileURLToPath(import.meta.url));
+const SUB_GENERATORS = ['service', 'docker', 'kubernetes'] as const;
+
+export default class AppGenerator extends K8sAppGenerator {
+  async configuring() {
+    for (const name of SUB_GENERATORS) {
+      const generatorPath = fileURLToPath(new URL(`../${name}/index${extension}`, import.meta.url));
+      await this.composeWith(generatorPath, {
+        generatorOptions: { defaults: this.options.defaults, skipInstall: this.options.skipInstall } as Record<string, unknown>,
+      });
+    }
+  }
+
+  end() {
+    const data = this.templateData;
+    this.log(
+      [
+        '',
+        `Generated ${data.appName}: ${data.stack.displayName} ${data.runtimeVersion} on a ${data.imageFamily} image. Next:`,
+        `  ${data.stack.commands.test}`,
+        `  ${data.stack.commands.build} && ${data.stack.commands.start}`,
+        `  DOCKER_BUILDKIT=1 docker build -t ${data.imageRepository}:${data.imageTag} .`,
+        '  kubectl apply -k k8s/overlays/dev',
+        'README.md explains each step.',
+      ].join('\n'),
+    );
+  }
+}

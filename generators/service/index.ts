@@ -1,0 +1,23 @@
+// `yo k8s-app:service`: the starter service of the chosen language (templates/service/<language>/).
+import K8sAppGenerator, { type K8sAppOptions } from '../shared/base-generator.ts';
+
+export default class ServiceGenerator extends K8sAppGenerator {
+  constructor(args: string[], options: K8sAppOptions) {
+    // The stack's own install command runs below, in place of the environment's `npm install`:
+    // `npm ci` installs exactly what the lock says and never rewrites it.
+    super(args, options, { customInstallTask: true });
+  }
+
+  writing() {
+    const data = this.templateData;
+    this._renderTree(`service/${data.language}`, '.', data);
+    this.renderTemplate('service/README.md.ejs', 'README.md', data);
+    this.renderTemplate('service/gitignore.ejs', '.gitignore', data);
+  }
+
+  async install() {
+    if (this.options.skipInstall) return;
+    const [command, ...args] = this.templateData.stack.installCommand;
+    await this.spawn(command!, args, { stdio: 'inherit' });
+  }
+}

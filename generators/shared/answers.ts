@@ -1,0 +1,167 @@
+// Every answer the generator needs, declared once: its CLI option, prompt, default and validation.
+// The base generator turns this list into options, prompts and checks; nothing else declares them.
+import { IMAGE_FAMILIES, familiesFor, findStack, languages, STACKS } from '../../stacks/index.ts';
+
+export interface Answers {
+  appName: string;
+  language: string;
+  runtimeVersion: string;
+  imageFamily: string;
+  port: number;
+  imageRepository: string;
+  namespace: string;
+}
+
+export interface Choice {
+  name: string;
+  value: string;
+}
+
+export interface AnswerSpec {
+  name: keyof Answers;
+  /** The CLI option, e.g. `--runtime-version`. */
+  option: string;
+  description: string;
+  prompt: { type: 'input' | 'select'; message: string };
+  /** Choices for a select prompt, given the answers before this one. */
+  choices?: (answers: Partial<Answers>) => Choice[];
+  default: (answers: Partial<Answers>, context: { directoryName: string }) => string | number;
+  /** Turns raw text (CLI, prompt, .yo-rc.json) into the value, or returns the problem as a sentence. */
+  parse: (raw: unknown, answers: Partial<Answers>) => { value: string | number } | { problem: string };
+}
+
+const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+function dnsLabel(what: string) {
+  return (raw: unknown) => {
+    const value = String(raw).trim();
+    if (value.length > 63) return { problem: `${what} is ${value.length} characters long; a DNS-1123 label has at most 63` };
+    if (!DNS_1123_LABEL.test(value)) {
+      return {
+        problem: `${what} must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit`,
+      };
+    }
+    return { value };
+  };
+}
+
+/** Derives a valid app name from a directory name (`My_Service` -> `my-service`). */
+export function toDnsLabel(text: string): string {
+  const label = text
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 63)
+    .replace(/-+$/g, '');
+  return label || 'service';
+}
+
+function oneOf(what: string, allowed: () => string[]) {
+  return (raw: unknown) => {
+    const value = String(raw).trim();
+    const values = allowed();
+    return values.includes(value) ? { value } : { problem: `${what} "${value}" is not offered; choose one of: ${values.join(', ')}` };
+  };
+}
+
+function versionsOf(answers: Partial<Answers>): string[] {
+  return findStack(answers.language ?? '')?.versions.map((v) => v.version) ?? [];
+}
+
+// Image repositories: `[host[:port]/]path` with lowercase path components, no tag or digest.
+const IMAGE_REPOSITORY = /^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+
+export const ANSWER_SPECS: readonly AnswerSpec[] = [
+  {
+    name: 'appName',
+    option: 'app-name',
+    description: 'Name of the service: a DNS-1123 label used for the Deployment, Service and image',
+    prompt: { type: 'input', message: 'Service name' },
+    default: (_answers, { directoryName }) => toDnsLabel(directoryName),
+    parse: dnsLabel('the app name'),
+  },
+  {
+    name: 'language',
+    option: 'language',
+    description: `Language of the service (${languages().join(', ')})`,
+    prompt: { type: 'select', message: 'Language' },
+    choices: () => STACKS.map((stack) => ({ name: stack.displayName, value: stack.language })),
+    default: () => STACKS[0]!.language,
+    parse: oneOf('the language', languages),
+  },
+  {
+    name: 'runtimeVersion',
+    option: 'runtime-version',
+    description: `Runtime version of the language (${STACKS.map((s) => `${s.language}: ${s.versions.map((v) => v.version).join(', ')}`).join('; ')})`,
+    prompt: { type: 'select', message: 'Runtime version' },
+    choices: (answers) => (findStack(answers.language ?? '')?.versions ?? []).map((v) => ({ name: v.label, value: v.version })),
+    default: (answers) => findStack(answers.language ?? '')?.defaultVersion ?? '',
+    parse: (raw, answers) => oneOf(`the ${answers.language} runtime version`, () => versionsOf(answers))(raw),
+  },
+  {
+    name: 'imageFamily',
+    option: 'image-family',
+    description: 'Base image family of the final stage (distroless or alpine)',
+    prompt: { type: 'select', message: 'Base image family' },
+    choices: (answers) =>
+      familiesOffered(answers).map((family) => ({
+        name: family === 'distroless' ? 'distroless (no shell, smallest attack surface)' : 'alpine (has a shell and apk)',
+        value: family,
+      })),
+    default: (answers) => familiesOffered(answers)[0] ?? 'distroless',
+    parse: (raw, answers) => {
+      const value = String(raw).trim();
+      if (!(IMAGE_FAMILIES as readonly string[]).includes(value)) {
+        return { problem: `the image family "${value}" is not offered; choose one of: ${IMAGE_FAMILIES.join(', ')}` };
+      }
+      if (!familiesOffered(answers).includes(value)) {
+        return {
+          problem: `no ${value} image exists for ${answers.language} ${answers.runtimeVersion}; choose one of: ${familiesOffered(answers).join(', ')}`,
+        };
+      }
+      return { value };
+    },
+  },
+  {
+    name: 'port',
+    option: 'port',
+    description: 'Port the service listens on (1-65535)',
+    prompt: { type: 'input', message: 'HTTP port' },
+    default: () => 8080,
+    parse: (raw) => {
+      const text = String(raw).trim();
+      const port = Number(text);
+      if (!/^[0-9]+$/.test(text) || port < 1 || port > 65535) {
+        return { problem: `the port "${text}" is not a whole number from 1 to 65535` };
+      }
+      return { value: port };
+    },
+  },
+  {
+    name: 'imageRepository',
+    option: 'image-repository',
+    description: 'Container image repository, without tag (e.g. registry.example.com/team/my-service)',
+    prompt: { type: 'input', message: 'Image repository (where CI pushes the image)' },
+    default: (answers) => answers.appName ?? 'service',
+    parse: (raw) => {
+      const value = String(raw).trim();
+      if (!IMAGE_REPOSITORY.test(value)) {
+        return { problem: `the image repository "${value}" is not a valid repository name (lowercase path, optional registry host, no tag)` };
+      }
+      return { value };
+    },
+  },
+  {
+    name: 'namespace',
+    option: 'k8s-namespace',
+    description: 'Kubernetes namespace the overlays deploy into (a DNS-1123 label)',
+    prompt: { type: 'input', message: 'Kubernetes namespace' },
+    default: (answers) => answers.appName ?? 'default',
+    parse: dnsLabel('the namespace'),
+  },
+];
+
+function familiesOffered(answers: Partial<Answers>): string[] {
+  const stack = findStack(answers.language ?? '');
+  return stack ? [...familiesFor(stack, answers.runtimeVersion ?? '')] : [];
+}

@@ -1,0 +1,218 @@
+// What every k8s-app sub-generator shares: options and prompts from ANSWER_SPECS, answers resolved
+// from CLI > .yo-rc.json > prompt or default, the template data, and the safety checks.
+import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Generator, { type BaseOptions } from 'yeoman-generator';
+import * as common from '../../stacks/common.ts';
+import { findStack, imageRef, imageRefWithArg, type Stack } from '../../stacks/index.ts';
+import { ANSWER_SPECS, type AnswerSpec, type Answers } from './answers.ts';
+import { UsageError } from './errors.ts';
+
+export type K8sAppOptions = BaseOptions & {
+  defaults?: boolean;
+  force?: boolean;
+  [option: string]: unknown;
+};
+
+export const TEMPLATES_ROOT = fileURLToPath(new URL('../../templates', import.meta.url));
+
+export type TemplateData = ReturnType<typeof templateData>;
+
+export function templateData(answers: Answers) {
+  const stack = findStack(answers.language) as Stack;
+  const family = answers.imageFamily as keyof Stack['images'];
+  const images = stack.images[family];
+  return {
+    ...answers,
+    stack,
+    common,
+    configDir: `/etc/${answers.appName}/config`,
+    secretsDir: `/etc/${answers.appName}/secrets`,
+    imageTag: '0.1.0',
+    // As the Dockerfile writes them: the version is a top-level ARG.
+    builderImage: imageRefWithArg(images.builder, stack.versionArg),
+    runtimeImage: imageRefWithArg(images.runtime, stack.versionArg),
+    // As they resolve for the chosen version.
+    builderImageRef: imageRef(images.builder, answers.runtimeVersion),
+    runtimeImageRef: imageRef(images.runtime, answers.runtimeVersion),
+    // preStop pause + the app's own drain deadline + a margin for the process to exit.
+    terminationGracePeriodSeconds: common.PRESTOP_SLEEP_SECONDS + common.SHUTDOWN_TIMEOUT_SECONDS + 5,
+  };
+}
+
+interface MemFile {
+  path: string;
+  state?: string;
+  contents: Buffer | null;
+}
+
+export default class K8sAppGenerator extends Generator<Partial<Answers>, K8sAppOptions> {
+  declare answers: Answers;
+
+  constructor(args: string[], options: K8sAppOptions, features: Record<string, unknown> = {}) {
+    super(args, options, {
+      // Helpers are plain methods; only priority-named methods (initializing, writing...) are tasks,
+      // and sub-generators inherit this class's tasks.
+      inheritTasks: true,
+      // Templates read only the data they are given.
+      templateContext: 'throw',
+      ...features,
+    });
+    this.sourceRoot(TEMPLATES_ROOT);
+    for (const spec of ANSWER_SPECS) {
+      this.option(spec.option, { type: String, description: spec.description });
+    }
+    this.option('defaults', { type: Boolean, description: 'Use the default for every answer not given as an option; ask nothing' });
+    // Checked here, not in a task: a bad option or an unwritable folder stops the run before anything starts.
+    assertWritable(this.destinationRoot());
+    this._resolveKnown(this._known);
+  }
+
+  /** Answers known without asking, resolved in the constructor so bad input fails before any task runs. */
+  _known: Partial<Answers> = {};
+
+  /**
+   * Resolves, in order, every answer given on the command line, saved in .yo-rc.json or (with
+   * --defaults) defaulted. Stops at the first that needs a prompt: later ones may depend on it.
+   * Returns how many were resolved.
+   */
+  _resolveKnown(answers: Partial<Answers>): number {
+    const stored = this.config.getAll();
+    let index = 0;
+    for (const spec of ANSWER_SPECS) {
+      const fromCli = this.options[spec.option];
+      let value: string | number;
+      if (fromCli === true || fromCli === '') {
+        throw new UsageError(`--${spec.option} needs a value. Fix: pass it as --${spec.option} <value>, e.g. --${spec.option} ${this._defaultFor(spec, answers)}.`);
+      } else if (fromCli !== undefined && fromCli !== null) {
+        value = parseOrThrow(spec, fromCli, answers, `--${spec.option}`);
+      } else if (stored[spec.name] !== undefined) {
+        value = parseOrThrow(spec, stored[spec.name], answers, `${spec.name} in .yo-rc.json`);
+      } else if (this.options.defaults) {
+        value = parseOrThrow(spec, this._defaultFor(spec, answers), answers, `the default ${spec.name}`);
+      } else {
+        break;
+      }
+      (answers as Record<string, unknown>)[spec.name] = value;
+      index += 1;
+    }
+    return index;
+  }
+
+  async prompting() {
+    const answers: Partial<Answers> = { ...this._known };
+    // Ask for the first missing answer, then take what is known again: an option given after it
+    // could only be checked once it was answered.
+    while (this._resolveKnown(answers) < ANSWER_SPECS.length) {
+      const spec = ANSWER_SPECS.find((candidate) => answers[candidate.name] === undefined)!;
+      (answers as Record<string, unknown>)[spec.name] = await this._ask(spec, answers);
+      this.config.set(spec.name, answers[spec.name]!);
+    }
+    this.answers = answers as Answers;
+    this.config.set(this.answers);
+  }
+
+  _defaultFor(spec: AnswerSpec, answers: Partial<Answers>): string | number {
+    return spec.default(answers, { directoryName: path.basename(this.destinationRoot()) });
+  }
+
+  async _ask(spec: AnswerSpec, answers: Partial<Answers>): Promise<string | number> {
+    const question = {
+      type: spec.prompt.type,
+      name: spec.name,
+      message: spec.prompt.message,
+      default: this._defaultFor(spec, answers),
+      ...(spec.choices ? { choices: spec.choices(answers) } : {}),
+      validate: (input: unknown) => {
+        const parsed = spec.parse(input, answers);
+        return 'problem' in parsed ? `${capitalize(parsed.problem)}.` : true;
+      },
+    };
+    const reply = await this.prompt([question] as never);
+    return parseOrThrow(spec, (reply as Record<string, unknown>)[spec.name], answers, spec.prompt.message);
+  }
+
+  /**
+   * Without a terminal nobody can answer yeoman's overwrite prompt, and a conflict found while
+   * writing would leave earlier files written: so stop before anything is written and say how to go on.
+   */
+  conflicts() {
+    // The same setting the environment's conflicter uses: its own option, else the root generator's.
+    const env = this.env as unknown as { options: { force?: boolean }; rootGenerator(): { options: { force?: boolean } } };
+    const force = env.options.force ?? env.rootGenerator().options.force;
+    if (force || process.stdin.isTTY) return;
+    const changed: string[] = [];
+    for (const file of (this.env as unknown as { sharedFs: { all(): MemFile[] } }).sharedFs.all()) {
+      if (file.state !== 'modified' || !file.contents || path.basename(file.path) === '.yo-rc.json') continue;
+      if (existsSync(file.path) && !readFileSync(file.path).equals(file.contents)) {
+        changed.push(path.relative(this.destinationRoot(), file.path));
+      }
+    }
+    if (changed.length > 0) {
+      throw new UsageError(
+        `These files exist and differ from what k8s-app would write: ${changed.join(', ')}. Nothing was written. ` +
+          'Run again in a terminal to review each change, or pass --force to overwrite them.',
+      );
+    }
+  }
+
+  get templateData(): TemplateData {
+    return templateData(this.answers);
+  }
+
+  /** Renders every file under `templates/<source>` to `<destination>`, dropping the `.ejs` suffix. */
+  _renderTree(source: string, destination: string, data: object) {
+    for (const file of listFiles(this.templatePath(source))) {
+      const target = path.join(destination, file.replace(/\.ejs$/, ''));
+      this.renderTemplate(path.join(source, file), target, data);
+    }
+  }
+}
+
+function parseOrThrow(spec: AnswerSpec, raw: unknown, answers: Partial<Answers>, source: string): string | number {
+  const parsed = spec.parse(raw, answers);
+  if ('problem' in parsed) {
+    const example = spec.default(answers, { directoryName: 'my-service' });
+    throw new UsageError(`Invalid ${source}: ${parsed.problem}. Fix: pass a valid value, e.g. --${spec.option} ${example}.`);
+  }
+  return parsed.value;
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function listFiles(root: string): string[] {
+  return (readdirSync(root, { recursive: true, encoding: 'utf8' }) as string[])
+    .filter((entry) => statSync(path.join(root, entry)).isFile())
+    .sort();
+}
+
+/** Fails before anything is generated when the destination (or the folder that would hold it) is not writable. */
+function assertWritable(destination: string) {
+  let existing = destination;
+  for (;;) {
+    try {
+      const stats = statSync(existing);
+      if (!stats.isDirectory()) {
+        throw new UsageError(
+          `Cannot write to ${destination}: ${existing} is a file, not a directory. Run k8s-app in a directory, or move that file away.`,
+        );
+      }
+      break;
+    } catch (error) {
+      if (error instanceof UsageError) throw error;
+      const parent = path.dirname(existing);
+      if (parent === existing) break;
+      existing = parent;
+    }
+  }
+  try {
+    accessSync(existing, constants.W_OK);
+  } catch {
+    throw new UsageError(
+      `Cannot write to ${destination}: ${existing} is not writable by this user. Run k8s-app in a directory you own, or fix its permissions (chmod/chown).`,
+    );
+  }
+}

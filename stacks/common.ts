@@ -1,0 +1,21 @@
+// Pins and facts every language shares. Language-specific pins live in stacks/<language>.ts.
+
+/** The numeric non-root user and group of every image (distroless `nonroot`; kube-score wants >= 10000). */
+export const RUNTIME_USER = 65532;
+
+/** The Debian 13 stage that supplies tini to distroless images (they have no package manager). */
+export const TINI_IMAGE = 'debian:13-slim';
+/** Debian's tini package, pinned fuzzily so a point release does not break the build (hadolint DL3008). */
+export const TINI_DEBIAN_PIN = '0.19.*';
+/** Alpine's tini package, pinned the same way (hadolint DL3018). */
+export const TINI_ALPINE_PIN = '~0.19';
+
+/** The service contract's endpoints (DESIGN.md section 2). */
+export const HEALTH = { liveness: '/livez', readiness: '/readyz' } as const;
+
+/** Seconds the app may take to drain on SIGTERM, and the preStop pause that covers endpoint removal. */
+export const SHUTDOWN_TIMEOUT_SECONDS = 10;
+export const PRESTOP_SLEEP_SECONDS = 5;
+
+/** Kubernetes version the manifests target (native preStop sleep, GA in 1.34). */
+export const KUBERNETES_VERSION = '1.34';

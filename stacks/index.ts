@@ -1,0 +1,30 @@
+import type { ImageFamily, Stack } from './types.ts';
+import node from './node.ts';
+
+/** Every language the generator offers, in prompt order. */
+export const STACKS: readonly Stack[] = [node];
+
+export function findStack(language: string): Stack | undefined {
+  return STACKS.find((stack) => stack.language === language);
+}
+
+export function languages(): string[] {
+  return STACKS.map((stack) => stack.language);
+}
+
+/** Replaces `{version}` in an image pattern. */
+export function imageRef(pattern: string, version: string): string {
+  return pattern.replaceAll('{version}', version);
+}
+
+/** The same pattern as the Dockerfile writes it, with the version ARG in place of the version. */
+export function imageRefWithArg(pattern: string, versionArg: string): string {
+  return pattern.replaceAll('{version}', `\${${versionArg}}`);
+}
+
+export function familiesFor(stack: Stack, version: string): readonly ImageFamily[] {
+  return stack.versions.find((v) => v.version === version)?.families ?? [];
+}
+
+export type { ImageFamily, Stack } from './types.ts';
+export { IMAGE_FAMILIES } from './types.ts';

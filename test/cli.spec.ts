@@ -1,0 +1,114 @@
+// The published package, used the way people use it: our `k8s-app` bin (as whoever runs the tests,
+// root in CI) and `yo k8s-app` as a non-root user, from a packed and installed tarball.
+import assert from 'node:assert/strict';
+import { chmodSync, chownSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+
+const REPO = new URL('..', import.meta.url).pathname;
+const packageJson = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8'));
+const NOBODY = { uid: 65534, gid: 65534, name: 'nobody' };
+const isRoot = process.getuid?.() === 0;
+
+describe('the installed package', function () {
+  this.timeout(240_000);
+  let prefix = '';
+  let nodeBin = '';
+
+  /** Runs a command the way a user in a terminal-less CI job would (no stdin), as `user` when root. */
+  const runAs = (user: 'self' | 'other', command: string, args: string[], cwd: string) => {
+    const env = { PATH: `${nodeBin}:/usr/bin:/bin`, HOME: path.join(prefix, 'home'), NO_UPDATE_NOTIFIER: '1', CI: 'true' };
+    if (user === 'other' && isRoot) {
+      return execa('/usr/sbin/runuser', ['-u', NOBODY.name, '--', 'env', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), command, ...args], {
+        cwd, reject: false, stdin: 'ignore', extendEnv: false,
+      });
+    }
+    return execa(command, args, { cwd, env, extendEnv: false, reject: false, stdin: 'ignore' });
+  };
+  const newDir = (owner: 'self' | 'other') => {
+    const dir = mkdtempSync(path.join(prefix, 'work-'));
+    if (owner === 'other' && isRoot) chownSync(dir, NOBODY.uid, NOBODY.gid);
+    return dir;
+  };
+
+  before(async () => {
+    // A world-readable prefix, so another user can run what is installed there.
+    prefix = mkdtempSync(path.join(tmpdir(), 'k8s-app-cli-'));
+    chmodSync(prefix, 0o755);
+    nodeBin = path.join(prefix, 'node-bin');
+    mkdirSync(nodeBin);
+    copyFileSync(process.execPath, path.join(nodeBin, 'node'));
+    chmodSync(path.join(nodeBin, 'node'), 0o755);
+    mkdirSync(path.join(prefix, 'home'));
+    if (isRoot) chownSync(path.join(prefix, 'home'), NOBODY.uid, NOBODY.gid);
+    // npm pack runs `prepare` (tsc), so the tarball holds the built JavaScript.
+    const { stdout } = await execa('npm', ['pack', '--silent', '--pack-destination', prefix], { cwd: REPO });
+    const tarball = path.join(prefix, stdout.trim().split('\n').pop()!);
+    await execa('npm', ['init', '-y'], { cwd: prefix });
+    await execa('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball, `yo@${packageJson.devDependencies.yo}`], { cwd: prefix });
+    await execa('chmod', ['-R', 'a+rX', prefix]);
+  });
+  after(() => prefix && rmSync(prefix, { recursive: true, force: true }));
+
+  const k8sApp = () => path.join(prefix, 'node_modules', '.bin', 'k8s-app');
+
+  it(`k8s-app --defaults generates a project (as ${isRoot ? 'root' : 'this user'})`, async () => {
+    const dir = newDir('self');
+    const result = await runAs('self', k8sApp(), ['--defaults', '--skip-install'], dir);
+    assert.equal(result.exitCode, 0, result.stderr);
+    for (const file of ['Dockerfile', '.dockerignore', 'package.json', 'package-lock.json', 'src/server.ts', 'k8s/base/deployment.yaml', 'README.md', '.yo-rc.json']) {
+      assert.ok(readdirSync(dir, { recursive: true, encoding: 'utf8' }).includes(file), `${file} is missing`);
+    }
+  });
+
+  it('yo k8s-app --defaults works for a non-root user', async () => {
+    const dir = newDir('other');
+    const result = await runAs('other', path.join(prefix, 'node_modules', '.bin', 'yo'), ['k8s-app', '--defaults', '--skip-install', '--no-insight'], dir);
+    assert.equal(result.exitCode, 0, `${result.stdout}\n${result.stderr}`);
+    const saved = JSON.parse(readFileSync(path.join(dir, '.yo-rc.json'), 'utf8'));
+    assert.equal(saved['generator-k8s-app'].appName, path.basename(dir).toLowerCase().replace(/[^a-z0-9-]+/g, '-'));
+    assert.match(readFileSync(path.join(dir, 'Dockerfile'), 'utf8'), /^USER 65532:65532$/m);
+  });
+
+  it('k8s-app docker runs the docker sub-generator alone', async () => {
+    const dir = newDir('self');
+    const result = await runAs('self', k8sApp(), ['docker', '--defaults', '--app-name', 'only-docker'], dir);
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.deepEqual(readdirSync(dir).sort(), ['.dockerignore', '.yo-rc.json', 'Dockerfile']);
+  });
+
+  it('bad input: one clear line, a non-zero exit, nothing written', async () => {
+    const dir = newDir('self');
+    const result = await runAs('self', k8sApp(), ['--defaults', '--port', '80a'], dir);
+    assert.equal(result.exitCode, 1);
+    assert.equal(
+      result.stderr.trim(),
+      'k8s-app: Invalid --port: the port "80a" is not a whole number from 1 to 65535. Fix: pass a valid value, e.g. --port 8080.',
+    );
+    assert.deepEqual(readdirSync(dir), []);
+  });
+
+  it('an existing file: stops without a terminal, overwrites with --force', async () => {
+    const dir = newDir('self');
+    writeFileSync(path.join(dir, 'Dockerfile'), 'FROM scratch\n');
+    const stopped = await runAs('self', k8sApp(), ['--defaults', '--skip-install'], dir);
+    assert.equal(stopped.exitCode, 1);
+    assert.match(stopped.stderr, /These files exist and differ from what k8s-app would write: Dockerfile\. Nothing was written\./);
+    assert.deepEqual(readdirSync(dir), ['Dockerfile']);
+    const forced = await runAs('self', k8sApp(), ['--defaults', '--skip-install', '--force'], dir);
+    assert.equal(forced.exitCode, 0, forced.stderr);
+    assert.match(readFileSync(path.join(dir, 'Dockerfile'), 'utf8'), /ENTRYPOINT \["\/tini"/);
+  });
+
+  it('a destination the user cannot write: a clear error, nothing written', async function () {
+    // Root can write anywhere: the case needs a second user, which only root can switch to.
+    if (!isRoot) this.skip();
+    const dir = newDir('self');
+    chmodSync(dir, 0o755);
+    const result = await runAs('other', k8sApp(), ['--defaults', '--skip-install'], dir);
+    assert.equal(result.exitCode, 1);
+    assert.match(result.stderr, /^k8s-app: Cannot write to .*: .* is not writable by this user\. Run k8s-app in a directory you own, or fix its permissions/);
+    assert.deepEqual(readdirSync(dir), []);
+  });
+});

@@ -1,0 +1,51 @@
+// The service contract, run natively: for every language and runtime version the generator offers,
+// generate the project, run its own install, build and tests, then check DESIGN.md section 2 against
+// the running service.
+import { rmSync } from 'node:fs';
+import { execa } from 'execa';
+import { STACKS } from '../stacks/index.ts';
+import { contractChecks } from './contract/harness.ts';
+import { nativeLauncher } from './contract/native-launcher.ts';
+import { generateProject } from './support/generate.ts';
+import { toolchainBin } from './support/toolchains.ts';
+
+const APP_NAME = 'contract-svc';
+
+for (const stack of STACKS) {
+  for (const runtime of stack.versions) {
+    describe(`service contract: ${stack.language} ${runtime.version}, native`, function () {
+      this.timeout(300_000);
+      let projectDir = '';
+      let toolchain = '';
+
+      /** Runs one of the generated project's own commands, as its README tells a developer to. */
+      const projectCommand = (command: string) =>
+        execa('sh', ['-c', command], {
+          cwd: projectDir,
+          env: { PATH: `${toolchain}:${process.env.PATH}`, CI: 'true' },
+          all: true,
+        });
+
+      before(async () => {
+        toolchain = await toolchainBin(stack.language, runtime.version, runtime.toolchain);
+        projectDir = await generateProject({ 'app-name': APP_NAME, language: stack.language, 'runtime-version': runtime.version });
+      });
+      after(() => projectDir && rmSync(projectDir, { recursive: true, force: true }));
+
+      it(`installs its dependencies (${stack.commands.install})`, async () => {
+        await projectCommand(stack.commands.install);
+      });
+      it(`builds (${stack.commands.build})`, async () => {
+        await projectCommand(stack.commands.build);
+      });
+      it(`passes its own tests (${stack.commands.test})`, async () => {
+        await projectCommand(stack.commands.test);
+      });
+
+      const launcher = nativeLauncher(() => ({ cwd: projectDir, command: stack.serveCommand, path: [toolchain] }));
+      for (const check of contractChecks({ appName: APP_NAME, launcher })) {
+        it(check.name, check.run);
+      }
+    });
+  }
+}

@@ -1,0 +1,259 @@
+// Generator specs (one root describe: snapshots are saved per root suite): what each combination writes, how answers are taken and saved, and bad input.
+import assert from 'node:assert/strict';
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { expect } from 'esmocha';
+import helpers, { result } from 'yeoman-test';
+import { STACKS, findStack } from '../stacks/index.ts';
+import { ANSWER_SPECS } from '../generators/shared/answers.ts';
+import { APP_GENERATOR } from './support/generate.ts';
+
+const generatorPath = (name: string) => new URL(`../generators/${name}/index.ts`, import.meta.url).pathname;
+const run = (options: Record<string, unknown>) => helpers.run(APP_GENERATOR).withOptions(options as never);
+
+/** Every file under a directory, relative, with its contents and modification time. */
+function readTree(root: string): Map<string, { contents: string; mtimeMs: number }> {
+  const files = new Map<string, { contents: string; mtimeMs: number }>();
+  for (const entry of readdirSync(root, { recursive: true, encoding: 'utf8' }) as string[]) {
+    const file = path.join(root, entry);
+    const stats = statSync(file);
+    if (stats.isFile()) files.set(entry, { contents: readFileSync(file, 'utf8'), mtimeMs: stats.mtimeMs });
+  }
+  return files;
+}
+
+describe('k8s-app:app', () => {
+  describe('the matrix of languages, versions, families and ports', () => {
+    for (const stack of STACKS) {
+      for (const runtime of stack.versions) {
+        for (const family of runtime.families) {
+          for (const port of [8080, 3000]) {
+            describe(`${stack.language} ${runtime.version} ${family} port ${port}`, () => {
+              before(() =>
+                run({ 'app-name': 'matrix', language: stack.language, 'runtime-version': runtime.version, 'image-family': family, port: String(port), defaults: true }),
+              );
+
+              it('writes the expected files', () => {
+                expect(Object.keys(result.getStateSnapshot()).sort()).toMatchSnapshot();
+              });
+
+              it('builds on the chosen runtime and family', () => {
+                result.assertFileContent('Dockerfile', `ARG ${stack.versionArg}=${runtime.version}\n`);
+                const runtimeImage = stack.images[family].runtime.replace('{version}', `\${${stack.versionArg}}`);
+                result.assertFileContent('Dockerfile', `\nFROM ${runtimeImage}\n`);
+              });
+
+              it('uses the port everywhere', () => {
+                result.assertFileContent('Dockerfile', `\nEXPOSE ${port}\n`);
+                result.assertFileContent('k8s/base/deployment.yaml', `containerPort: ${port}\n`);
+                result.assertFileContent('src/settings.ts', `default: '${port}'`);
+              });
+
+              it('asks nothing', () => {
+                expect(result.askedQuestions).toEqual([]);
+              });
+            });
+          }
+        }
+      }
+    }
+  });
+
+  describe('the default combination', () => {
+    before(() => run({ defaults: true }).inDir(path.join(mkdtempSync(path.join(tmpdir(), 'k8s-app-')), 'My_Orders Service')));
+
+    it('derives a DNS-1123 app name from the directory', () => {
+      result.assertJsonFileContent('package.json', { name: 'my-orders-service' });
+    });
+
+    it('saves every answer in .yo-rc.json', () => {
+      result.assertJsonFileContent('.yo-rc.json', {
+        'generator-k8s-app': {
+          appName: 'my-orders-service',
+          language: 'node',
+          runtimeVersion: findStack('node')!.defaultVersion,
+          imageFamily: 'distroless',
+          port: 8080,
+          imageRepository: 'my-orders-service',
+          namespace: 'my-orders-service',
+        },
+      });
+    });
+
+    it('matches the reviewed output', () => {
+      const snapshot = result.getSnapshot((file) => !file.path.endsWith('package-lock.json'));
+      expect(Object.fromEntries(Object.entries(snapshot).map(([file, state]) => [file, state.contents]))).toMatchSnapshot();
+    });
+  });
+
+  describe('prompts', () => {
+    before(() =>
+      run({}).withAnswers(
+        { appName: 'asked', language: 'node', runtimeVersion: '24', imageFamily: 'alpine', port: '9090', imageRepository: 'registry.example.com/team/asked', namespace: 'team' },
+        { throwOnMissingAnswer: true },
+      ),
+    );
+
+    it('asks every answer once, in order', () => {
+      expect(result.askedQuestions.map((question) => question.name)).toEqual(ANSWER_SPECS.map((spec) => spec.name));
+    });
+
+    it('uses and saves the answers', () => {
+      result.assertFileContent('Dockerfile', 'FROM node:${NODE_VERSION}-alpine\n');
+      result.assertFileContent('k8s/base/deployment.yaml', 'image: registry.example.com/team/asked:0.1.0');
+      result.assertFileContent('k8s/overlays/prod/kustomization.yaml', 'namespace: team');
+      result.assertJsonFileContent('.yo-rc.json', { 'generator-k8s-app': { port: 9090, runtimeVersion: '24', imageFamily: 'alpine' } });
+    });
+  });
+
+  describe('options given on the command line', () => {
+    before(() =>
+      run({ 'app-name': 'given', language: 'node', 'runtime-version': '22', 'image-family': 'distroless', port: '8081', 'image-repository': 'given', 'k8s-namespace': 'ns' }),
+    );
+
+    it('skip their prompts', () => {
+      expect(result.askedQuestions).toEqual([]);
+      result.assertFileContent('Dockerfile', 'ARG NODE_VERSION=22\n');
+    });
+  });
+
+  describe('a second run with the saved answers', () => {
+    it('asks nothing and changes no file', async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'k8s-app-again-'));
+      await run({ defaults: true, 'app-name': 'again' }).cd(dir);
+      const before = readTree(dir);
+      const second = await helpers.run(APP_GENERATOR, {}, { force: false }).cd(dir);
+      expect(second.askedQuestions).toEqual([]);
+      // yeoman always rewrites .yo-rc.json (with the same content); every other file is left alone.
+      const after = readTree(dir);
+      expect(after.get('.yo-rc.json')?.contents).toEqual(before.get('.yo-rc.json')?.contents);
+      after.delete('.yo-rc.json');
+      before.delete('.yo-rc.json');
+      expect(after).toEqual(before);
+      rmSync(dir, { recursive: true, force: true });
+    });
+  });
+
+  describe('each sub-generator alone', () => {
+    const expected: Record<string, string[]> = {
+      docker: ['.dockerignore', 'Dockerfile'],
+      kubernetes: ['k8s/base/deployment.yaml', 'k8s/overlays/dev/kustomization.yaml', 'k8s/overlays/prod/kustomization.yaml'],
+      service: ['package.json', 'package-lock.json', 'src/server.ts', 'README.md'],
+    };
+    for (const [name, files] of Object.entries(expected)) {
+      it(`k8s-app:${name} writes only its own files`, async () => {
+        await helpers.run(generatorPath(name)).withOptions({ defaults: true, 'app-name': 'alone' } as never);
+        result.assertFile([...files, '.yo-rc.json']);
+        const others = Object.keys(result.getStateSnapshot()).filter((file) => file !== '.yo-rc.json');
+        const own = name === 'kubernetes' ? others.every((file) => file.startsWith('k8s/')) : others.every((file) => !file.startsWith('k8s/'));
+        assert.ok(own, `k8s-app:${name} wrote ${others.join(', ')}`);
+        if (name !== 'docker') result.assertNoFile('Dockerfile');
+      });
+    }
+  });
+
+  describe('bad input', () => {
+    const cases: [string, Record<string, unknown>, RegExp][] = [
+      ['an app name that is not DNS-1123', { 'app-name': 'My_App' }, /Invalid --app-name: the app name must be a DNS-1123 label.*Fix: pass a valid value, e\.g\. --app-name/],
+      ['an app name over 63 characters', { 'app-name': 'a'.repeat(64) }, /Invalid --app-name: the app name is 64 characters long; a DNS-1123 label has at most 63/],
+      ['a port that is not a number', { port: 'http' }, /Invalid --port: the port "http" is not a whole number from 1 to 65535\. Fix: pass a valid value, e\.g\. --port 8080\./],
+      ['port 0', { port: '0' }, /Invalid --port: the port "0" is not a whole number from 1 to 65535/],
+      ['port 65536', { port: '65536' }, /Invalid --port: the port "65536" is not a whole number from 1 to 65535/],
+      ['an unknown language', { language: 'cobol' }, /Invalid --language: the language "cobol" is not offered; choose one of: node/],
+      ['an unknown runtime version', { 'runtime-version': '18' }, /Invalid --runtime-version: the node runtime version "18" is not offered; choose one of: 26, 24, 22/],
+      ['an unknown image family', { 'image-family': 'ubuntu' }, /Invalid --image-family: the image family "ubuntu" is not offered; choose one of: distroless, alpine/],
+      ['an image repository with a tag', { 'image-repository': 'repo/app:1.0' }, /Invalid --image-repository: the image repository "repo\/app:1\.0" is not a valid repository name/],
+      ['a namespace that is not DNS-1123', { 'k8s-namespace': 'Team.A' }, /Invalid --k8s-namespace: the namespace must be a DNS-1123 label/],
+    ];
+    for (const [what, options, message] of cases) {
+      it(`rejects ${what}, writing nothing`, async () => {
+        const dir = mkdtempSync(path.join(tmpdir(), 'k8s-app-bad-'));
+        await assert.rejects(run({ defaults: true, ...options }).inDir(dir), (error: Error) => error.name === 'UsageError' && message.test(error.message));
+        assert.deepEqual(readdirSync(dir), []);
+      });
+    }
+
+    it('rejects a value saved in .yo-rc.json, naming the file', async () => {
+      await assert.rejects(
+        run({ defaults: true }).withYoRcConfig('generator-k8s-app', { port: 'eighty' }),
+        /Invalid port in \.yo-rc\.json: the port "eighty" is not a whole number from 1 to 65535/,
+      );
+    });
+
+    it('re-asks an invalid prompt answer with the reason', () => {
+      const portSpec = ANSWER_SPECS.find((spec) => spec.name === 'port')!;
+      expect(portSpec.parse('99999', {})).toEqual({ problem: 'the port "99999" is not a whole number from 1 to 65535' });
+    });
+
+    it('rejects a destination that cannot be written, before writing anything', async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'k8s-app-bad-'));
+      writeFileSync(path.join(dir, 'a-file'), '');
+      await assert.rejects(
+        run({ defaults: true, 'app-name': 'x', destinationRoot: path.join(dir, 'a-file', 'service') }),
+        /Cannot write to .*a-file\/service: .*a-file is a file, not a directory/,
+      );
+    });
+
+    if (process.getuid?.() !== 0) {
+      it('rejects a read-only destination', async () => {
+        const dir = mkdtempSync(path.join(tmpdir(), 'k8s-app-bad-'));
+        chmodSync(dir, 0o555);
+        await assert.rejects(run({ defaults: true, 'app-name': 'x', destinationRoot: path.join(dir, 'service') }), /is not writable by this user/);
+      });
+    }
+  });
+
+  describe('existing files', () => {
+    let dir: string;
+    beforeEach(() => {
+      dir = mkdtempSync(path.join(tmpdir(), 'k8s-app-existing-'));
+      writeFileSync(path.join(dir, 'Dockerfile'), 'FROM scratch\n');
+    });
+    afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('without a terminal: stops before writing anything and names the files and the fix', async () => {
+      await assert.rejects(
+        helpers.run(APP_GENERATOR, {}, { force: false }).cd(dir).withOptions({ defaults: true } as never),
+        /These files exist and differ from what k8s-app would write: Dockerfile\. Nothing was written\. Run again in a terminal to review each change, or pass --force to overwrite them\./,
+      );
+      assert.deepEqual(readdirSync(dir), ['Dockerfile']);
+      assert.equal(readFileSync(path.join(dir, 'Dockerfile'), 'utf8'), 'FROM scratch\n');
+    });
+
+    it('in a terminal: goes through yeoman\'s conflict prompt, and keeps the file when told to skip', async () => {
+      const wasTTY = process.stdin.isTTY;
+      process.stdin.isTTY = true;
+      try {
+        await helpers.run(APP_GENERATOR, {}, { force: false }).cd(dir).withOptions({ defaults: true } as never).withAnswers({ action: 'skip' });
+      } finally {
+        process.stdin.isTTY = wasTTY;
+      }
+      expect(result.askedQuestions.map((question) => question.name)).toContain('action');
+      assert.equal(readFileSync(path.join(dir, 'Dockerfile'), 'utf8'), 'FROM scratch\n');
+      result.assertFile('k8s/base/deployment.yaml');
+    });
+
+    it('with --force: overwrites', async () => {
+      // As the CLI passes it: a generator option, the environment's own left unset.
+      await helpers.run(APP_GENERATOR, {}, { force: undefined }).cd(dir).withOptions({ defaults: true, force: true } as never);
+      result.assertFileContent('Dockerfile', 'ENTRYPOINT ["/tini", "--", "/nodejs/bin/node"]');
+    });
+  });
+
+  describe('generated project files', () => {
+    it('ships a lock file that matches the stack\'s dependency pins', () => {
+      const lock = JSON.parse(readFileSync(new URL('../templates/service/node/package-lock.json.ejs', import.meta.url), 'utf8'));
+      const root = lock.packages[''];
+      const pins = findStack('node')!.dependencies;
+      expect({ ...root.dependencies, ...root.devDependencies }).toEqual(pins);
+      for (const [name, version] of Object.entries(pins)) expect(lock.packages[`node_modules/${name}`].version).toBe(version);
+    });
+
+    it('keeps registry hosts out of the lock file, so any npm mirror serves it', () => {
+      const lock = readFileSync(new URL('../templates/service/node/package-lock.json.ejs', import.meta.url), 'utf8');
+      assert.doesNotMatch(lock, /"resolved"/);
+    });
+
+  });
+});

