@@ -3,7 +3,8 @@
 const path = require('node:path');
 
 module.exports = {
-  spec: [path.join(__dirname, 'test/**/*.spec.ts')],
+  // The container tests have their own command and config (test/containers/mocharc.cjs).
+  spec: [path.join(__dirname, 'test/*.spec.ts')],
   extension: ['ts'],
   require: ['yeoman-test/mocha-cleanup'],
   timeout: 60000,

@@ -17,6 +17,7 @@ const node: Stack = {
     distroless: { builder: 'node:{version}-trixie-slim', runtime: 'gcr.io/distroless/nodejs{version}-debian13:nonroot' },
     alpine: { builder: 'node:{version}-alpine', runtime: 'node:{version}-alpine' },
   },
+  sourceDir: 'src',
   commands: { install: 'npm ci', build: 'npm run build', test: 'npm test', start: 'npm start' },
   serveCommand: ['node', 'dist/server.js'],
   installCommand: ['npm', 'ci', '--no-audit', '--no-fund'],

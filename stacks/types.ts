@@ -33,6 +33,8 @@ export interface Stack {
   defaultVersion: string;
   versions: readonly RuntimeVersion[];
   images: Record<ImageFamily, FamilyImages>;
+  /** Where the service's own code lives: a change there must leave the dependency layer cached. */
+  sourceDir: string;
   /** Commands as a developer types them in the generated project (shown in its README). */
   commands: { install: string; build: string; test: string; start: string };
   /** Starts the built service directly, with no package-manager wrapper, so signals reach it. */

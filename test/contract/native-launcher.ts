@@ -1,9 +1,11 @@
 // Runs a generated service on this machine as a child of tini in its own PID namespace, as in its
 // image: tini is PID 1, forwards signals and reaps; the harness signals tini, never the service.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { execa, type ResultPromise } from 'execa';
+import { execa } from 'execa';
 import type { RunningService, ServiceLauncher, StartOptions } from './harness.ts';
+import { processService } from './process-service.ts';
+import { childrenOf } from '../support/proc.ts';
 
 export const TINI = '/usr/bin/tini';
 
@@ -36,45 +38,17 @@ export function nativeLauncher(target: () => NativeTarget): ServiceLauncher {
         reject: false,
         stdin: 'ignore',
       });
-      return processService(child);
+      return processService(child, {
+        async signal(signal) {
+          const [tini] = childrenOf(child.pid!);
+          if (tini === undefined) throw new Error('tini is not running');
+          process.kill(tini, signal);
+        },
+        async kill() {
+          // --kill-child takes tini, and with it the whole PID namespace.
+          child.kill('SIGKILL');
+        },
+      });
     },
   };
-}
-
-/** Wraps a spawned process that leads to tini: output capture, signals to tini, exit code. */
-function processService(child: ResultPromise): RunningService {
-  let stdout = '';
-  let all = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString('utf8');
-    all += chunk.toString('utf8');
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    all += chunk.toString('utf8');
-  });
-  const exited = child.then((result) => result.exitCode ?? null);
-  return {
-    output: () => all,
-    stdoutLines: () => stdout.split('\n').filter((line) => line !== ''),
-    async signal(signal) {
-      const pid = childOf(child.pid!);
-      if (pid === undefined) throw new Error('tini is not running');
-      process.kill(pid, signal);
-    },
-    exited,
-    async kill() {
-      child.kill('SIGKILL');
-      await exited;
-    },
-  };
-}
-
-/** The first child of a process: tini, under `unshare --fork`. */
-function childOf(pid: number): number | undefined {
-  try {
-    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
-    return children ? Number(children.split(' ')[0]) : undefined;
-  } catch {
-    return undefined;
-  }
 }

