@@ -36,11 +36,22 @@ for (const name of GENERATORS) {
   });
 }
 
+if (args.includes('--help') || args.includes('-h')) {
+  const help = (await env.create(`k8s-app:${generator}`, { generatorArgs: [], generatorOptions: { help: true } })) as unknown as { help(): string };
+  console.log(`k8s-app [${GENERATORS.join('|')}] [options] runs what yo k8s-app[:name] runs, as any user.\n\n${help.help()}`);
+  process.exit(0);
+}
+
 try {
   await env.run([`k8s-app:${generator}`, ...args], environmentOptions);
 } catch (error) {
   const problem = error as Error;
-  // A usage problem is told in its own words; anything else is a bug worth its stack trace.
-  console.error(`k8s-app: ${problem.name === 'UsageError' ? problem.message : (problem.stack ?? String(problem))}`);
+  if (problem.name === 'ExitPromptError') {
+    // A question was asked where nobody can answer it (no terminal) or the user pressed Ctrl-C.
+    console.error('k8s-app: stopped at a question, nothing was written. Without a terminal, pass --defaults or every option (k8s-app --help lists them).');
+  } else {
+    // A usage problem is told in its own words; anything else is a bug worth its stack trace.
+    console.error(`k8s-app: ${problem.name === 'UsageError' ? problem.message : (problem.stack ?? String(problem))}`);
+  }
   process.exitCode = 1;
 }

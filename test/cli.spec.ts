@@ -78,6 +78,22 @@ describe('the installed package', function () {
     assert.deepEqual(readdirSync(dir).sort(), ['.dockerignore', '.yo-rc.json', 'Dockerfile']);
   });
 
+  it('k8s-app --help lists every option', async () => {
+    const result = await runAs('self', k8sApp(), ['--help'], newDir('self'));
+    assert.equal(result.exitCode, 0, result.stderr);
+    for (const option of ['--app-name', '--language', '--runtime-version', '--image-family', '--port', '--image-repository', '--k8s-namespace', '--defaults']) {
+      assert.ok(result.stdout.includes(option), `--help does not list ${option}`);
+    }
+  });
+
+  it('a question without a terminal: a clear message naming the fix, nothing written', async () => {
+    const dir = newDir('self');
+    const result = await runAs('self', k8sApp(), ['--port', '8080'], dir);
+    assert.equal(result.exitCode, 1);
+    assert.match(result.stderr, /k8s-app: stopped at a question, nothing was written\. Without a terminal, pass --defaults or every option/);
+    assert.deepEqual(readdirSync(dir), []);
+  });
+
   it('bad input: one clear line, a non-zero exit, nothing written', async () => {
     const dir = newDir('self');
     const result = await runAs('self', k8sApp(), ['--defaults', '--port', '80a'], dir);
