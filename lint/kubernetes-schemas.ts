@@ -1,0 +1,56 @@
+// JSON schemas for kubeconform, generated offline from the real Kubernetes OpenAPI definitions
+// (api/openapi-spec/swagger.json of the k8s.io/kubernetes module), the way openapi2jsonschema
+// --kubernetes --strict makes them: one file per kind, unknown fields rejected.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+type Schema = Record<string, unknown>;
+
+/** Rewrites one schema node: strict objects, int-or-string and quantities as YAML writes them. */
+function convert(node: unknown, refPrefix: string): unknown {
+  if (Array.isArray(node)) return node.map((item) => convert(item, refPrefix));
+  if (node === null || typeof node !== 'object') return node;
+  const schema: Schema = {};
+  for (const [key, value] of Object.entries(node as Schema)) {
+    schema[key] = key === '$ref' && typeof value === 'string' ? value.replace('#/definitions/', `${refPrefix}#/definitions/`) : convert(value, refPrefix);
+  }
+  if (schema.format === 'int-or-string') {
+    delete schema.type;
+    delete schema.format;
+    schema.oneOf = [{ type: 'string' }, { type: 'integer' }];
+  }
+  // Like kubectl's validation: an object with declared properties accepts no others.
+  if (schema.properties && schema.additionalProperties === undefined) schema.additionalProperties = false;
+  return schema;
+}
+
+/** `deployment-apps-v1.json`, `service-v1.json`: kubeconform's `{{ .ResourceKind }}{{ .KindSuffix }}.json`. */
+export function schemaFileName(kind: string, group: string, version: string): string {
+  const groupPart = group ? `-${group.split('.')[0]}` : '';
+  return `${kind.toLowerCase()}${groupPart}-${version}.json`;
+}
+
+export function writeKubernetesSchemas(swaggerFile: string, outputDir: string) {
+  const swagger = JSON.parse(readFileSync(swaggerFile, 'utf8')) as { definitions: Record<string, Schema> };
+  mkdirSync(outputDir, { recursive: true });
+  const definitions = convert(swagger.definitions, '') as Record<string, Schema>;
+  // Quantities are strings in the API, but YAML may give them as numbers (cpu: 1).
+  definitions['io.k8s.apimachinery.pkg.api.resource.Quantity'] = {
+    ...definitions['io.k8s.apimachinery.pkg.api.resource.Quantity'],
+    type: undefined,
+    oneOf: [{ type: 'string' }, { type: 'number' }],
+  };
+  writeFileSync(path.join(outputDir, '_definitions.json'), JSON.stringify({ definitions }));
+  for (const [name, definition] of Object.entries(swagger.definitions)) {
+    const kinds = (definition['x-kubernetes-group-version-kind'] ?? []) as { group: string; kind: string; version: string }[];
+    for (const { group, kind, version } of kinds) {
+      const apiVersion = group ? `${group}/${version}` : version;
+      const schema = convert(definition, '_definitions.json') as Schema;
+      const properties = { ...(schema.properties as Schema) };
+      // Only this kind's own apiVersion and kind pass.
+      properties.apiVersion = { type: 'string', enum: [apiVersion] };
+      properties.kind = { type: 'string', enum: [kind] };
+      writeFileSync(path.join(outputDir, schemaFileName(kind, group, version)), JSON.stringify({ ...schema, properties }));
+    }
+  }
+}

