@@ -1,8 +1,9 @@
 import type { ImageFamily, Stack } from './types.ts';
 import node from './node.ts';
+import python from './python.ts';
 
 /** Every language the generator offers, in prompt order. */
-export const STACKS: readonly Stack[] = [node];
+export const STACKS: readonly Stack[] = [node, python];
 
 export function findStack(language: string): Stack | undefined {
   return STACKS.find((stack) => stack.language === language);

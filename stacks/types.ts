@@ -35,12 +35,11 @@ export interface Stack {
   images: Record<ImageFamily, FamilyImages>;
   /** Where the service's own code lives: a change there must leave the dependency layer cached. */
   sourceDir: string;
-  /** Commands as a developer types them in the generated project (shown in its README). */
+  /** Commands as a developer types them in the generated project (shown in its README); the
+   * generator runs `install` after writing a new project (unless --skip-install). */
   commands: { install: string; build: string; test: string; start: string };
   /** Starts the built service directly, with no package-manager wrapper, so signals reach it. */
   serveCommand: readonly string[];
-  /** The install command the generator runs after writing a new project (skipped by --skip-install). */
-  installCommand: readonly string[];
   /** Build caches the Dockerfile mounts with BuildKit (`RUN --mount=type=cache,target=...`). */
   cacheMounts: readonly string[];
   /** Paths kept out of the build context, beyond the ones every language shares. */

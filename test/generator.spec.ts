@@ -39,15 +39,22 @@ describe('k8s-app:app', () => {
               });
 
               it('builds on the chosen runtime and family', () => {
-                result.assertFileContent('Dockerfile', `ARG ${stack.versionArg}=${runtime.version}\n`);
-                const runtimeImage = stack.images[family].runtime.replace('{version}', `\${${stack.versionArg}}`);
-                result.assertFileContent('Dockerfile', `\nFROM ${runtimeImage}\n`);
+                const { builder, runtime: runtimeImage } = stack.images[family];
+                // A versioned image takes its version from one top-level ARG; an unversioned one is named as is.
+                if (runtimeImage.includes('{version}')) result.assertFileContent('Dockerfile', `ARG ${stack.versionArg}=${runtime.version}\n`);
+                for (const image of [builder, runtimeImage]) {
+                  result.assertFileContent('Dockerfile', `\nFROM ${image.replace('{version}', `\${${stack.versionArg}}`)}`);
+                }
               });
 
               it('uses the port everywhere', () => {
                 result.assertFileContent('Dockerfile', `\nEXPOSE ${port}\n`);
                 result.assertFileContent('k8s/base/deployment.yaml', `containerPort: ${port}\n`);
-                result.assertFileContent('src/settings.ts', `default: '${port}'`);
+                // The service's own default, so it listens there even without PORT.
+                const code = Object.entries(result.getSnapshot())
+                  .filter(([file]) => file.startsWith(`${stack.sourceDir}/`))
+                  .map(([, state]) => state.contents ?? '');
+                assert.ok(code.some((contents) => contents.includes(`'${port}'`) || contents.includes(`"${port}"`)), `no default port ${port} in ${stack.sourceDir}/`);
               });
 
               it('asks nothing', () => {
@@ -161,7 +168,9 @@ describe('k8s-app:app', () => {
       ['a port that is not a number', { port: 'http' }, /Invalid --port: the port "http" is not a whole number from 1 to 65535\. Fix: pass a valid value, e\.g\. --port 8080\./],
       ['port 0', { port: '0' }, /Invalid --port: the port "0" is not a whole number from 1 to 65535/],
       ['port 65536', { port: '65536' }, /Invalid --port: the port "65536" is not a whole number from 1 to 65535/],
-      ['an unknown language', { language: 'cobol' }, /Invalid --language: the language "cobol" is not offered; choose one of: node/],
+      ['an unknown language', { language: 'cobol' }, /Invalid --language: the language "cobol" is not offered; choose one of: node, python/],
+      ['an unknown Python version', { language: 'python', 'runtime-version': '3.9' }, /Invalid --runtime-version: the python runtime version "3\.9" is not offered; choose one of: 3\.13, 3\.14/],
+      ['a family without an image for the version', { language: 'python', 'runtime-version': '3.14', 'image-family': 'distroless' }, /Invalid --image-family: no distroless image exists for python 3\.14; choose one of: alpine/],
       ['an unknown runtime version', { 'runtime-version': '18' }, /Invalid --runtime-version: the node runtime version "18" is not offered; choose one of: 26, 24, 22/],
       ['an unknown image family', { 'image-family': 'ubuntu' }, /Invalid --image-family: the image family "ubuntu" is not offered; choose one of: distroless, alpine/],
       ['an image repository with a tag', { 'image-repository': 'repo/app:1.0' }, /Invalid --image-repository: the image repository "repo\/app:1\.0" is not a valid repository name/],
@@ -243,12 +252,21 @@ describe('k8s-app:app', () => {
   });
 
   describe('generated project files', () => {
-    it('ships a lock file that matches the stack\'s dependency pins', () => {
+    it('ships a Node lock file that matches the stack\'s dependency pins', () => {
       const lock = JSON.parse(readFileSync(new URL('../templates/service/node/package-lock.json.ejs', import.meta.url), 'utf8'));
       const root = lock.packages[''];
       const pins = findStack('node')!.dependencies;
       expect({ ...root.dependencies, ...root.devDependencies }).toEqual(pins);
       for (const [name, version] of Object.entries(pins)) expect(lock.packages[`node_modules/${name}`].version).toBe(version);
+    });
+
+    it('ships hashed Python requirements that match the stack\'s dependency pins', () => {
+      const locked = new Map<string, string>();
+      for (const file of ['requirements.txt', 'requirements-dev.txt']) {
+        const text = readFileSync(new URL(`../templates/service/python/${file}`, import.meta.url), 'utf8');
+        for (const match of text.matchAll(/^([a-z0-9._-]+)==(\S+) \\\n\s+--hash=sha256:[0-9a-f]{64}/gm)) locked.set(match[1]!, match[2]!);
+      }
+      for (const [name, version] of Object.entries(findStack('python')!.dependencies)) expect(locked.get(name)).toBe(version);
     });
 
     it('keeps registry hosts out of the lock file, so any npm mirror serves it', () => {

@@ -1,7 +1,7 @@
 // The kustomize output of every combination: each overlay renders with the real kubectl, and the
 // files agree with each other and with the service (DESIGN.md section 4, cross-file invariants).
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { parseAllDocuments } from 'yaml';
@@ -20,6 +20,15 @@ function only(manifests: Manifest[], kind: string): Manifest {
   const found = manifests.filter((manifest) => manifest.kind === kind);
   assert.equal(found.length, 1, `expected one ${kind}, found ${found.length}`);
   return found[0]!;
+}
+
+/** Every file of the service's own code, concatenated. */
+function serviceCode(projectDir: string, sourceDir: string): string {
+  const root = path.join(projectDir, sourceDir);
+  return (readdirSync(root, { recursive: true, encoding: 'utf8' }) as string[])
+    .filter((file) => statSync(path.join(root, file)).isFile())
+    .map((file) => readFileSync(path.join(root, file), 'utf8'))
+    .join('\n');
 }
 
 function includes(labels: Record<string, string>, selector: Record<string, string>) {
@@ -73,8 +82,8 @@ describe('kubernetes manifests', () => {
                 assert.equal(container.livenessProbe.httpGet.path, HEALTH.liveness);
                 assert.equal(container.readinessProbe.httpGet.path, HEALTH.readiness);
                 for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe']) assert.equal(container[probe].httpGet.port, 'http');
-                const routes = readFileSync(path.join(projectDir, 'src', 'app.ts'), 'utf8');
-                assert.ok(routes.includes(`'${HEALTH.liveness}'`) && routes.includes(`'${HEALTH.readiness}'`));
+                const code = serviceCode(projectDir, stack.sourceDir);
+                for (const route of [HEALTH.liveness, HEALTH.readiness]) assert.ok(code.includes(`'${route}'`) || code.includes(`"${route}"`), `the service has no ${route} route`);
               });
 
               it('runs as the image user, restricted', () => {
@@ -98,12 +107,14 @@ describe('kubernetes manifests', () => {
               });
 
               it('mounts config and secrets where the service reads them, as directories', () => {
-                const server = readFileSync(path.join(projectDir, 'src', 'server.ts'), 'utf8');
+                const code = serviceCode(projectDir, stack.sourceDir);
                 const mounts = Object.fromEntries(container.volumeMounts.map((mount: any) => [mount.name, mount]));
                 assert.equal(mounts.config.mountPath, `/etc/${appName}/config`);
                 assert.equal(mounts.secrets.mountPath, `/etc/${appName}/secrets`);
                 assert.equal(mounts.tmp.mountPath, '/tmp');
-                assert.ok(server.includes(`'/etc/${appName}/config'`) && server.includes(`'/etc/${appName}/secrets'`));
+                for (const dir of [`/etc/${appName}/config`, `/etc/${appName}/secrets`]) {
+                  assert.ok(code.includes(`'${dir}'`) || code.includes(`"${dir}"`), `the service does not read ${dir} by default`);
+                }
                 for (const mount of container.volumeMounts) assert.equal(mount.subPath, undefined, 'subPath never sees updates');
                 const volumes = Object.fromEntries(deployment.spec.template.spec.volumes.map((volume: any) => [volume.name, volume]));
                 assert.equal(volumes.config.configMap.name, only(manifests, 'ConfigMap').metadata.name, 'the generated, hashed ConfigMap');

@@ -17,7 +17,6 @@ export default class ServiceGenerator extends K8sAppGenerator {
 
   async install() {
     if (this.options.skipInstall) return;
-    const [command, ...args] = this.templateData.stack.installCommand;
-    await this.spawn(command!, args, { stdio: 'inherit' });
+    await this.spawn('sh', ['-c', this.templateData.stack.commands.install], { stdio: 'inherit' });
   }
 }

@@ -33,6 +33,8 @@ export function templateData(answers: Answers) {
     // As the Dockerfile writes them: the version is a top-level ARG.
     builderImage: imageRefWithArg(images.builder, stack.versionArg),
     runtimeImage: imageRefWithArg(images.runtime, stack.versionArg),
+    // Whether the images carry the runtime version (from the Dockerfile's version ARG).
+    versionedImage: images.runtime.includes('{version}'),
     // As they resolve for the chosen version.
     builderImageRef: imageRef(images.builder, answers.runtimeVersion),
     runtimeImageRef: imageRef(images.runtime, answers.runtimeVersion),

