@@ -1,9 +1,10 @@
 import type { ImageFamily, Stack } from './types.ts';
+import go from './go.ts';
 import node from './node.ts';
 import python from './python.ts';
 
 /** Every language the generator offers, in prompt order. */
-export const STACKS: readonly Stack[] = [node, python];
+export const STACKS: readonly Stack[] = [node, python, go];
 
 export function findStack(language: string): Stack | undefined {
   return STACKS.find((stack) => stack.language === language);

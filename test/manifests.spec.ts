@@ -83,7 +83,8 @@ describe('kubernetes manifests', () => {
                 assert.equal(container.readinessProbe.httpGet.path, HEALTH.readiness);
                 for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe']) assert.equal(container[probe].httpGet.port, 'http');
                 const code = serviceCode(projectDir, stack.sourceDir);
-                for (const route of [HEALTH.liveness, HEALTH.readiness]) assert.ok(code.includes(`'${route}'`) || code.includes(`"${route}"`), `the service has no ${route} route`);
+                // The route as a string literal's end: '/livez', "/livez" or "GET /livez".
+                for (const route of [HEALTH.liveness, HEALTH.readiness]) assert.match(code, new RegExp(`${route}['"]`), `the service has no ${route} route`);
               });
 
               it('runs as the image user, restricted', () => {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { TINI_IMAGE } from '../../stacks/common.ts';
 import { STACKS, imageRef, type Stack } from '../../stacks/index.ts';
-import { CACHE_DIR, nodeToolchain } from '../support/toolchains.ts';
+import { CACHE_DIR, goToolchain, nodeToolchain } from '../support/toolchains.ts';
 import { debianMirror } from './debian-mirror.ts';
 import { DOCKER } from './engine.ts';
 import { dockerBuild } from './image-build.ts';
@@ -144,16 +144,18 @@ function nodeBuilder(ref: string, toolchain: string): StandIn {
   };
 }
 
-/** The Debian 13 packages distroless puts under every runtime (base + cc), and the nonroot user. */
-const DISTROLESS_CC_PACKAGES = ['base-files', 'netbase', 'tzdata', 'libc6', 'libgcc-s1', 'libgomp1', 'libstdc++6', 'libssl3t64'];
+/** The Debian 13 packages of distroless "static" (no libc), and what "cc" adds for dynamic binaries. */
+const DISTROLESS_STATIC_PACKAGES = ['base-files', 'netbase', 'tzdata'];
+const DISTROLESS_CC_PACKAGES = [...DISTROLESS_STATIC_PACKAGES, 'libc6', 'libgcc-s1', 'libgomp1', 'libstdc++6', 'libssl3t64'];
 
-function distrolessRuntimeStage(extraPackages: string[]): string[] {
+/** A stage that lays out `packages` as a distroless root filesystem in /rootfs, with the nonroot user. */
+function distrolessRuntimeStage(packages: string[]): string[] {
   return [
     `FROM ${TINI_IMAGE} AS rootfs`,
     'WORKDIR /debs',
     'RUN apt-get update \\',
     ' && apt-get install -y --no-install-recommends ca-certificates \\',
-    ` && apt-get download ${[...DISTROLESS_CC_PACKAGES, ...extraPackages].join(' ')} \\`,
+    ` && apt-get download ${packages.join(' ')} \\`,
     ' && mkdir /rootfs && for deb in *.deb; do dpkg-deb -x "$deb" /rootfs; done \\',
     ' && rm -rf /rootfs/usr/share/doc /rootfs/usr/share/man \\',
     ' && mkdir -p /rootfs/etc/ssl/certs /rootfs/home/nonroot /rootfs/tmp \\',
@@ -176,7 +178,7 @@ function nodeRuntime(ref: string, toolchain: string): StandIn {
         context,
         [
           // libatomic1: Node.js 26 binaries link it.
-          ...distrolessRuntimeStage(['libatomic1']),
+          ...distrolessRuntimeStage([...DISTROLESS_CC_PACKAGES, 'libatomic1']),
           'COPY node /rootfs/nodejs/bin/node',
           'FROM scratch',
           'COPY --from=rootfs /rootfs /',
@@ -213,7 +215,7 @@ function pythonRuntime(ref: string): StandIn {
       await buildFromDockerfile(
         context,
         [
-          ...distrolessRuntimeStage(DISTROLESS_PYTHON_PACKAGES),
+          ...distrolessRuntimeStage([...DISTROLESS_CC_PACKAGES, ...DISTROLESS_PYTHON_PACKAGES]),
           'FROM scratch',
           'COPY --from=rootfs /rootfs /',
           'USER 65532:65532',
@@ -230,6 +232,53 @@ function pythonRuntime(ref: string): StandIn {
   };
 }
 
+// ---------------------------------------------------------------- Go
+
+function goBuilder(ref: string, toolchain: string): StandIn {
+  return {
+    ref,
+    description: `stand-in for ${ref}: ${TINI_IMAGE} (stand-in) with the Go ${toolchain} toolchain from the Go module proxy (golang.org/toolchain) at /usr/local/go`,
+    dependsOn: [TINI_IMAGE],
+    recipe: async () => `go ${toolchain} v1`,
+    async build(context, labels) {
+      const goroot = path.dirname(await goToolchain(toolchain));
+      // The module cache is read-only; the copy in the build context need not be.
+      await execa('cp', ['-r', goroot, path.join(context, 'go')]);
+      await buildFromDockerfile(
+        context,
+        [
+          `FROM ${TINI_IMAGE}`,
+          'COPY go /usr/local/go',
+          // As the official image: the toolchain on PATH, GOPATH at /go, no toolchain switching.
+          'ENV GOLANG_VERSION=' + toolchain + ' GOTOOLCHAIN=local GOPATH=/go PATH=/go/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+          'RUN go version',
+          'WORKDIR /go',
+          '',
+        ].join('\n'),
+        ref,
+        labels,
+      );
+    },
+  };
+}
+
+function staticRuntime(ref: string): StandIn {
+  return {
+    ref,
+    description: `stand-in for ${ref}: Debian 13 packages as distroless "static" lays them out (${DISTROLESS_STATIC_PACKAGES.join(', ')}), CA certificates and the nonroot user 65532`,
+    dependsOn: [TINI_IMAGE],
+    recipe: async () => `distroless-static ${DISTROLESS_STATIC_PACKAGES.join(',')} v1`,
+    async build(context, labels) {
+      await buildFromDockerfile(
+        context,
+        [...distrolessRuntimeStage(DISTROLESS_STATIC_PACKAGES), 'FROM scratch', 'COPY --from=rootfs /rootfs /', 'USER 65532:65532', 'WORKDIR /home/nonroot', ''].join('\n'),
+        ref,
+        labels,
+      );
+    },
+  };
+}
+
 // ---------------------------------------------------------------- the list, and building it
 
 function standInFor(reference: StandInReference): StandIn {
@@ -242,6 +291,8 @@ function standInFor(reference: StandInReference): StandIn {
       // The builder is Debian 13 itself (debian:13-slim), listed once as the tini stage's base.
       if (reference.role === 'runtime') return pythonRuntime(reference.ref);
       break;
+    case 'go':
+      return reference.role === 'builder' ? goBuilder(reference.ref, toolchain) : staticRuntime(reference.ref);
   }
   throw new Error(`no stand-in recipe for ${reference.ref} (${reference.stack!.language}): add one to test/containers/standins.ts`);
 }

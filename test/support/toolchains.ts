@@ -31,6 +31,12 @@ export function pythonToolchain(version: string): string {
   return path.join(versionsDir, found.at(-1)!, 'bin');
 }
 
+/** Go `version` exactly, from the Go module proxy's toolchain modules (the go command fetches and unpacks it). */
+export async function goToolchain(version: string): Promise<string> {
+  const { stdout } = await execa('go', ['env', 'GOROOT'], { env: { GOTOOLCHAIN: `go${version}` } });
+  return path.join(stdout.trim(), 'bin');
+}
+
 /** The bin directory holding the runtime for `language` at `version`, for native runs. */
 export async function toolchainBin(language: string, version: string, toolchain: string): Promise<string> {
   switch (language) {
@@ -38,6 +44,8 @@ export async function toolchainBin(language: string, version: string, toolchain:
       return nodeToolchain(toolchain);
     case 'python':
       return pythonToolchain(toolchain);
+    case 'go':
+      return goToolchain(toolchain);
     default:
       throw new Error(`no native toolchain is known for ${language} ${version}: add one to test/support/toolchains.ts`);
   }

@@ -1,0 +1,39 @@
+import { ALPINE_IMAGE } from './common.ts';
+import type { Stack } from './types.ts';
+
+// Go: the current release by default, the previous one offered. A static binary (CGO_ENABLED=0)
+// needs no libc, so distroless "static" and a bare Alpine are the whole runtime.
+const go: Stack = {
+  language: 'go',
+  displayName: 'Go (net/http and log/slog)',
+  versionArg: 'GO_VERSION',
+  defaultVersion: '1.27',
+  versions: [
+    { version: '1.27', label: 'Go 1.27', toolchain: '1.27.4', families: ['distroless', 'alpine'] },
+    { version: '1.26', label: 'Go 1.26', toolchain: '1.26.11', families: ['distroless', 'alpine'] },
+  ],
+  images: {
+    distroless: { builder: 'golang:{version}-trixie', runtime: 'gcr.io/distroless/static-debian13:nonroot' },
+    alpine: { builder: 'golang:{version}-alpine', runtime: ALPINE_IMAGE },
+  },
+  sourceDir: 'internal',
+  commands: {
+    install: 'go mod download',
+    build: 'CGO_ENABLED=0 go build -trimpath -o service .',
+    test: 'go vet ./... && go test ./...',
+    start: './service',
+  },
+  serveCommand: ['./service'],
+  cacheMounts: ['/go/pkg/mod', '/root/.cache/go-build'],
+  dockerignore: ['service', '*.test', 'coverage.out'],
+  gitignore: ['/service', '*.test', 'coverage.out'],
+  startupProbe: { periodSeconds: 2, failureThreshold: 15 },
+  resources: {
+    requests: { cpu: '100m', memory: '32Mi' },
+    limits: { cpu: '500m', memory: '128Mi' },
+  },
+  // The standard library only: nothing to pin beyond the toolchain.
+  dependencies: {},
+};
+
+export default go;
