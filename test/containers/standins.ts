@@ -84,6 +84,7 @@ function debianSlim(ref: string): StandIn {
     recipe: async () => `${DEBIAN_SLIM_MAKER} ${debianMirror()} ca ${sha256(readFileSync(MACHINE_CA_BUNDLE))}`,
     async build(context, labels) {
       if (!existsSync('/usr/bin/mmdebstrap')) {
+        await execa('apt-get', ['update', '-qq']);
         await execa('apt-get', ['install', '-y', '-qq', 'mmdebstrap'], { env: { DEBIAN_FRONTEND: 'noninteractive' } });
       }
       const tarball = path.join(context, 'rootfs.tar');
