@@ -16,8 +16,6 @@ import (
 	"io"
 	"os"
 
-	appsv1 "k8s.io/api/apps/v1"
-	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
@@ -32,51 +30,40 @@ type podTemplate struct {
 	spec *corev1.PodSpec
 }
 
+// workload reads the pod template of any controller: spec.template (Deployment, StatefulSet,
+// DaemonSet, ReplicaSet, Job) or spec.jobTemplate.spec.template (CronJob).
+type workload struct {
+	metav1.TypeMeta `json:",inline"`
+	Metadata        metav1.ObjectMeta `json:"metadata"`
+	Spec            struct {
+		Template    *corev1.PodTemplateSpec `json:"template"`
+		JobTemplate *struct {
+			Spec struct {
+				Template corev1.PodTemplateSpec `json:"template"`
+			} `json:"spec"`
+		} `json:"jobTemplate"`
+	} `json:"spec"`
+}
+
 // podTemplates returns the pods an object creates: itself for a Pod, its template for a workload.
 func podTemplates(document []byte) ([]podTemplate, error) {
-	var typeMeta metav1.TypeMeta
-	if err := yaml.Unmarshal(document, &typeMeta); err != nil {
+	var object workload
+	if err := yaml.Unmarshal(document, &object); err != nil {
 		return nil, err
 	}
-	name := func(meta metav1.ObjectMeta) string { return typeMeta.Kind + "/" + meta.Name }
-	switch typeMeta.Kind {
-	case "Pod":
+	name := object.Kind + "/" + object.Metadata.Name
+	switch {
+	case object.Kind == "Pod":
 		var pod corev1.Pod
 		if err := yaml.Unmarshal(document, &pod); err != nil {
 			return nil, err
 		}
-		return []podTemplate{{name(pod.ObjectMeta), &pod.ObjectMeta, &pod.Spec}}, nil
-	case "Deployment":
-		var object appsv1.Deployment
-		if err := yaml.Unmarshal(document, &object); err != nil {
-			return nil, err
-		}
-		return []podTemplate{{name(object.ObjectMeta), &object.Spec.Template.ObjectMeta, &object.Spec.Template.Spec}}, nil
-	case "StatefulSet":
-		var object appsv1.StatefulSet
-		if err := yaml.Unmarshal(document, &object); err != nil {
-			return nil, err
-		}
-		return []podTemplate{{name(object.ObjectMeta), &object.Spec.Template.ObjectMeta, &object.Spec.Template.Spec}}, nil
-	case "DaemonSet":
-		var object appsv1.DaemonSet
-		if err := yaml.Unmarshal(document, &object); err != nil {
-			return nil, err
-		}
-		return []podTemplate{{name(object.ObjectMeta), &object.Spec.Template.ObjectMeta, &object.Spec.Template.Spec}}, nil
-	case "Job":
-		var object batchv1.Job
-		if err := yaml.Unmarshal(document, &object); err != nil {
-			return nil, err
-		}
-		return []podTemplate{{name(object.ObjectMeta), &object.Spec.Template.ObjectMeta, &object.Spec.Template.Spec}}, nil
-	case "CronJob":
-		var object batchv1.CronJob
-		if err := yaml.Unmarshal(document, &object); err != nil {
-			return nil, err
-		}
+		return []podTemplate{{name, &pod.ObjectMeta, &pod.Spec}}, nil
+	case object.Spec.Template != nil:
+		return []podTemplate{{name, &object.Spec.Template.ObjectMeta, &object.Spec.Template.Spec}}, nil
+	case object.Spec.JobTemplate != nil:
 		template := &object.Spec.JobTemplate.Spec.Template
-		return []podTemplate{{name(object.ObjectMeta), &template.ObjectMeta, &template.Spec}}, nil
+		return []podTemplate{{name, &template.ObjectMeta, &template.Spec}}, nil
 	}
 	return nil, nil
 }
