@@ -6,11 +6,10 @@
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import { IMAGE_FAMILIES, STACKS, imageRef, type Stack } from '../stacks/index.ts';
-import { freePort, request } from '../test/contract/harness.ts';
-import { HARDENING } from '../test/containers/container-launcher.ts';
+import { freePort } from '../test/contract/harness.ts';
+import { HARDENING, startDetached } from '../test/containers/container-launcher.ts';
 import { DOCKER, ensureEngine } from '../test/containers/engine.ts';
 import { dockerBuild } from '../test/containers/image-build.ts';
 import { ensureStandIns } from '../test/containers/standins.ts';
@@ -59,18 +58,9 @@ async function layersAbove(ref: string, base: string): Promise<{ createdBy: stri
 async function runTimings(image: string, runArgs: string[]): Promise<Pick<Row, 'startToReady' | 'stop'>> {
   const port = await freePort();
   const name = `k8s-app-bench-${port}`;
-  const started = performance.now();
-  await execa(DOCKER, ['run', '-d', '--name', name, '--network', 'host', ...runArgs, '-e', `PORT=${port}`, image]);
   try {
-    let startToReady: number | undefined;
-    while (performance.now() - started < 60_000) {
-      const ready = await request(port, '/readyz', 1000).catch(() => undefined);
-      if (ready?.status === 200) {
-        startToReady = seconds(performance.now() - started);
-        break;
-      }
-      await sleep(10);
-    }
+    // A container that never becomes ready is reported as such ('-'), not as a crash of the bench.
+    const startToReady = await startDetached(image, name, port, runArgs, 60_000).catch(() => undefined);
     const [, stopSeconds] = await timed(() => execa(DOCKER, ['stop', '--time', '10', name]));
     const { stdout } = await execa(DOCKER, ['inspect', '--format', '{{.State.ExitCode}}', name]);
     return { startToReady, stop: { seconds: stopSeconds, exitCode: stdout.trim() } };

@@ -28,6 +28,8 @@ export interface LintTools {
   /** kubeconform's -schema-location template for the generated schemas. */
   schemaLocation: string;
   kubernetesVersion: string;
+  /** `v1.34`: the form kube-score and the Pod Security check take. */
+  kubernetesMinor: string;
 }
 
 /** Installs into `<dir>.partial`, then renames, so an interrupted install is never taken as done. */
@@ -87,5 +89,6 @@ export async function ensureLintTools(): Promise<LintTools> {
     pssCheck: await pssCheck(),
     schemaLocation: path.join(schemas, '{{ .ResourceKind }}{{ .KindSuffix }}.json'),
     kubernetesVersion: LINT_VERSIONS.kubernetes.replace(/^v/, ''),
+    kubernetesMinor: LINT_VERSIONS.kubernetes.split('.').slice(0, 2).join('.'),
   };
 }

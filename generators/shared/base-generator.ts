@@ -35,8 +35,7 @@ export function templateData(answers: Answers) {
     runtimeImage: imageRefWithArg(images.runtime, stack.versionArg),
     // Whether the images carry the runtime version (from the Dockerfile's version ARG).
     versionedImage: images.runtime.includes('{version}'),
-    // As they resolve for the chosen version.
-    builderImageRef: imageRef(images.builder, answers.runtimeVersion),
+    // As it resolves for the chosen version.
     runtimeImageRef: imageRef(images.runtime, answers.runtimeVersion),
     // preStop pause + the app's own drain deadline + a margin for the process to exit.
     terminationGracePeriodSeconds: common.PRESTOP_SLEEP_SECONDS + common.SHUTDOWN_TIMEOUT_SECONDS + 5,

@@ -3,7 +3,8 @@
 // directories mounted where the service reads them by default.
 import { randomBytes } from 'node:crypto';
 import { execa } from 'execa';
-import type { RunningService, ServiceLauncher, StartOptions } from '../contract/harness.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { request, type RunningService, type ServiceLauncher, type StartOptions } from '../contract/harness.ts';
 import { processService } from '../contract/process-service.ts';
 import { DOCKER } from './engine.ts';
 
@@ -41,6 +42,18 @@ export function containerLauncher(target: () => ContainerTarget): ServiceLaunche
       });
     },
   };
+}
+
+/** Starts `image` detached on the host network and waits for its first 200 from /readyz; returns the seconds that took. */
+export async function startDetached(image: string, name: string, port: number, runArgs: string[], timeoutMs = 30_000): Promise<number> {
+  const started = performance.now();
+  await execa(DOCKER, ['run', '-d', '--name', name, '--network', 'host', ...runArgs, '-e', `PORT=${port}`, image]);
+  while (performance.now() - started < timeoutMs) {
+    const ready = await request(port, '/readyz', 1000).catch(() => undefined);
+    if (ready?.status === 200) return (performance.now() - started) / 1000;
+    await sleep(10);
+  }
+  throw new Error(`${image} did not become ready within ${timeoutMs / 1000} s`);
 }
 
 /** The host PID of a running container's PID 1. */

@@ -6,13 +6,12 @@ import assert from 'node:assert/strict';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import { STACKS, imageRef } from '../../stacks/index.ts';
-import { contractChecks, freePort, request } from '../contract/harness.ts';
+import { contractChecks, freePort } from '../contract/harness.ts';
 import { generateProject } from '../support/generate.ts';
 import { childrenOf, commandLine, namespacePids } from '../support/proc.ts';
-import { HARDENING, containerLauncher, containerPid } from './container-launcher.ts';
+import { HARDENING, containerLauncher, containerPid, startDetached } from './container-launcher.ts';
 import { DOCKER, ensureEngine, type Engine } from './engine.ts';
 import { dockerBuild, dependencyStep, type BuildResult } from './image-build.ts';
 import { ensureStandIns } from './standins.ts';
@@ -34,18 +33,6 @@ after(async function () {
   console.log(`\n  Container report\n${report.map((line) => `    ${line}`).join('\n')}\n`);
   await engine?.stop();
 });
-
-/** Starts the image detached, hardened, and waits for readiness; returns the container name. */
-async function startDetached(image: string, port: number, name: string) {
-  await execa(DOCKER, ['run', '-d', '--name', name, '--network', 'host', ...HARDENING, '-e', `PORT=${port}`, image]);
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    const ready = await request(port, '/readyz', 1000).catch(() => undefined);
-    if (ready?.status === 200) return;
-    await sleep(100);
-  }
-  throw new Error(`${image} did not become ready within 30 s`);
-}
 
 for (const stack of STACKS) {
   for (const runtime of stack.versions) {
@@ -89,7 +76,7 @@ for (const stack of STACKS) {
       it('runs tini as PID 1 with the service as its only child', async () => {
         const name = `k8s-app-tini-${stack.language}-${runtime.version}`;
         try {
-          await startDetached(image, await freePort(), name);
+          await startDetached(image, name, await freePort(), HARDENING);
           const pid = await containerPid(name);
           assert.equal(namespacePids(pid).at(-1), 1, 'the entrypoint is not PID 1 in the container');
           assert.equal(commandLine(pid)[0], '/tini', `PID 1 is ${commandLine(pid).join(' ')}`);
@@ -106,7 +93,7 @@ for (const stack of STACKS) {
       it('stops on docker stop with exit code 0, well inside the stop timeout', async () => {
         const name = `k8s-app-stop-${stack.language}-${runtime.version}`;
         try {
-          await startDetached(image, await freePort(), name);
+          await startDetached(image, name, await freePort(), HARDENING);
           const started = Date.now();
           await execa(DOCKER, ['stop', '--time', '10', name]);
           const seconds = (Date.now() - started) / 1000;
