@@ -151,11 +151,20 @@ function table(rows: Row[]): string {
   return [header, header.map(() => '---'), ...lines].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
 }
 
+// `npm run bench -- java go` measures only those languages; no argument measures all.
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((language) => !STACKS.some((stack) => stack.language === language));
+if (unknown.length > 0) {
+  console.error(`bench: unknown language ${unknown.join(', ')}; pick from ${STACKS.map((stack) => stack.language).join(', ')}`);
+  process.exit(2);
+}
+const benched = wanted.length === 0 ? STACKS : STACKS.filter((stack) => wanted.includes(stack.language));
+
 const engine = await ensureEngine(path.join(tmpdir(), 'k8s-app-dockerd.log'));
 try {
   await ensureStandIns();
   const rows: Row[] = [];
-  for (const stack of STACKS) rows.push(...(await benchStack(stack)));
+  for (const stack of benched) rows.push(...(await benchStack(stack)));
   console.log(`\ngenerator-k8s-app bench, ${new Date().toISOString()}\n\n${table(rows)}\n`);
   console.log('floor = runtime base image + the layers holding the app\'s own artifacts; naive = FROM the builder image, COPY . ., install, shell-form CMD, no init.');
 } finally {

@@ -24,6 +24,7 @@ const go: Stack = {
     start: './service',
   },
   serveCommand: ['./service'],
+  signalExitCodes: [],
   cacheMounts: ['/go/pkg/mod', '/root/.cache/go-build'],
   dockerignore: ['service', '*.test', 'coverage.out'],
   gitignore: ['/service', '*.test', 'coverage.out'],

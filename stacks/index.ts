@@ -1,10 +1,11 @@
 import type { ImageFamily, Stack } from './types.ts';
 import go from './go.ts';
+import java from './java.ts';
 import node from './node.ts';
 import python from './python.ts';
 
 /** Every language the generator offers, in prompt order. */
-export const STACKS: readonly Stack[] = [node, python, go];
+export const STACKS: readonly Stack[] = [node, python, go, java];
 
 export function findStack(language: string): Stack | undefined {
   return STACKS.find((stack) => stack.language === language);
@@ -30,3 +31,8 @@ export function familiesFor(stack: Stack, version: string): readonly ImageFamily
 
 export type { ImageFamily, Stack } from './types.ts';
 export { IMAGE_FAMILIES } from './types.ts';
+
+/** tini's arguments before the service: exit codes that mean a clean stop on a signal become 0. */
+export function tiniArguments(stack: Stack): string[] {
+  return [...stack.signalExitCodes.flatMap((code) => ['-e', String(code)]), '--'];
+}

@@ -20,6 +20,7 @@ const node: Stack = {
   sourceDir: 'src',
   commands: { install: 'npm ci', build: 'npm run build', test: 'npm test', start: 'npm start' },
   serveCommand: ['node', 'dist/server.js'],
+  signalExitCodes: [],
   cacheMounts: ['/root/.npm'],
   dockerignore: ['node_modules', 'dist', 'npm-debug.log*', 'coverage'],
   gitignore: ['node_modules/', 'dist/', 'coverage/', 'npm-debug.log*'],

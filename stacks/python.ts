@@ -24,6 +24,7 @@ const python: Stack = {
     start: '.venv/bin/python -m app',
   },
   serveCommand: ['.venv/bin/python', '-m', 'app'],
+  signalExitCodes: [],
   cacheMounts: ['/root/.cache/pip'],
   dockerignore: ['.venv', '__pycache__', '*.pyc', '.pytest_cache', 'tests'],
   gitignore: ['.venv/', '__pycache__/', '*.pyc', '.pytest_cache/'],

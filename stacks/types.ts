@@ -40,6 +40,9 @@ export interface Stack {
   commands: { install: string; build: string; test: string; start: string };
   /** Starts the built service directly, with no package-manager wrapper, so signals reach it. */
   serveCommand: readonly string[];
+  /** Exit codes that mean "stopped cleanly on a signal" for this runtime (the JVM exits 128+signal);
+   * tini maps them to 0 (`tini -e`), in the image and in native runs. */
+  signalExitCodes: readonly number[];
   /** Build caches the Dockerfile mounts with BuildKit (`RUN --mount=type=cache,target=...`). */
   cacheMounts: readonly string[];
   /** Paths kept out of the build context, beyond the ones every language shares. */
@@ -55,4 +58,7 @@ export interface Stack {
   };
   /** Versions of the generated project's own dependencies. */
   dependencies: Readonly<Record<string, string>>;
+  /** Names the language derives from the app name (a Java package, say): template data, and the
+   * value of a `{name}` in a template's path. */
+  names?: (appName: string) => Readonly<Record<string, string>>;
 }

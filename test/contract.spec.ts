@@ -3,11 +3,11 @@
 // the running service.
 import { rmSync } from 'node:fs';
 import { execa } from 'execa';
-import { STACKS } from '../stacks/index.ts';
+import { STACKS, tiniArguments } from '../stacks/index.ts';
 import { contractChecks } from './contract/harness.ts';
 import { nativeLauncher } from './contract/native-launcher.ts';
 import { generateProject } from './support/generate.ts';
-import { toolchainBin } from './support/toolchains.ts';
+import { nativeToolchain, type NativeToolchain } from './support/toolchains.ts';
 
 const APP_NAME = 'contract-svc';
 
@@ -18,18 +18,18 @@ for (const stack of STACKS) {
     describe(`service contract: ${stack.language} ${runtime.version}, native`, function () {
       this.timeout(300_000);
       let projectDir = '';
-      let toolchain = '';
+      let toolchain: NativeToolchain = { path: [], env: {} };
 
       /** Runs one of the generated project's own commands, as its README tells a developer to. */
       const projectCommand = (command: string) =>
         execa('sh', ['-c', command], {
           cwd: projectDir,
-          env: { PATH: `${toolchain}:${process.env.PATH}`, CI: 'true' },
+          env: { ...toolchain.env, PATH: [...toolchain.path, process.env.PATH].join(':'), CI: 'true' },
           all: true,
         });
 
       before(async () => {
-        toolchain = await toolchainBin(stack.language, runtime.version, runtime.toolchain);
+        toolchain = await nativeToolchain(stack.language, runtime.version, runtime.toolchain);
         projectDir = await generateProject({ 'app-name': APP_NAME, language: stack.language, 'runtime-version': runtime.version });
       });
       after(() => projectDir && rmSync(projectDir, { recursive: true, force: true }));
@@ -44,7 +44,13 @@ for (const stack of STACKS) {
         await projectCommand(stack.commands.test);
       });
 
-      const launcher = nativeLauncher(() => ({ cwd: projectDir, command: stack.serveCommand, path: [toolchain] }));
+      const launcher = nativeLauncher(() => ({
+        cwd: projectDir,
+        command: stack.serveCommand,
+        tiniArgs: tiniArguments(stack),
+        path: toolchain.path,
+        env: toolchain.env,
+      }));
       for (const check of contractChecks({ appName: APP_NAME, launcher })) {
         it(check.name, check.run);
       }

@@ -8,6 +8,7 @@ import helpers, { result } from 'yeoman-test';
 import { STACKS, findStack } from '../stacks/index.ts';
 import { ANSWER_SPECS } from '../generators/shared/answers.ts';
 import { APP_GENERATOR } from './support/generate.ts';
+import { definesDefault } from './support/source-defaults.ts';
 
 const generatorPath = (name: string) => new URL(`../generators/${name}/index.ts`, import.meta.url).pathname;
 const run = (options: Record<string, unknown>) => helpers.run(APP_GENERATOR).withOptions(options as never);
@@ -54,7 +55,7 @@ describe('k8s-app:app', () => {
                 const code = Object.entries(result.getSnapshot())
                   .filter(([file]) => file.startsWith(`${stack.sourceDir}/`))
                   .map(([, state]) => state.contents ?? '');
-                assert.ok(code.some((contents) => contents.includes(`'${port}'`) || contents.includes(`"${port}"`)), `no default port ${port} in ${stack.sourceDir}/`);
+                assert.ok(code.some((contents) => definesDefault(contents, String(port))), `no default port ${port} in ${stack.sourceDir}/`);
               });
 
               it('asks nothing', () => {
@@ -93,6 +94,19 @@ describe('k8s-app:app', () => {
       const snapshot = result.getSnapshot((file) => file.path.startsWith(result.cwd) && !file.path.endsWith('package-lock.json'));
       expect(Object.fromEntries(Object.entries(snapshot).map(([file, state]) => [file, state.contents]))).toMatchSnapshot();
     });
+  });
+
+  describe('names a language derives from the app name', () => {
+    // A Java package comes from the app name: dashes go, keywords and leading digits get an underscore.
+    for (const [appName, javaPackage] of [['orders-api', 'com.example.ordersapi'], ['new', 'com.example.new_'], ['9lives', 'com.example._9lives']]) {
+      it(`puts the Java code of ${appName} in package ${javaPackage}`, async () => {
+        await run({ 'app-name': appName, language: 'java', defaults: true });
+        const packagePath = javaPackage.replaceAll('.', '/');
+        result.assertFileContent(`src/main/java/${packagePath}/Application.java`, `package ${javaPackage};\n`);
+        result.assertFileContent(`src/test/java/${packagePath}/SettingsTests.java`, `package ${javaPackage};\n`);
+        result.assertFileContent('src/main/resources/META-INF/spring.factories', `=${javaPackage}.InvalidSettingFailureAnalyzer\n`);
+      });
+    }
   });
 
   describe('prompts', () => {

@@ -8,6 +8,7 @@ import { parseAllDocuments } from 'yaml';
 import { HEALTH, PRESTOP_SLEEP_SECONDS, RUNTIME_USER } from '../stacks/common.ts';
 import { IMAGE_FAMILIES, STACKS } from '../stacks/index.ts';
 import { generateProject } from './support/generate.ts';
+import { definesDefault } from './support/source-defaults.ts';
 
 type Manifest = { kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; spec?: any };
 
@@ -114,7 +115,7 @@ describe('kubernetes manifests', () => {
                 assert.equal(mounts.secrets.mountPath, `/etc/${appName}/secrets`);
                 assert.equal(mounts.tmp.mountPath, '/tmp');
                 for (const dir of [`/etc/${appName}/config`, `/etc/${appName}/secrets`]) {
-                  assert.ok(code.includes(`'${dir}'`) || code.includes(`"${dir}"`), `the service does not read ${dir} by default`);
+                  assert.ok(definesDefault(code, dir), `the service does not read ${dir} by default`);
                 }
                 for (const mount of container.volumeMounts) assert.equal(mount.subPath, undefined, 'subPath never sees updates');
                 const volumes = Object.fromEntries(deployment.spec.template.spec.volumes.map((volume: any) => [volume.name, volume]));

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import * as common from '../../stacks/common.ts';
-import { findStack, imageRef, imageRefWithArg, type Stack } from '../../stacks/index.ts';
+import { findStack, imageRef, imageRefWithArg, tiniArguments, type Stack } from '../../stacks/index.ts';
 import { ANSWER_SPECS, type AnswerSpec, type Answers } from './answers.ts';
 import { UsageError } from './errors.ts';
 
@@ -39,6 +39,8 @@ export function templateData(answers: Answers) {
     runtimeImageRef: imageRef(images.runtime, answers.runtimeVersion),
     // preStop pause + the app's own drain deadline + a margin for the process to exit.
     terminationGracePeriodSeconds: common.PRESTOP_SLEEP_SECONDS + common.SHUTDOWN_TIMEOUT_SECONDS + 5,
+    tiniArgs: tiniArguments(stack),
+    names: stack.names?.(answers.appName) ?? {},
   };
 }
 
@@ -162,10 +164,16 @@ export default class K8sAppGenerator extends Generator<Partial<Answers>, K8sAppO
     return templateData(this.answers);
   }
 
-  /** Renders every file under `templates/<source>` to `<destination>`, dropping the `.ejs` suffix. */
-  _renderTree(source: string, destination: string, data: object) {
+  /** Renders every file under `templates/<source>` to `<destination>`, dropping the `.ejs` suffix;
+   * a `{name}` in a path becomes the stack's name of that key (a Java package path, say). */
+  _renderTree(source: string, destination: string, data: { names: Readonly<Record<string, string>> }) {
     for (const file of listFiles(this.templatePath(source))) {
-      const target = path.join(destination, file.replace(/\.ejs$/, ''));
+      const renamed = file.replace(/\{([A-Za-z]+)\}/g, (segment, key: string) => {
+        const name = data.names[key];
+        if (name === undefined) throw new Error(`Template path ${file} names ${segment}, but the stack defines no name "${key}"`);
+        return name;
+      });
+      const target = path.join(destination, renamed.replace(/\.ejs$/, ''));
       this.renderTemplate(path.join(source, file), target, data);
     }
   }

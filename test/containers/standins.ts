@@ -280,6 +280,103 @@ function staticRuntime(ref: string): StandIn {
   };
 }
 
+// ---------------------------------------------------------------- Java
+
+/**
+ * Writes every CA of the system bundle into the JDK's trust store. Debian's ca-certificates-java
+ * takes only the first certificate of each file, and this machine's CA file is a bundle.
+ */
+const TRUST_BUNDLE_JAVA = `import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+
+public class TrustBundle {
+  public static void main(String[] args) throws Exception {
+    KeyStore store = KeyStore.getInstance("JKS");
+    store.load(null, null);
+    int index = 0;
+    try (FileInputStream in = new FileInputStream("/etc/ssl/certs/ca-certificates.crt")) {
+      for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+        store.setCertificateEntry("ca-" + index++, certificate);
+      }
+    }
+    try (FileOutputStream out = new FileOutputStream(args[0])) {
+      store.store(out, "changeit".toCharArray());
+    }
+    System.out.println(index + " CAs in " + args[0]);
+  }
+}
+`;
+
+function javaBuilder(ref: string, version: string): StandIn {
+  return {
+    ref,
+    description: `stand-in for ${ref}: ${TINI_IMAGE} (stand-in) with Debian 13's openjdk-${version}-jdk-headless at /opt/java/openjdk, curl, and a trust store of the machine's CA bundle`,
+    dependsOn: [TINI_IMAGE],
+    recipe: async () => `temurin-jdk ${version} ca ${sha256(readFileSync(MACHINE_CA_BUNDLE))} v1`,
+    async build(context, labels) {
+      writeFileSync(path.join(context, 'TrustBundle.java'), TRUST_BUNDLE_JAVA);
+      await buildFromDockerfile(
+        context,
+        [
+          `FROM ${TINI_IMAGE}`,
+          `RUN apt-get update && apt-get install -y --no-install-recommends openjdk-${version}-jdk-headless curl && rm -rf /var/lib/apt/lists/*`,
+          // As the official image: the JDK at /opt/java/openjdk, first on PATH.
+          `RUN mkdir -p /opt/java && ln -s /usr/lib/jvm/java-${version}-openjdk-amd64 /opt/java/openjdk`,
+          'ENV JAVA_HOME=/opt/java/openjdk PATH=/opt/java/openjdk/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8',
+          'COPY TrustBundle.java /tmp/TrustBundle.java',
+          'RUN java /tmp/TrustBundle.java /etc/ssl/certs/java/cacerts && rm /tmp/TrustBundle.java && java -version && javac -version',
+          '',
+        ].join('\n'),
+        ref,
+        labels,
+      );
+    },
+  };
+}
+
+/** What distroless java-base adds to base-nossl on Debian 13 (its config.bzl), before the JRE itself. */
+const DISTROLESS_JAVA_BASE_PACKAGES = [
+  ...DISTROLESS_STATIC_PACKAGES, 'libc6', 'zlib1g', 'libjpeg62-turbo', 'liblcms2-2', 'libfreetype6', 'fonts-dejavu-core',
+  'fontconfig-config', 'libexpat1', 'libfontconfig1', 'libuuid1', 'libbrotli1', 'libcrypt1', 'libstdc++6', 'libgcc-s1',
+  'gcc-14-base', 'libpng16-16t64', 'libbz2-1.0',
+];
+
+function javaRuntime(ref: string, version: string): StandIn {
+  const packages = [...DISTROLESS_JAVA_BASE_PACKAGES, `openjdk-${version}-jre-headless`];
+  return {
+    ref,
+    description: `stand-in for ${ref}: Debian 13 packages as distroless java lays them out (${packages.join(', ')}), /usr/bin/java, the JRE's trust store and the nonroot user 65532`,
+    dependsOn: [TINI_IMAGE],
+    recipe: async () => `distroless-java ${version} ${packages.join(',')} v1`,
+    async build(context, labels) {
+      await buildFromDockerfile(
+        context,
+        [
+          ...distrolessRuntimeStage(packages),
+          // Installing the JRE here has ca-certificates-java write the trust store the image needs.
+          `RUN apt-get install -y --no-install-recommends openjdk-${version}-jre-headless \\`,
+          ' && mkdir -p /rootfs/etc/ssl/certs/java && cp /etc/ssl/certs/java/cacerts /rootfs/etc/ssl/certs/java/cacerts \\',
+          ` && ln -s /usr/lib/jvm/java-${version}-openjdk-amd64/bin/java /rootfs/usr/bin/java`,
+          'FROM scratch',
+          'COPY --from=rootfs /rootfs /',
+          `ENV LANG=C.UTF-8 JAVA_VERSION=${version}`,
+          'USER 65532:65532',
+          'WORKDIR /home/nonroot',
+          'ENTRYPOINT ["/usr/bin/java", "-jar"]',
+          '',
+        ].join('\n'),
+        ref,
+        labels,
+      );
+      // Smoke test: the JVM starts on this root filesystem, as the nonroot user, with a read-only root.
+      await execa(DOCKER, ['run', '--rm', '--network', 'host', '--read-only', '--tmpfs', '/tmp', '--entrypoint', '/usr/bin/java', ref, '-version']);
+    },
+  };
+}
+
 // ---------------------------------------------------------------- the list, and building it
 
 function standInFor(reference: StandInReference): StandIn {
@@ -294,6 +391,8 @@ function standInFor(reference: StandInReference): StandIn {
       break;
     case 'go':
       return reference.role === 'builder' ? goBuilder(reference.ref, toolchain) : staticRuntime(reference.ref);
+    case 'java':
+      return reference.role === 'builder' ? javaBuilder(reference.ref, toolchain) : javaRuntime(reference.ref, toolchain);
   }
   throw new Error(`no stand-in recipe for ${reference.ref} (${reference.stack!.language}): add one to test/containers/standins.ts`);
 }

@@ -13,18 +13,22 @@ export interface NativeTarget {
   /** The generated project, built. */
   cwd: string;
   command: readonly string[];
+  /** tini's own arguments, ending with `--`. */
+  tiniArgs: readonly string[];
   /** Directories put before the system PATH (the runtime's toolchain). */
   path: readonly string[];
+  /** More environment for the service (JAVA_HOME, say). */
+  env?: Record<string, string>;
 }
 
 export function nativeLauncher(target: () => NativeTarget): ServiceLauncher {
   return {
     async start(options: StartOptions): Promise<RunningService> {
       if (!existsSync(TINI)) throw new Error(`${TINI} is missing: install Debian's tini package (apt-get install tini); .ci/run does.`);
-      const { cwd, command, path: pathPrefix } = target();
+      const { cwd, command, tiniArgs, path: pathPrefix, env } = target();
       // Root may create a PID namespace directly; anyone else needs a user namespace for it.
       const asUser = process.getuid?.() === 0 ? [] : ['--user', '--map-root-user'];
-      const child = execa('unshare', [...asUser, '--pid', '--fork', '--mount-proc', '--kill-child', TINI, '--', ...command], {
+      const child = execa('unshare', [...asUser, '--pid', '--fork', '--mount-proc', '--kill-child', TINI, ...tiniArgs, ...command], {
         cwd,
         extendEnv: false,
         env: {
@@ -33,6 +37,7 @@ export function nativeLauncher(target: () => NativeTarget): ServiceLauncher {
           PORT: String(options.port),
           CONFIG_DIR: options.configDir,
           SECRETS_DIR: options.secretsDir,
+          ...env,
           ...options.env,
         },
         reject: false,
