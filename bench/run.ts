@@ -151,6 +151,19 @@ function table(rows: Row[]): string {
   return [header, header.map(() => '---'), ...lines].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
 }
 
+/** Size targets: the generated image may be at most this many times its floor. */
+const SIZE_TARGETS: Record<string, number> = { rust: 1.3 };
+
+/** The rows that miss their language's size target, as lines to print. */
+function missedTargets(rows: Row[]): string[] {
+  return rows.flatMap((row) => {
+    const target = SIZE_TARGETS[row.variant.split(' ')[0]!];
+    if (target === undefined || row.size === undefined || row.floor === undefined || row.variant.includes('naive')) return [];
+    const ratio = row.size / row.floor;
+    return ratio > target ? [`${row.variant}: image/floor ${ratio.toFixed(2)}x is above the target of ${target}x`] : [];
+  });
+}
+
 // `npm run bench -- java go` measures only those languages; no argument measures all.
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((language) => !STACKS.some((stack) => stack.language === language));
@@ -167,6 +180,10 @@ try {
   for (const stack of benched) rows.push(...(await benchStack(stack)));
   console.log(`\ngenerator-k8s-app bench, ${new Date().toISOString()}\n\n${table(rows)}\n`);
   console.log('floor = runtime base image + the layers holding the app\'s own artifacts; naive = FROM the builder image, COPY . ., install, shell-form CMD, no init.');
+  const missed = missedTargets(rows);
+  console.log(`size targets (image/floor at most): ${Object.entries(SIZE_TARGETS).map(([language, target]) => `${language} ${target}x`).join(', ')}: ${missed.length === 0 ? 'all met' : 'MISSED'}`);
+  for (const line of missed) console.error(`bench: ${line}`);
+  if (missed.length > 0) process.exitCode = 1;
 } finally {
   await engine.stop();
 }

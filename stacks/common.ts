@@ -10,6 +10,9 @@ export const TINI_DEBIAN_PIN = '0.19.*';
 /** Alpine's tini package, pinned the same way (hadolint DL3018). */
 export const TINI_ALPINE_PIN = '~0.19';
 
+/** Alpine's musl-dev, for linking musl binaries on Alpine builder images (hadolint DL3018). */
+export const MUSL_ALPINE_PIN = '~1.2';
+
 /** The Alpine release of runtime images that do not come with a language runtime (Go, Rust). */
 export const ALPINE_IMAGE = 'alpine:3.24';
 

@@ -3,9 +3,10 @@ import go from './go.ts';
 import java from './java.ts';
 import node from './node.ts';
 import python from './python.ts';
+import rust from './rust.ts';
 
 /** Every language the generator offers, in prompt order. */
-export const STACKS: readonly Stack[] = [node, python, go, java];
+export const STACKS: readonly Stack[] = [node, python, go, java, rust];
 
 export function findStack(language: string): Stack | undefined {
   return STACKS.find((stack) => stack.language === language);

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { TINI_IMAGE } from '../../stacks/common.ts';
 import { STACKS, imageRef, type Stack } from '../../stacks/index.ts';
-import { CACHE_DIR, goToolchain, nodeToolchain } from '../support/toolchains.ts';
+import { CACHE_DIR, goToolchain, nodeToolchain, rustToolchain } from '../support/toolchains.ts';
 import { debianMirror } from './debian-mirror.ts';
 import { DOCKER } from './engine.ts';
 import { dockerBuild } from './image-build.ts';
@@ -263,16 +263,17 @@ function goBuilder(ref: string, toolchain: string): StandIn {
   };
 }
 
-function staticRuntime(ref: string): StandIn {
+/** A distroless image with no language runtime: "static" (no libc) or "cc" (glibc and libgcc). */
+function plainRuntime(ref: string, flavor: 'static' | 'cc', packages: string[]): StandIn {
   return {
     ref,
-    description: `stand-in for ${ref}: Debian 13 packages as distroless "static" lays them out (${DISTROLESS_STATIC_PACKAGES.join(', ')}), CA certificates and the nonroot user 65532`,
+    description: `stand-in for ${ref}: Debian 13 packages as distroless "${flavor}" lays them out (${packages.join(', ')}), CA certificates and the nonroot user 65532`,
     dependsOn: [TINI_IMAGE],
-    recipe: async () => `distroless-static ${DISTROLESS_STATIC_PACKAGES.join(',')} v1`,
+    recipe: async () => `distroless-${flavor} ${packages.join(',')} v1`,
     async build(context, labels) {
       await buildFromDockerfile(
         context,
-        [...distrolessRuntimeStage(DISTROLESS_STATIC_PACKAGES), 'FROM scratch', 'COPY --from=rootfs /rootfs /', 'USER 65532:65532', 'WORKDIR /home/nonroot', ''].join('\n'),
+        [...distrolessRuntimeStage(packages), 'FROM scratch', 'COPY --from=rootfs /rootfs /', 'USER 65532:65532', 'WORKDIR /home/nonroot', ''].join('\n'),
         ref,
         labels,
       );
@@ -377,6 +378,36 @@ function javaRuntime(ref: string, version: string): StandIn {
   };
 }
 
+// ---------------------------------------------------------------- Rust
+
+function rustBuilder(ref: string, toolchain: string): StandIn {
+  return {
+    ref,
+    description: `stand-in for ${ref}: ${TINI_IMAGE} (stand-in) with gcc, libc6-dev and the Rust ${toolchain} toolchain (minimal profile, clippy) from rustup, laid out as the official image (RUSTUP_HOME=/usr/local/rustup, CARGO_HOME=/usr/local/cargo)`,
+    dependsOn: [TINI_IMAGE],
+    recipe: async () => `rust ${toolchain} minimal+clippy v1`,
+    async build(context, labels) {
+      const toolchainDir = path.dirname(await rustToolchain(toolchain));
+      await execa('cp', ['-r', toolchainDir, path.join(context, 'toolchain')]);
+      await buildFromDockerfile(
+        context,
+        [
+          `FROM ${TINI_IMAGE}`,
+          // The linker and C runtime cargo needs, as in the official image.
+          'RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates gcc libc6-dev && rm -rf /var/lib/apt/lists/*',
+          `COPY toolchain /usr/local/rustup/toolchains/${toolchain}-x86_64-unknown-linux-gnu`,
+          `RUN mkdir -p /usr/local/cargo/bin && for tool in /usr/local/rustup/toolchains/${toolchain}-x86_64-unknown-linux-gnu/bin/*; do ln -s "$tool" /usr/local/cargo/bin/; done`,
+          `ENV RUSTUP_HOME=/usr/local/rustup CARGO_HOME=/usr/local/cargo RUST_VERSION=${toolchain} PATH=/usr/local/cargo/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
+          'RUN cargo --version && rustc --version',
+          '',
+        ].join('\n'),
+        ref,
+        labels,
+      );
+    },
+  };
+}
+
 // ---------------------------------------------------------------- the list, and building it
 
 function standInFor(reference: StandInReference): StandIn {
@@ -390,9 +421,11 @@ function standInFor(reference: StandInReference): StandIn {
       if (reference.role === 'runtime') return pythonRuntime(reference.ref);
       break;
     case 'go':
-      return reference.role === 'builder' ? goBuilder(reference.ref, toolchain) : staticRuntime(reference.ref);
+      return reference.role === 'builder' ? goBuilder(reference.ref, toolchain) : plainRuntime(reference.ref, 'static', DISTROLESS_STATIC_PACKAGES);
     case 'java':
       return reference.role === 'builder' ? javaBuilder(reference.ref, toolchain) : javaRuntime(reference.ref, toolchain);
+    case 'rust':
+      return reference.role === 'builder' ? rustBuilder(reference.ref, toolchain) : plainRuntime(reference.ref, 'cc', DISTROLESS_CC_PACKAGES);
   }
   throw new Error(`no stand-in recipe for ${reference.ref} (${reference.stack!.language}): add one to test/containers/standins.ts`);
 }

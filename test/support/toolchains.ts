@@ -37,6 +37,13 @@ export async function goToolchain(version: string): Promise<string> {
   return path.join(stdout.trim(), 'bin');
 }
 
+/** Rust `version` exactly, installed by rustup (minimal profile plus clippy); returns its bin directory. */
+export async function rustToolchain(version: string): Promise<string> {
+  await execa('rustup', ['toolchain', 'install', version, '--profile', 'minimal', '--component', 'clippy', '--no-self-update']);
+  const { stdout } = await execa('rustup', ['which', 'cargo', '--toolchain', version]);
+  return path.dirname(stdout.trim());
+}
+
 /** The Java feature release (`25`) of a Java home, from its `release` file. */
 function javaFeature(home: string): string | undefined {
   const release = path.join(home, 'release');
@@ -112,6 +119,8 @@ export async function nativeToolchain(language: string, version: string, toolcha
       return { path: [await goToolchain(toolchain)], env: {} };
     case 'java':
       return javaToolchain(version);
+    case 'rust':
+      return { path: [await rustToolchain(toolchain)], env: {} };
     default:
       throw new Error(`no native toolchain is known for ${language} ${version}: add one to test/support/toolchains.ts`);
   }

@@ -1,0 +1,46 @@
+import { ALPINE_IMAGE } from './common.ts';
+import type { Stack } from './types.ts';
+
+// Rust: the newest stable release these machines can obtain (rustup's stable channel here serves
+// 1.99.1, of 2026-10-13). A glibc binary on distroless cc; a musl binary on Alpine.
+const rust: Stack = {
+  language: 'rust',
+  displayName: 'Rust (axum on tokio, tracing)',
+  versionArg: 'RUST_VERSION',
+  defaultVersion: '1.99',
+  versions: [{ version: '1.99', label: 'Rust 1.99 (stable)', toolchain: '1.99.1', families: ['distroless', 'alpine'] }],
+  images: {
+    // The builder is Debian 13, so the binary links the glibc the runtime has.
+    distroless: { builder: 'rust:{version}-slim-trixie', runtime: 'gcr.io/distroless/cc-debian13:nonroot' },
+    alpine: { builder: 'rust:{version}-alpine', runtime: ALPINE_IMAGE },
+  },
+  sourceDir: 'src',
+  commands: {
+    install: 'cargo fetch --locked',
+    build: 'cargo build --release --locked',
+    test: 'cargo clippy --locked --all-targets -- -D warnings && cargo test --locked',
+    start: './target/release/service',
+  },
+  serveCommand: ['./target/release/service'],
+  signalExitCodes: [],
+  cacheMounts: ['/usr/local/cargo/registry', '/src/target'],
+  dockerignore: ['target'],
+  gitignore: ['/target/'],
+  startupProbe: { periodSeconds: 2, failureThreshold: 15 },
+  resources: {
+    requests: { cpu: '100m', memory: '32Mi' },
+    limits: { cpu: '500m', memory: '128Mi' },
+  },
+  dependencies: {
+    axum: '0.8.9',
+    serde: '1.0.229',
+    serde_json: '1.0.154',
+    time: '0.3.55',
+    tokio: '1.54.1',
+    tower: '0.5.3',
+    tracing: '0.1.44',
+    'tracing-subscriber': '0.3.23',
+  },
+};
+
+export default rust;
