@@ -88,6 +88,14 @@ describe('kubernetes manifests', () => {
                 for (const route of [HEALTH.liveness, HEALTH.readiness]) assert.match(code, new RegExp(`${route}['"]`), `the service has no ${route} route`);
               });
 
+              it("gives the runtime its startup budget and resources from the stack data", () => {
+                // A slow starter (the JVM) gets more periods before liveness takes over; no language special case.
+                assert.equal(container.startupProbe.periodSeconds, stack.startupProbe.periodSeconds);
+                assert.equal(container.startupProbe.failureThreshold, stack.startupProbe.failureThreshold);
+                assert.equal(container.resources.requests.cpu, stack.resources.requests.cpu);
+                assert.equal(container.resources.limits.memory, stack.resources.limits.memory);
+              });
+
               it('runs as the image user, restricted', () => {
                 const dockerfile = readFileSync(path.join(projectDir, 'Dockerfile'), 'utf8');
                 assert.match(dockerfile, new RegExp(`^USER ${RUNTIME_USER}:${RUNTIME_USER}$`, 'm'));
