@@ -53,6 +53,16 @@ describe('the installed package', function () {
 
   const k8sApp = () => path.join(prefix, 'node_modules', '.bin', 'k8s-app');
 
+  it('k8s-app --dry-run lists the files, writes nothing and installs nothing', async () => {
+    const dir = newDir('self');
+    const result = await runAs('self', k8sApp(), ['--defaults', '--dry-run'], dir);
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.deepEqual(readdirSync(dir), []);
+    const output = `${result.stdout}\n${result.stderr}`;
+    for (const file of ['Dockerfile', 'package.json', 'k8s/base/deployment.yaml']) assert.match(output, new RegExp(`create ${file}`));
+    assert.match(output, /Dry run: npm ci was not run\./);
+  });
+
   it(`k8s-app --defaults generates a project (as ${isRoot ? 'root' : 'this user'})`, async () => {
     const dir = newDir('self');
     const result = await runAs('self', k8sApp(), ['--defaults', '--skip-install'], dir);

@@ -17,6 +17,11 @@ export default class ServiceGenerator extends K8sAppGenerator {
 
   async install() {
     if (this.options.skipInstall) return;
+    // --dry-run wrote nothing, so there is nothing to install into (npm would walk up to a parent project).
+    if (this._environmentFlag('dryRun')) {
+      this.log(`Dry run: ${this.templateData.stack.commands.install} was not run.`);
+      return;
+    }
     await this.spawn('sh', ['-c', this.templateData.stack.commands.install], { stdio: 'inherit' });
   }
 }

@@ -116,6 +116,12 @@ export default class K8sAppGenerator extends Generator<Partial<Answers>, K8sAppO
     this.config.set(this.answers);
   }
 
+  /** A flag the environment acts on (--force, --dry-run): set on the environment by yo, on the root generator by our bin. */
+  _environmentFlag(name: 'force' | 'dryRun'): boolean {
+    const env = this.env as unknown as { options: Record<string, unknown>; rootGenerator(): { options: Record<string, unknown> } };
+    return Boolean(env.options[name] ?? env.rootGenerator().options[name]);
+  }
+
   _defaultFor(spec: AnswerSpec, answers: Partial<Answers>): string | number {
     return spec.default(answers, { directoryName: path.basename(this.destinationRoot()) });
   }
@@ -142,8 +148,7 @@ export default class K8sAppGenerator extends Generator<Partial<Answers>, K8sAppO
    */
   conflicts() {
     // The same setting the environment's conflicter uses: its own option, else the root generator's.
-    const env = this.env as unknown as { options: { force?: boolean }; rootGenerator(): { options: { force?: boolean } } };
-    const force = env.options.force ?? env.rootGenerator().options.force;
+    const force = this._environmentFlag('force');
     if (force || process.stdin.isTTY) return;
     const changed: string[] = [];
     for (const file of (this.env as unknown as { sharedFs: { all(): MemFile[] } }).sharedFs.all()) {
