@@ -34,6 +34,16 @@ const go: Stack = {
     limits: { cpu: '500m', memory: '128Mi' },
   },
   // The standard library only: nothing to pin beyond the toolchain.
+  detection: {
+    markers: ['go.mod'],
+    buildTools: [{ name: 'go', markers: ['go.mod'] }],
+    runtimeVersion: [
+      { file: 'go.mod', pattern: /^toolchain go(\d+\.\d+)/m },
+      { file: 'go.mod', pattern: /^go (\d+\.\d+)/m },
+    ],
+    start: [{ file: 'go.mod', pattern: /^module\s+(\S+)/m }],
+    port: { extensions: ['.go'], patterns: [/"PORT"[^\n]*?"(\d{2,5})"/, /"(?:0\.0\.0\.0)?:(\d{2,5})"/] },
+  },
   dependencies: {},
 };
 

@@ -37,6 +37,24 @@ const java: Stack = {
     requests: { cpu: '250m', memory: '384Mi' },
     limits: { cpu: '1', memory: '512Mi' },
   },
+  detection: {
+    markers: ['pom.xml', 'build.gradle', 'build.gradle.kts'],
+    buildTools: [
+      { name: 'maven', markers: ['pom.xml'] },
+      { name: 'gradle', markers: ['build.gradle.kts', 'build.gradle'] },
+    ],
+    runtimeVersion: [
+      { file: 'pom.xml', pattern: /<(?:java\.version|maven\.compiler\.release|maven\.compiler\.target)>(\d+)</ },
+      { file: 'build.gradle.kts', pattern: /JavaLanguageVersion\.of\((\d+)\)/ },
+      { file: 'build.gradle', pattern: /JavaLanguageVersion\.of\((\d+)\)/ },
+      { file: 'build.gradle', pattern: /sourceCompatibility\s*=\s*(?:JavaVersion\.VERSION_)?['"]?(\d+)/ },
+    ],
+    start: [
+      { file: 'pom.xml', pattern: /<(?:start-class|mainClass)>([^<]+)</ },
+      { file: 'build.gradle.kts', pattern: /mainClass\.set\("([^"]+)"\)/ },
+    ],
+    port: { extensions: ['.properties', '.yml', '.yaml'], patterns: [/server\.port\s*[=:]\s*(?:\$\{[^:}]+:)?(\d{2,5})/, /^\s*port:\s*(\d{2,5})/m] },
+  },
   dependencies: {
     // The current GA line. 4.1.2 is published, but not all of its artifacts are reachable from
     // this project's build machines yet; move on when they are.

@@ -29,6 +29,24 @@ const node: Stack = {
     requests: { cpu: '100m', memory: '128Mi' },
     limits: { cpu: '500m', memory: '256Mi' },
   },
+  detection: {
+    markers: ['package.json'],
+    buildTools: [
+      { name: 'pnpm', markers: ['pnpm-lock.yaml'] },
+      { name: 'yarn', markers: ['yarn.lock'] },
+      { name: 'npm', markers: ['package-lock.json', 'package.json'] },
+    ],
+    runtimeVersion: [
+      { file: '.nvmrc', pattern: /^\s*v?(\d+)/ },
+      { file: '.node-version', pattern: /^\s*v?(\d+)/ },
+      { file: 'package.json', pattern: /"engines"\s*:\s*\{[^}]*"node"\s*:\s*"[^"\d]*(\d+)/ },
+    ],
+    start: [
+      { file: 'package.json', pattern: /"scripts"\s*:\s*\{[^}]*"start"\s*:\s*"([^"]+)"/ },
+      { file: 'package.json', pattern: /"main"\s*:\s*"([^"]+)"/ },
+    ],
+    port: { extensions: ['.js', '.mjs', '.cjs', '.ts', '.mts'], patterns: [/PORT\s*(?:\?\?|\|\|)\s*['"]?(\d{2,5})/, /\.listen\(\s*(?:\{\s*port:\s*)?(\d{2,5})/] },
+  },
   dependencies: {
     fastify: '5.12.8',
     pino: '10.4.0',

@@ -34,6 +34,24 @@ const python: Stack = {
     limits: { cpu: '500m', memory: '256Mi' },
   },
   // Top-level pins; requirements.txt and requirements-dev.txt lock them with hashes (pip-compile --generate-hashes).
+  detection: {
+    markers: ['pyproject.toml', 'requirements.txt', 'setup.py'],
+    buildTools: [
+      { name: 'uv', markers: ['uv.lock'] },
+      { name: 'poetry', markers: ['poetry.lock'] },
+      { name: 'pip', markers: ['requirements.txt', 'pyproject.toml', 'setup.py'] },
+    ],
+    runtimeVersion: [
+      { file: '.python-version', pattern: /^\s*(\d+\.\d+)/ },
+      { file: 'pyproject.toml', pattern: /requires-python\s*=\s*"[^"\d]*(\d+\.\d+)/ },
+      { file: 'pyproject.toml', pattern: /^python\s*=\s*"[^"\d]*(\d+\.\d+)/m },
+    ],
+    start: [
+      { file: 'Procfile', pattern: /^web:\s*(.+)$/m },
+      { file: 'pyproject.toml', pattern: /\[project\.scripts\][^[]*?^\s*[\w-]+\s*=\s*"([^"]+)"/m },
+    ],
+    port: { extensions: ['.py'], patterns: [/["']PORT["'][^)\n]*?["']?(\d{2,5})/, /port\s*=\s*(\d{2,5})/] },
+  },
   dependencies: {
     fastapi: '0.165.0',
     uvicorn: '0.54.0',

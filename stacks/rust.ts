@@ -31,6 +31,20 @@ const rust: Stack = {
     requests: { cpu: '100m', memory: '32Mi' },
     limits: { cpu: '500m', memory: '128Mi' },
   },
+  detection: {
+    markers: ['Cargo.toml'],
+    buildTools: [{ name: 'cargo', markers: ['Cargo.toml'] }],
+    runtimeVersion: [
+      { file: 'rust-toolchain.toml', pattern: /channel\s*=\s*"(\d+\.\d+)/ },
+      { file: 'rust-toolchain', pattern: /^\s*(\d+\.\d+)/ },
+      { file: 'Cargo.toml', pattern: /rust-version\s*=\s*"(\d+\.\d+)/ },
+    ],
+    start: [
+      { file: 'Cargo.toml', pattern: /\[\[bin\]\][^[]*?name\s*=\s*"([^"]+)"/ },
+      { file: 'Cargo.toml', pattern: /\[package\][^[]*?name\s*=\s*"([^"]+)"/ },
+    ],
+    port: { extensions: ['.rs'], patterns: [/"0\.0\.0\.0:(\d{2,5})"/, /"PORT"[^\n]*?(\d{2,5})/] },
+  },
   dependencies: {
     axum: '0.8.9',
     serde: '1.0.229',

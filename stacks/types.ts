@@ -25,6 +25,27 @@ export interface FamilyImages {
   runtime: ImagePattern;
 }
 
+/** Where a repository states something, found by a pattern: its first capture group is the value. */
+export interface FileFact {
+  /** Relative to the project root. */
+  file: string;
+  pattern: RegExp;
+}
+
+/** How an existing repository of this language is recognised (retrofitting). */
+export interface Detection {
+  /** Any of these files marks a project of this language. */
+  markers: readonly string[];
+  /** Build tools, most specific first: the first whose marker file exists is the one the repo uses. */
+  buildTools: readonly { name: string; markers: readonly string[] }[];
+  /** Where the runtime version may be stated, most authoritative first (a major, or major.minor). */
+  runtimeVersion: readonly FileFact[];
+  /** Where the start command or entrypoint may be stated. */
+  start: readonly FileFact[];
+  /** Source files that may name the port, and how (the first capture group is the number). */
+  port: { extensions: readonly string[]; patterns: readonly RegExp[] };
+}
+
 export interface Stack {
   language: string;
   displayName: string;
@@ -58,6 +79,7 @@ export interface Stack {
   };
   /** Versions of the generated project's own dependencies. */
   dependencies: Readonly<Record<string, string>>;
+  detection: Detection;
   /** Names the language derives from the app name (a Java package, say): template data, and the
    * value of a `{name}` in a template's path. */
   names?: (appName: string) => Readonly<Record<string, string>>;

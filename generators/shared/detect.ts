@@ -1,0 +1,115 @@
+// Works out what an existing repository holds, from the stack data's detection rules: the language,
+// its build tool, and where the repo states its runtime version, start command and port. Every
+// finding says where it came from, so the generator can show it and the user can correct it.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { STACKS } from '../../stacks/index.ts';
+import type { FileFact, Stack } from '../../stacks/types.ts';
+
+/** A value and the file it was read from (relative to the project root). */
+export interface Finding {
+  value: string;
+  from: string;
+}
+
+export interface DetectedProject {
+  language: string;
+  buildTool: Finding;
+  /** The version the repo states, and the offered version closest to it. */
+  runtimeVersion?: Finding & { offered: string };
+  start?: Finding;
+  port?: Finding;
+}
+
+export type Detection =
+  | { kind: 'none' }
+  | { kind: 'found'; project: DetectedProject }
+  | { kind: 'ambiguous'; candidates: Finding[] };
+
+/** Folders that hold dependencies or build output, never the project's own sources. */
+const SKIPPED_DIRS = new Set(['.git', 'node_modules', 'target', 'dist', 'build', 'vendor', '.venv', 'venv', '__pycache__', '.gradle', '.mvn', 'k8s']);
+/** Enough to find a port in a service; a huge monorepo root is not searched exhaustively. */
+const MAX_SOURCE_FILES = 2000;
+
+export function detectProject(root: string): Detection {
+  const candidates = STACKS.flatMap((stack) => {
+    const marker = stack.detection.markers.find((file) => isFile(root, file));
+    return marker ? [{ stack, marker }] : [];
+  });
+  if (candidates.length === 0) return { kind: 'none' };
+  if (candidates.length > 1) {
+    return { kind: 'ambiguous', candidates: candidates.map(({ stack, marker }) => ({ value: stack.language, from: marker })) };
+  }
+  const { stack } = candidates[0]!;
+  const tool = stack.detection.buildTools.find((candidate) => candidate.markers.some((file) => isFile(root, file)))!;
+  const project: DetectedProject = {
+    language: stack.language,
+    buildTool: { value: tool.name, from: tool.markers.find((file) => isFile(root, file))! },
+  };
+  const version = firstFact(root, stack.detection.runtimeVersion);
+  if (version) project.runtimeVersion = { ...version, offered: nearestOffered(stack, version.value) };
+  const start = firstFact(root, stack.detection.start);
+  if (start) project.start = start;
+  const port = findPort(root, stack);
+  if (port) project.port = port;
+  return { kind: 'found', project };
+}
+
+/** The offered version a stated one maps to: the same, else the oldest newer one, else the newest. */
+export function nearestOffered(stack: Stack, stated: string): string {
+  const key = (version: string) => version.split('.').map(Number);
+  const compare = (a: string, b: string) => {
+    const [x, y] = [key(a), key(b)];
+    for (let i = 0; i < Math.max(x.length, y.length); i += 1) {
+      const difference = (x[i] ?? 0) - (y[i] ?? 0);
+      if (difference !== 0) return difference;
+    }
+    return 0;
+  };
+  const offered = stack.versions.map((runtime) => runtime.version).sort(compare);
+  const depth = key(offered[0]!).length;
+  const wanted = key(stated).slice(0, depth).join('.');
+  return offered.find((version) => compare(version, wanted) >= 0) ?? offered.at(-1)!;
+}
+
+function firstFact(root: string, facts: readonly FileFact[]): Finding | undefined {
+  for (const fact of facts) {
+    if (!isFile(root, fact.file)) continue;
+    const match = fact.pattern.exec(readFileSync(path.join(root, fact.file), 'utf8'));
+    if (match?.[1]) return { value: match[1].trim(), from: fact.file };
+  }
+  return undefined;
+}
+
+/** The port an existing Dockerfile exposes, else the first the sources name. */
+function findPort(root: string, stack: Stack): Finding | undefined {
+  const exposed = isFile(root, 'Dockerfile') ? /^EXPOSE\s+(\d{2,5})/m.exec(readFileSync(path.join(root, 'Dockerfile'), 'utf8')) : null;
+  if (exposed) return { value: exposed[1]!, from: 'Dockerfile' };
+  for (const file of sourceFiles(root, stack.detection.port.extensions)) {
+    const text = readFileSync(path.join(root, file), 'utf8');
+    for (const pattern of stack.detection.port.patterns) {
+      const match = pattern.exec(text);
+      if (match?.[1] && Number(match[1]) >= 1 && Number(match[1]) <= 65535) return { value: match[1], from: file };
+    }
+  }
+  return undefined;
+}
+
+function sourceFiles(root: string, extensions: readonly string[]): string[] {
+  const found: string[] = [];
+  const walk = (relative: string) => {
+    for (const entry of readdirSync(path.join(root, relative), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      if (found.length >= MAX_SOURCE_FILES) return;
+      const child = path.join(relative, entry.name);
+      if (entry.isDirectory() && !SKIPPED_DIRS.has(entry.name) && !entry.name.startsWith('.')) walk(child);
+      else if (entry.isFile() && extensions.includes(path.extname(entry.name))) found.push(child);
+    }
+  };
+  walk('.');
+  return found.map((file) => path.normalize(file));
+}
+
+function isFile(root: string, file: string): boolean {
+  const full = path.join(root, file);
+  return existsSync(full) && statSync(full).isFile();
+}

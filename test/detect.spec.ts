@@ -1,0 +1,141 @@
+// Detection of existing repositories (retrofitting): language, build tool, and where the repo
+// states its runtime version, start command and port, each with the file it came from.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { detectProject, nearestOffered, type DetectedProject } from '../generators/shared/detect.ts';
+import { findStack } from '../stacks/index.ts';
+
+function repo(files: Record<string, string>): string {
+  const root = mkdtempSync(path.join(tmpdir(), 'detect-'));
+  for (const [file, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    writeFileSync(path.join(root, file), content);
+  }
+  return root;
+}
+
+function detected(files: Record<string, string>): DetectedProject {
+  const root = repo(files);
+  try {
+    const result = detectProject(root);
+    assert.equal(result.kind, 'found', JSON.stringify(result));
+    return (result as { project: DetectedProject }).project;
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+describe('detecting an existing repository', () => {
+  const cases: { name: string; files: Record<string, string>; expect: Partial<Record<'language' | 'buildTool' | 'version' | 'offered' | 'start' | 'port', string>> }[] = [
+    {
+      name: 'Node.js with npm, engines and a start script',
+      files: {
+        'package.json': '{"name":"api","engines":{"node":">=24"},"scripts":{"build":"tsc","start":"node dist/index.js"}}',
+        'package-lock.json': '{}',
+        'src/index.ts': 'const port = Number(process.env.PORT ?? 3000);\n',
+      },
+      expect: { language: 'node', buildTool: 'npm', version: '24', offered: '24', start: 'node dist/index.js', port: '3000' },
+    },
+    {
+      name: 'Node.js with pnpm and .nvmrc',
+      files: { 'package.json': '{"main":"server.js"}', 'pnpm-lock.yaml': '', '.nvmrc': 'v22.11.0\n', 'server.js': 'app.listen(4000);\n' },
+      expect: { language: 'node', buildTool: 'pnpm', version: '22', offered: '22', start: 'server.js', port: '4000' },
+    },
+    {
+      name: 'Node.js with yarn',
+      files: { 'package.json': '{"scripts":{"start":"node index.js"}}', 'yarn.lock': '' },
+      expect: { language: 'node', buildTool: 'yarn', start: 'node index.js' },
+    },
+    {
+      name: 'Python with pip and requirements.txt',
+      files: { 'requirements.txt': 'flask==3.1.0\n', '.python-version': '3.13.1\n', Procfile: 'web: gunicorn app:app\n', 'app.py': 'app.run(port=5000)\n' },
+      expect: { language: 'python', buildTool: 'pip', version: '3.13', offered: '3.13', start: 'gunicorn app:app', port: '5000' },
+    },
+    {
+      name: 'Python with Poetry',
+      files: { 'pyproject.toml': '[tool.poetry.dependencies]\npython = "^3.12"\n', 'poetry.lock': '' },
+      expect: { language: 'python', buildTool: 'poetry', version: '3.12', offered: '3.13' },
+    },
+    {
+      name: 'Python with uv',
+      files: { 'pyproject.toml': '[project]\nname = "svc"\nrequires-python = ">=3.14"\n\n[project.scripts]\nsvc = "svc.main:run"\n', 'uv.lock': '' },
+      expect: { language: 'python', buildTool: 'uv', version: '3.14', offered: '3.14', start: 'svc.main:run' },
+    },
+    {
+      name: 'Go with a go directive',
+      files: { 'go.mod': 'module example.com/orders\n\ngo 1.26.2\n', 'main.go': 'addr := ":" + env("PORT", "9090")\nhttp.ListenAndServe(":9090", nil)\n' },
+      expect: { language: 'go', buildTool: 'go', version: '1.26', offered: '1.26', start: 'example.com/orders', port: '9090' },
+    },
+    {
+      name: 'Java with Maven',
+      files: {
+        'pom.xml': '<project><properties><java.version>21</java.version></properties></project>',
+        'src/main/resources/application.properties': 'server.port=8081\n',
+      },
+      expect: { language: 'java', buildTool: 'maven', version: '21', offered: '21', port: '8081' },
+    },
+    {
+      name: 'Java with Gradle (Kotlin DSL)',
+      files: { 'build.gradle.kts': 'java { toolchain { languageVersion = JavaLanguageVersion.of(25) } }\napplication { mainClass.set("com.acme.App") }\n' },
+      expect: { language: 'java', buildTool: 'gradle', version: '25', offered: '25', start: 'com.acme.App' },
+    },
+    {
+      name: 'Rust with rust-version',
+      files: { 'Cargo.toml': '[package]\nname = "edge"\nversion = "0.1.0"\nrust-version = "1.85"\n', 'src/main.rs': 'let addr = "0.0.0.0:7000";\n' },
+      expect: { language: 'rust', buildTool: 'cargo', version: '1.85', offered: '1.99', start: 'edge', port: '7000' },
+    },
+    {
+      name: 'an existing Dockerfile, whose EXPOSE wins',
+      files: { 'go.mod': 'module m\n\ngo 1.27\n', Dockerfile: 'FROM scratch\nEXPOSE 8443\n', 'main.go': 'http.ListenAndServe(":9090", nil)\n' },
+      expect: { language: 'go', port: '8443' },
+    },
+  ];
+
+  for (const { name, files, expect } of cases) {
+    it(name, () => {
+      const project = detected(files);
+      if (expect.language) assert.equal(project.language, expect.language);
+      if (expect.buildTool) assert.equal(project.buildTool.value, expect.buildTool);
+      if (expect.version) assert.equal(project.runtimeVersion?.value, expect.version);
+      if (expect.offered) assert.equal(project.runtimeVersion?.offered, expect.offered);
+      if (expect.start) assert.equal(project.start?.value, expect.start);
+      if (expect.port) assert.equal(project.port?.value, expect.port);
+      for (const finding of [project.buildTool, project.runtimeVersion, project.start, project.port]) {
+        if (finding) assert.ok(finding.from in files, `${finding.value} is said to come from ${finding.from}, which the repo does not have`);
+      }
+    });
+  }
+
+  it('finds nothing in an empty directory', () => {
+    const root = repo({});
+    assert.deepEqual(detectProject(root), { kind: 'none' });
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('names every candidate when two languages are present', () => {
+    const root = repo({ 'package.json': '{}', 'pom.xml': '<project/>' });
+    assert.deepEqual(detectProject(root), {
+      kind: 'ambiguous',
+      candidates: [
+        { value: 'node', from: 'package.json' },
+        { value: 'java', from: 'pom.xml' },
+      ],
+    });
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('does not read ports from dependencies or build output', () => {
+    const project = detected({ 'package.json': '{}', 'node_modules/x/index.js': 'app.listen(1234)\n', 'dist/a.js': 'app.listen(2345)\n' });
+    assert.equal(project.port, undefined);
+  });
+
+  it('maps a stated version to the nearest offered one', () => {
+    const go = findStack('go')!;
+    assert.equal(nearestOffered(go, '1.27'), '1.27');
+    assert.equal(nearestOffered(go, '1.20'), '1.26');
+    assert.equal(nearestOffered(go, '1.30'), '1.27');
+    assert.equal(nearestOffered(findStack('node')!, '23'), '24');
+  });
+});
