@@ -2,14 +2,23 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import K8sAppGenerator from '../shared/base-generator.ts';
+import { describeDetection } from '../shared/detect.ts';
 
 // Composed by path, with the same extension as this file (.ts from source, .js once built).
 const extension = path.extname(fileURLToPath(import.meta.url));
 const SUB_GENERATORS = ['service', 'docker', 'kubernetes'] as const;
 
 export default class AppGenerator extends K8sAppGenerator {
+  initializing() {
+    if (this.retrofitting) {
+      for (const line of describeDetection(this._detection, this.destinationRoot())) this.log(line);
+    }
+  }
+
   async configuring() {
-    for (const name of SUB_GENERATORS) {
+    // An existing repository keeps its own code: only the container and Kubernetes files are added.
+    const parts = this.retrofitting ? SUB_GENERATORS.filter((name) => name !== 'service') : SUB_GENERATORS;
+    for (const name of parts) {
       const generatorPath = fileURLToPath(new URL(`../${name}/index${extension}`, import.meta.url));
       await this.composeWith(generatorPath, {
         generatorOptions: { defaults: this.options.defaults, skipInstall: this.options.skipInstall } as Record<string, unknown>,

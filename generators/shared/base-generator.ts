@@ -7,6 +7,7 @@ import Generator, { type BaseOptions } from 'yeoman-generator';
 import * as common from '../../stacks/common.ts';
 import { findStack, imageRef, imageRefWithArg, tiniArguments, type Stack } from '../../stacks/index.ts';
 import { ANSWER_SPECS, type AnswerSpec, type Answers } from './answers.ts';
+import { detectProject, type DetectedProject, type Detection } from './detect.ts';
 import { UsageError } from './errors.ts';
 
 export type K8sAppOptions = BaseOptions & {
@@ -50,7 +51,10 @@ interface MemFile {
   contents: Buffer | null;
 }
 
-export default class K8sAppGenerator extends Generator<Partial<Answers>, K8sAppOptions> {
+/** What .yo-rc.json holds: the answers, and whether the project was retrofitted. */
+type StoredConfig = Partial<Answers> & { retrofit?: boolean };
+
+export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptions> {
   declare answers: Answers;
 
   constructor(args: string[], options: K8sAppOptions, features: Record<string, unknown> = {}) {
@@ -69,7 +73,36 @@ export default class K8sAppGenerator extends Generator<Partial<Answers>, K8sAppO
     this.option('defaults', { type: Boolean, description: 'Use the default for every answer not given as an option; ask nothing' });
     // Checked here, not in a task: a bad option or an unwritable folder stops the run before anything starts.
     assertWritable(this.destinationRoot());
+    this._detection = detectProject(this.destinationRoot());
+    const stored = this.config.getAll();
+    this.retrofitting = stored.appName !== undefined ? stored.retrofit === true : this._detection.kind !== 'none';
     this._resolveKnown(this._known);
+  }
+
+  /** What the destination already holds: an existing repository is retrofitted, not overwritten. */
+  _detection: Detection = { kind: 'none' };
+
+  /**
+   * Whether this run adds container and Kubernetes files around existing code: the folder holds a
+   * project this generator did not write (or an earlier retrofit said so in .yo-rc.json).
+   */
+  retrofitting = false;
+
+  /** The project found, when its language is the one answered (or none is answered yet). */
+  _detectedProject(answers: Partial<Answers>): DetectedProject | undefined {
+    if (!this.retrofitting || this._detection.kind !== 'found') return undefined;
+    const project = this._detection.project;
+    return answers.language === undefined || answers.language === project.language ? project : undefined;
+  }
+
+  /** The value the existing repository states for an answer, and where; undefined when it states none. */
+  _detected(spec: AnswerSpec, answers: Partial<Answers>): { value: string; from: string } | undefined {
+    const project = this._detectedProject(answers);
+    if (!project) return undefined;
+    if (spec.name === 'language') return { value: project.language, from: project.buildTool.from };
+    if (spec.name === 'runtimeVersion' && project.runtimeVersion) return { value: project.runtimeVersion.offered, from: project.runtimeVersion.from };
+    if (spec.name === 'port' && project.port) return project.port;
+    return undefined;
   }
 
   /** Answers known without asking, resolved in the constructor so bad input fails before any task runs. */
@@ -93,7 +126,13 @@ export default class K8sAppGenerator extends Generator<Partial<Answers>, K8sAppO
       } else if (stored[spec.name] !== undefined) {
         value = parseOrThrow(spec, stored[spec.name], answers, `${spec.name} in .yo-rc.json`);
       } else if (this.options.defaults) {
-        value = parseOrThrow(spec, this._defaultFor(spec, answers), answers, `the default ${spec.name}`);
+        const detected = this._detected(spec, answers);
+        if (detected) {
+          value = parseOrThrow(spec, detected.value, answers, `the ${spec.name} ${detected.from} states`);
+        } else {
+          this._assertDefaultFitsExistingCode(spec);
+          value = parseOrThrow(spec, this._defaultFor(spec, answers), answers, `the default ${spec.name}`);
+        }
       } else {
         break;
       }
@@ -114,6 +153,7 @@ export default class K8sAppGenerator extends Generator<Partial<Answers>, K8sAppO
     }
     this.answers = answers as Answers;
     this.config.set(this.answers);
+    if (this.retrofitting) this.config.set('retrofit', true);
   }
 
   /** A flag the environment acts on (--force, --dry-run): set on the environment by yo, on the root generator by our bin. */
@@ -123,7 +163,25 @@ export default class K8sAppGenerator extends Generator<Partial<Answers>, K8sAppO
   }
 
   _defaultFor(spec: AnswerSpec, answers: Partial<Answers>): string | number {
-    return spec.default(answers, { directoryName: path.basename(this.destinationRoot()) });
+    return this._detected(spec, answers)?.value ?? spec.default(answers, { directoryName: path.basename(this.destinationRoot()) });
+  }
+
+  /**
+   * Existing code decides its language, runtime and port: a guess would give a Dockerfile and
+   * probes that do not fit it. With --defaults, what the repository does not state must be passed.
+   */
+  _assertDefaultFitsExistingCode(spec: AnswerSpec) {
+    if (!this.retrofitting || !RETROFIT_FACTS.includes(spec.name)) return;
+    const folder = this.destinationRoot();
+    if (this._detection.kind === 'ambiguous') {
+      const found = this._detection.candidates.map((candidate) => `${candidate.value} (${candidate.from})`).join(', ');
+      throw new UsageError(
+        `${folder} holds more than one kind of project: ${found}. Fix: pass --language, e.g. --language ${this._detection.candidates[0]!.value}, or run k8s-app in the service's own folder.`,
+      );
+    }
+    throw new UsageError(
+      `The existing project in ${folder} does not state its ${spec.prompt.message.toLowerCase()}. Fix: pass --${spec.option} <value>.`,
+    );
   }
 
   async _ask(spec: AnswerSpec, answers: Partial<Answers>): Promise<string | number> {
@@ -183,6 +241,9 @@ export default class K8sAppGenerator extends Generator<Partial<Answers>, K8sAppO
     }
   }
 }
+
+/** Answers an existing repository must state (or the user must pass) when retrofitting with --defaults. */
+const RETROFIT_FACTS: readonly AnswerSpec['name'][] = ['language', 'runtimeVersion', 'port'];
 
 function parseOrThrow(spec: AnswerSpec, raw: unknown, answers: Partial<Answers>, source: string): string | number {
   const parsed = spec.parse(raw, answers);

@@ -113,3 +113,23 @@ function isFile(root: string, file: string): boolean {
   const full = path.join(root, file);
   return existsSync(full) && statSync(full).isFile();
 }
+
+/** What was found and where, as lines to show before anything is asked or written. */
+export function describeDetection(detection: Detection, folder: string): string[] {
+  if (detection.kind === 'none') return [];
+  if (detection.kind === 'ambiguous') {
+    return [`Found more than one kind of project in ${folder}: ${detection.candidates.map((c) => `${c.value} (${c.from})`).join(', ')}.`];
+  }
+  const project = detection.project;
+  const lines = [`Found an existing ${project.language} project in ${folder}:`, `  build tool   ${project.buildTool.value} (${project.buildTool.from})`];
+  const version = project.runtimeVersion;
+  lines.push(
+    version
+      ? `  runtime      ${version.value} (${version.from})${version.offered === version.value ? '' : `, built with the nearest offered version, ${version.offered}`}`
+      : '  runtime      not stated',
+  );
+  lines.push(project.start ? `  start        ${project.start.value} (${project.start.from})` : '  start        not stated');
+  lines.push(project.port ? `  port         ${project.port.value} (${project.port.from})` : '  port         not found');
+  lines.push('Its source files are left as they are; the container and Kubernetes files are added around them.');
+  return lines;
+}

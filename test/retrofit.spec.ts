@@ -1,0 +1,67 @@
+// Retrofitting: run in an existing repository, the generator says what it found, takes the
+// answers the repository states, adds only the container and Kubernetes files, and leaves the
+// user's files untouched.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import helpers, { result } from 'yeoman-test';
+import { APP_GENERATOR } from './support/generate.ts';
+
+function existingRepo(files: Record<string, string>): string {
+  const root = mkdtempSync(path.join(tmpdir(), 'k8s-app-retrofit-'));
+  for (const [file, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    writeFileSync(path.join(root, file), content);
+  }
+  return root;
+}
+
+const run = (dir: string, options: Record<string, unknown>) =>
+  helpers.run(APP_GENERATOR).withOptions({ defaults: true, ...options } as never).cd(dir);
+
+describe('k8s-app in an existing repository', () => {
+  const goRepo = {
+    'go.mod': 'module example.com/orders\n\ngo 1.26.2\n',
+    'main.go': 'package main\n\nfunc main() { _ = http.ListenAndServe(":9090", nil) }\n',
+  };
+
+  describe('a Go service with --defaults', () => {
+    let dir = '';
+    before(async () => {
+      dir = existingRepo(goRepo);
+      await run(dir, {});
+    });
+
+    it('takes the language, runtime and port the repository states', () => {
+      result.assertJsonFileContent('.yo-rc.json', { 'generator-k8s-app': { language: 'go', runtimeVersion: '1.26', port: 9090, retrofit: true } });
+      result.assertFileContent('Dockerfile', '\nEXPOSE 9090\n');
+    });
+
+    it('adds the container and Kubernetes files, and no starter code', () => {
+      result.assertFile(['Dockerfile', '.dockerignore', 'k8s/base/deployment.yaml']);
+      result.assertNoFile(['internal/service/server.go', 'README.md', '.gitignore']);
+    });
+
+    it('leaves the existing files as they were', () => {
+      for (const [file, content] of Object.entries(goRepo)) assert.equal(readFileSync(path.join(dir, file), 'utf8'), content);
+    });
+  });
+
+  it('stops with the option to pass when the repository does not state its port', async () => {
+    const dir = existingRepo({ 'go.mod': 'module m\n\ngo 1.27\n' });
+    await assert.rejects(run(dir, {}), /does not state its http port\. Fix: pass --port <value>\./);
+    assert.deepEqual(readdirSync(dir).sort(), ['go.mod']);
+  });
+
+  it('stops naming the candidates when the folder holds two kinds of project', async () => {
+    const dir = existingRepo({ 'package.json': '{}', 'pom.xml': '<project/>' });
+    await assert.rejects(run(dir, {}), /holds more than one kind of project: node \(package\.json\), java \(pom\.xml\)\. Fix: pass --language/);
+  });
+
+  it('takes what the options say over what the repository states', async () => {
+    const dir = existingRepo(goRepo);
+    await run(dir, { port: '8080', 'runtime-version': '1.27' });
+    result.assertJsonFileContent('.yo-rc.json', { 'generator-k8s-app': { runtimeVersion: '1.27', port: 8080 } });
+  });
+});
