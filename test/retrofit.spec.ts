@@ -48,6 +48,30 @@ describe('k8s-app in an existing repository', () => {
     });
   });
 
+  describe('probes', () => {
+    it('fall back to TCP checks when the service has no health endpoint', async () => {
+      await run(existingRepo(goRepo), {});
+      result.assertJsonFileContent('.yo-rc.json', { 'generator-k8s-app': { livenessPath: 'tcp', readinessPath: 'tcp' } });
+      result.assertFileContent('k8s/base/deployment.yaml', /livenessProbe:\n\s+# No health endpoint[^\n]*\n\s+tcpSocket:\n\s+port: http/);
+      result.assertNoFileContent('k8s/base/deployment.yaml', 'httpGet');
+    });
+
+    it('use the health paths the service names', async () => {
+      await run(existingRepo({ ...goRepo, 'health.go': 'mux.HandleFunc("/healthz", ok)\nmux.HandleFunc("/ready", ready)\n' }), {});
+      result.assertFileContent('k8s/base/deployment.yaml', /livenessProbe:\n\s+httpGet:\n\s+path: \/healthz/);
+      result.assertFileContent('k8s/base/deployment.yaml', /readinessProbe:\n\s+httpGet:\n\s+path: \/ready\n/);
+    });
+
+    it('use the paths given as options', async () => {
+      await run(existingRepo(goRepo), { 'liveness-path': '/status', 'readiness-path': '/status/ready' });
+      result.assertFileContent('k8s/base/deployment.yaml', /readinessProbe:\n\s+httpGet:\n\s+path: \/status\/ready\n/);
+    });
+
+    it('reject a path that is neither a path nor tcp', async () => {
+      await assert.rejects(run(existingRepo(goRepo), { 'liveness-path': 'health' }), /Invalid --liveness-path: the liveness path "health" is neither an HTTP path starting with \/ nor tcp/);
+    });
+  });
+
   it('stops with the option to pass when the repository does not state its port', async () => {
     const dir = existingRepo({ 'go.mod': 'module m\n\ngo 1.27\n' });
     await assert.rejects(run(dir, {}), /does not state its http port\. Fix: pass --port <value>\./);

@@ -28,6 +28,16 @@ export default class AppGenerator extends K8sAppGenerator {
 
   end() {
     const data = this.templateData;
+    if (data.probes.liveness === 'tcp' || data.probes.readiness === 'tcp') {
+      this.log(
+        [
+          '',
+          'WARNING: the service has no health endpoint the generator could find, so its probes only check that',
+          `port ${data.port} accepts connections: a hung process stays "live" and a starting one gets traffic early.`,
+          'Add /livez and /readyz to the service and run again with --liveness-path /livez --readiness-path /readyz.',
+        ].join('\n'),
+      );
+    }
     this.log(
       [
         '',

@@ -10,6 +10,15 @@ export interface Answers {
   port: number;
   imageRepository: string;
   namespace: string;
+  /** Retrofitting only: the existing service's probe paths, or `tcp` to check only the port. */
+  livenessPath?: string;
+  readinessPath?: string;
+}
+
+/** What decides whether an answer applies. */
+export interface AnswerContext {
+  /** Adding container and Kubernetes files around existing code. */
+  retrofitting: boolean;
 }
 
 export interface Choice {
@@ -26,6 +35,8 @@ export interface AnswerSpec {
   /** Choices for a select prompt, given the answers before this one. */
   choices?: (answers: Partial<Answers>) => Choice[];
   default: (answers: Partial<Answers>, context: { directoryName: string }) => string | number;
+  /** When the answer applies (asked, saved, used); always when absent. */
+  when?: (context: AnswerContext) => boolean;
   /** Turns raw text (CLI, prompt, .yo-rc.json) into the value, or returns the problem as a sentence. */
   parse: (raw: unknown, answers: Partial<Answers>) => { value: string | number } | { problem: string };
 }
@@ -54,6 +65,15 @@ export function toDnsLabel(text: string): string {
     .slice(0, 63)
     .replace(/-+$/g, '');
   return label || 'service';
+}
+
+/** `tcp`, or an absolute HTTP path. */
+function probePath(what: string) {
+  return (raw: unknown) => {
+    const value = String(raw).trim();
+    if (value === 'tcp' || /^\/[\x21-\x7e]*$/.test(value)) return { value };
+    return { problem: `${what} "${value}" is neither an HTTP path starting with / nor tcp` };
+  };
 }
 
 function oneOf(what: string, allowed: () => string[]) {
@@ -158,6 +178,24 @@ export const ANSWER_SPECS: readonly AnswerSpec[] = [
     prompt: { type: 'input', message: 'Kubernetes namespace' },
     default: (answers) => answers.appName ?? 'default',
     parse: dnsLabel('the namespace'),
+  },
+  {
+    name: 'livenessPath',
+    option: 'liveness-path',
+    description: 'Existing repositories: the path the service answers 200 on while it can serve, or tcp to check only that the port accepts connections',
+    prompt: { type: 'input', message: 'Liveness probe path (or tcp)' },
+    when: ({ retrofitting }) => retrofitting,
+    default: () => 'tcp',
+    parse: probePath('the liveness path'),
+  },
+  {
+    name: 'readinessPath',
+    option: 'readiness-path',
+    description: 'Existing repositories: the path the service answers 200 on when it should get traffic, or tcp',
+    prompt: { type: 'input', message: 'Readiness probe path (or tcp)' },
+    when: ({ retrofitting }) => retrofitting,
+    default: (answers) => answers.livenessPath ?? 'tcp',
+    parse: probePath('the readiness path'),
   },
 ];
 

@@ -41,6 +41,8 @@ export function templateData(answers: Answers) {
     // preStop pause + the app's own drain deadline + a margin for the process to exit.
     terminationGracePeriodSeconds: common.PRESTOP_SLEEP_SECONDS + common.SHUTDOWN_TIMEOUT_SECONDS + 5,
     tiniArgs: tiniArguments(stack),
+    // What the probes check: the contract's endpoints, or an existing service's own (tcp: the port only).
+    probes: { liveness: answers.livenessPath ?? common.HEALTH.liveness, readiness: answers.readinessPath ?? common.HEALTH.readiness },
     names: stack.names?.(answers.appName) ?? {},
   };
 }
@@ -88,6 +90,11 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
    */
   retrofitting = false;
 
+  /** The answers that apply to this run. */
+  _specs(): AnswerSpec[] {
+    return ANSWER_SPECS.filter((spec) => spec.when?.({ retrofitting: this.retrofitting }) ?? true);
+  }
+
   /** The project found, when its language is the one answered (or none is answered yet). */
   _detectedProject(answers: Partial<Answers>): DetectedProject | undefined {
     if (!this.retrofitting || this._detection.kind !== 'found') return undefined;
@@ -102,6 +109,8 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
     if (spec.name === 'language') return { value: project.language, from: project.buildTool.from };
     if (spec.name === 'runtimeVersion' && project.runtimeVersion) return { value: project.runtimeVersion.offered, from: project.runtimeVersion.from };
     if (spec.name === 'port' && project.port) return project.port;
+    if (spec.name === 'livenessPath' && project.health?.liveness) return project.health.liveness;
+    if (spec.name === 'readinessPath' && project.health?.readiness) return project.health.readiness;
     return undefined;
   }
 
@@ -116,7 +125,7 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
   _resolveKnown(answers: Partial<Answers>): number {
     const stored = this.config.getAll();
     let index = 0;
-    for (const spec of ANSWER_SPECS) {
+    for (const spec of this._specs()) {
       const fromCli = this.options[spec.option];
       let value: string | number;
       if (fromCli === true || fromCli === '') {
@@ -146,8 +155,8 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
     const answers: Partial<Answers> = { ...this._known };
     // Ask for the first missing answer, then take what is known again: an option given after it
     // could only be checked once it was answered.
-    while (this._resolveKnown(answers) < ANSWER_SPECS.length) {
-      const spec = ANSWER_SPECS.find((candidate) => answers[candidate.name] === undefined)!;
+    while (this._resolveKnown(answers) < this._specs().length) {
+      const spec = this._specs().find((candidate) => answers[candidate.name] === undefined)!;
       (answers as Record<string, unknown>)[spec.name] = await this._ask(spec, answers);
       this.config.set(spec.name, answers[spec.name]!);
     }

@@ -19,6 +19,8 @@ export interface DetectedProject {
   runtimeVersion?: Finding & { offered: string };
   start?: Finding;
   port?: Finding;
+  /** Health endpoints the sources name. */
+  health?: { liveness?: Finding; readiness?: Finding };
 }
 
 export type Detection =
@@ -28,6 +30,10 @@ export type Detection =
 
 /** Folders that hold dependencies or build output, never the project's own sources. */
 const SKIPPED_DIRS = new Set(['.git', 'node_modules', 'target', 'dist', 'build', 'vendor', '.venv', 'venv', '__pycache__', '.gradle', '.mvn', 'k8s']);
+/** Paths services commonly answer probes on, most specific first. */
+const LIVENESS_PATHS = ['/livez', '/healthz', '/actuator/health/liveness', '/health/live', '/health'];
+const READINESS_PATHS = ['/readyz', '/actuator/health/readiness', '/health/ready', '/ready'];
+
 /** Enough to find a port in a service; a huge monorepo root is not searched exhaustively. */
 const MAX_SOURCE_FILES = 2000;
 
@@ -52,6 +58,9 @@ export function detectProject(root: string): Detection {
   if (start) project.start = start;
   const port = findPort(root, stack);
   if (port) project.port = port;
+  const liveness = findPath(root, stack, LIVENESS_PATHS);
+  const readiness = findPath(root, stack, READINESS_PATHS) ?? liveness;
+  if (liveness || readiness) project.health = { liveness, readiness };
   return { kind: 'found', project };
 }
 
@@ -95,6 +104,17 @@ function findPort(root: string, stack: Stack): Finding | undefined {
   return undefined;
 }
 
+/** The first of `paths` that a source file names as a string literal. */
+function findPath(root: string, stack: Stack, paths: string[]): Finding | undefined {
+  const files = sourceFiles(root, stack.detection.port.extensions).map((file) => ({ file, text: readFileSync(path.join(root, file), 'utf8') }));
+  for (const candidate of paths) {
+    const literal = new RegExp(`['"\`]${candidate.replace(/[/]/g, '\\/')}['"\`]`);
+    const hit = files.find(({ text }) => literal.test(text));
+    if (hit) return { value: candidate, from: hit.file };
+  }
+  return undefined;
+}
+
 function sourceFiles(root: string, extensions: readonly string[]): string[] {
   const found: string[] = [];
   const walk = (relative: string) => {
@@ -130,6 +150,12 @@ export function describeDetection(detection: Detection, folder: string): string[
   );
   lines.push(project.start ? `  start        ${project.start.value} (${project.start.from})` : '  start        not stated');
   lines.push(project.port ? `  port         ${project.port.value} (${project.port.from})` : '  port         not found');
+  const health = project.health;
+  lines.push(
+    health?.liveness || health?.readiness
+      ? `  probes       liveness ${health.liveness?.value ?? 'tcp'}, readiness ${health.readiness?.value ?? 'tcp'} (${health.liveness?.from ?? health.readiness?.from})`
+      : '  probes       no health endpoint found: TCP checks unless you pass --liveness-path and --readiness-path',
+  );
   lines.push('Its source files are left as they are; the container and Kubernetes files are added around them.');
   return lines;
 }
