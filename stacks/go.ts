@@ -1,5 +1,5 @@
 import { ALPINE_IMAGE } from './common.ts';
-import type { Stack } from './types.ts';
+import type { ExistingBuild, RepoFiles, Stack } from './types.ts';
 
 // Go: the current release by default, the previous one offered. A static binary (CGO_ENABLED=0)
 // needs no libc, so distroless "static" and a bare Alpine are the whole runtime.
@@ -40,11 +40,30 @@ const go: Stack = {
     runtimeVersion: [
       { file: 'go.mod', pattern: /^toolchain go(\d+\.\d+)/m },
       { file: 'go.mod', pattern: /^go (\d+\.\d+)/m },
+      // The image an existing Dockerfile builds on, last: the repo's own files say it first.
+      { file: 'Dockerfile', pattern: /^FROM\s+(?:\S+\/)?golang:(\d+\.\d+)/m },
     ],
     start: [{ file: 'go.mod', pattern: /^module\s+(\S+)/m }],
-    port: { extensions: ['.go'], patterns: [/"PORT"[^\n]*?"(\d{2,5})"/, /"(?:0\.0\.0\.0)?:(\d{2,5})"/] },
+    port: { extensions: ['.go'], patterns: [/"PORT"[^\n]*?"(\d{2,5})"/, /"(?:0\.0\.0\.0)?:(\d{2,5})"/, /\b[pP]ort\s*:?=\s*"(\d{2,5})"/] },
   },
+  existing: { plan: existingBuild },
   dependencies: {},
 };
 
 export default go;
+
+/** The main package: the module root's, else the first under cmd/. */
+function existingBuild(repo: RepoFiles): ExistingBuild {
+  const isMain = (dir: string) => /^package main\b/m.test(repo.read(`${dir}/main.go`) ?? '');
+  const commands = repo.folders('cmd').filter((folder) => isMain(`cmd/${folder}`));
+  const mainPackage = isMain('.') ? '.' : commands.length > 0 ? `./cmd/${commands[0]}` : '.';
+  return {
+    tool: 'go',
+    context: '',
+    servicePath: '',
+    summary: `go build ${mainPackage}${commands.length > 1 ? ` (the first of ${commands.map((c) => `./cmd/${c}`).join(', ')})` : ''}`,
+    mainPackage,
+    vendored: repo.exists('vendor/modules.txt'),
+    ignore: ['*.test', 'coverage.out', 'bin'],
+  };
+}

@@ -1,5 +1,5 @@
 import { ALPINE_IMAGE } from './common.ts';
-import type { Stack } from './types.ts';
+import type { ExistingBuild, RepoFiles, Stack } from './types.ts';
 
 // Java: Spring Boot on the current LTS by default (25), the previous LTS (21) offered. Distroless
 // java<version>-debian13 carries a Temurin JRE; Alpine uses Temurin's own JRE image.
@@ -48,13 +48,24 @@ const java: Stack = {
       { file: 'build.gradle.kts', pattern: /JavaLanguageVersion\.of\((\d+)\)/ },
       { file: 'build.gradle', pattern: /JavaLanguageVersion\.of\((\d+)\)/ },
       { file: 'build.gradle', pattern: /sourceCompatibility\s*=\s*(?:JavaVersion\.VERSION_)?['"]?(\d+)/ },
+      // The image an existing Dockerfile builds on, last: the repo's own files say it first.
+      { file: 'Dockerfile', pattern: /^FROM\s+(?:\S+\/)?(?:eclipse-temurin|openjdk|amazoncorretto):(\d+)/m },
     ],
     start: [
       { file: 'pom.xml', pattern: /<(?:start-class|mainClass)>([^<]+)</ },
       { file: 'build.gradle.kts', pattern: /mainClass\.set\("([^"]+)"\)/ },
     ],
+    // Spring Boot Actuator serves these on Kubernetes (it enables its probe groups there by itself).
+    health: [
+      { file: 'pom.xml', pattern: /(spring-boot-starter-actuator)/, liveness: '/actuator/health/liveness', readiness: '/actuator/health/readiness' },
+      { file: 'build.gradle.kts', pattern: /(spring-boot-starter-actuator)/, liveness: '/actuator/health/liveness', readiness: '/actuator/health/readiness' },
+      { file: 'build.gradle', pattern: /(spring-boot-starter-actuator)/, liveness: '/actuator/health/liveness', readiness: '/actuator/health/readiness' },
+    ],
     port: { extensions: ['.properties', '.yml', '.yaml'], patterns: [/server\.port\s*[=:]\s*(?:\$\{[^:}]+:)?(\d{2,5})/, /^\s*port:\s*(\d{2,5})/m] },
   },
+  existing: { plan: existingBuild },
+  // Gradle's image (its major release), for repositories without the Gradle wrapper.
+  buildToolVersions: { gradle: '9' },
   dependencies: {
     // The current GA line. 4.1.2 is published, but not all of its artifacts are reachable from
     // this project's build machines yet; move on when they are.
@@ -84,3 +95,42 @@ function javaIdentifier(text: string): string {
 }
 
 export default java;
+
+/** Maven or Gradle, through the repo's wrapper when it has one; the runnable jar becomes /app/app.jar. */
+function existingBuild(repo: RepoFiles): ExistingBuild {
+  const ignore = ['target', 'build', '.gradle', '**/*.iml', '.idea'];
+  const base = { context: '', servicePath: '', ignore };
+  if (repo.exists('pom.xml')) {
+    const wrapper = repo.exists('mvnw');
+    const mvn = wrapper ? './mvnw' : 'mvn';
+    return {
+      ...base,
+      tool: 'maven',
+      summary: `${mvn} package (pom.xml)${wrapper ? '' : ', on the Maven image: the repo has no Maven wrapper'}`,
+      wrapper,
+      builder: wrapper ? undefined : { distroless: 'maven:3-eclipse-temurin-{version}', alpine: 'maven:3-eclipse-temurin-{version}-alpine' },
+      manifests: wrapper ? ['mvnw', 'pom.xml'] : ['pom.xml'],
+      manifestFolders: wrapper && repo.exists('.mvn') ? ['.mvn'] : [],
+      resolve: `${mvn} -B -q dependency:go-offline`,
+      package: `${mvn} -B -q package -DskipTests`,
+      jarDir: 'target',
+      cache: '/root/.m2',
+    };
+  }
+  const wrapper = repo.exists('gradlew');
+  const gradle = wrapper ? './gradlew' : 'gradle';
+  const buildFile = repo.exists('build.gradle.kts') ? 'build.gradle.kts' : 'build.gradle';
+  return {
+    ...base,
+    tool: 'gradle',
+    summary: `${gradle} assemble (${buildFile})${wrapper ? '' : ', on the Gradle image: the repo has no Gradle wrapper'}`,
+    wrapper,
+    builder: wrapper ? undefined : { distroless: `gradle:${java.buildToolVersions!.gradle}-jdk{version}`, alpine: `gradle:${java.buildToolVersions!.gradle}-jdk{version}-alpine` },
+    manifests: [...(wrapper ? ['gradlew'] : []), ...['settings.gradle.kts', 'settings.gradle', buildFile, 'gradle.properties'].filter((file) => repo.exists(file))],
+    manifestFolders: repo.exists('gradle') ? ['gradle'] : [],
+    resolve: `${gradle} --no-daemon -q dependencies`,
+    package: `${gradle} --no-daemon -q assemble`,
+    jarDir: 'build/libs',
+    cache: '/root/.gradle',
+  };
+}

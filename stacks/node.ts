@@ -1,4 +1,4 @@
-import type { Stack } from './types.ts';
+import type { ExistingBuild, RepoFiles, Stack } from './types.ts';
 
 // Node.js: Active LTS by default. Release lines as of November 2026: 26 entered Active LTS in
 // October 2026; 24 and 22 are in Maintenance LTS (22 ends April 2027).
@@ -40,13 +40,28 @@ const node: Stack = {
       { file: '.nvmrc', pattern: /^\s*v?(\d+)/ },
       { file: '.node-version', pattern: /^\s*v?(\d+)/ },
       { file: 'package.json', pattern: /"engines"\s*:\s*\{[^}]*"node"\s*:\s*"[^"\d]*(\d+)/ },
+      // The image an existing Dockerfile builds on, last: the repo's own files say it first.
+      { file: 'Dockerfile', pattern: /^FROM\s+(?:\S+\/)?node:(\d+)/m },
     ],
     start: [
       { file: 'package.json', pattern: /"scripts"\s*:\s*\{[^}]*"start"\s*:\s*"([^"]+)"/ },
-      { file: 'package.json', pattern: /"main"\s*:\s*"([^"]+)"/ },
+      { file: 'package.json', pattern: /"main"\s*:\s*"([^"]+)"/, as: (main) => `node ${main}` },
     ],
     port: { extensions: ['.js', '.mjs', '.cjs', '.ts', '.mts'], patterns: [/PORT\s*(?:\?\?|\|\|)\s*['"]?(\d{2,5})/, /\.listen\(\s*(?:\{\s*port:\s*)?(\d{2,5})/] },
   },
+  existing: {
+    plan: existingBuild,
+    command: (words) => {
+      const [program, ...rest] = words;
+      if (program === 'npm' || program === 'pnpm' || program === 'yarn' || program === 'npx') {
+        return { problem: `it starts ${program}, which stands between tini and node and does not pass SIGTERM on; name what node runs, e.g. node dist/server.js` };
+      }
+      // A package's bin is a JavaScript file; node runs it directly (distroless has no /usr/bin/env).
+      return { args: program === 'node' ? rest : [`/app/node_modules/.bin/${program}`, ...rest] };
+    },
+  },
+  // For repositories whose package.json names no release ("packageManager"); installed with npm.
+  buildToolVersions: { pnpm: '10.34.8', yarn: '1.22.22' },
   dependencies: {
     fastify: '5.12.8',
     pino: '10.4.0',
@@ -57,3 +72,99 @@ const node: Stack = {
 };
 
 export default node;
+
+/** Lock files, most specific first, and the package manager each belongs to. */
+const LOCK_FILES = [
+  { file: 'pnpm-lock.yaml', tool: 'pnpm' },
+  { file: 'yarn.lock', tool: 'yarn' },
+  { file: 'package-lock.json', tool: 'npm' },
+  { file: 'npm-shrinkwrap.json', tool: 'npm' },
+] as const;
+
+/** Package-manager settings that change what an install resolves; copied with the manifests. */
+const INSTALL_SETTINGS = ['.npmrc', '.yarnrc', '.yarnrc.yml', 'pnpm-workspace.yaml'];
+
+function readJson(repo: RepoFiles, file: string): Record<string, unknown> {
+  try {
+    return JSON.parse(repo.read(file) ?? '{}') as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+}
+
+/** The workspace folders a monorepo root declares (package.json "workspaces" or pnpm-workspace.yaml),
+ * with `dir/*` expanded to the folders that hold a package.json. */
+function workspaceFolders(repo: RepoFiles, root: string): string[] {
+  const manifest = readJson(repo, `${root}package.json`);
+  const declared = manifest.workspaces as string[] | { packages?: string[] } | undefined;
+  let patterns = Array.isArray(declared) ? declared : (declared?.packages ?? []);
+  const pnpmWorkspace = repo.read(`${root}pnpm-workspace.yaml`);
+  if (pnpmWorkspace) patterns = [...pnpmWorkspace.matchAll(/^\s*-\s*['"]?([^'"\s#]+)['"]?/gm)].map((match) => match[1]!);
+  return patterns.flatMap((pattern) => {
+    const clean = pattern.replace(/\/$/, '');
+    if (!clean.endsWith('/*')) return [clean];
+    const parent = clean.slice(0, -2);
+    return repo.folders(`${root}${parent}`).map((folder) => `${parent}/${folder}`);
+  }).filter((folder) => repo.exists(`${root}${folder}/package.json`));
+}
+
+function existingBuild(repo: RepoFiles): ExistingBuild {
+  // The nearest lock file decides the package manager. One above the service folder counts only when
+  // that folder is a workspace root the service belongs to: then it is the build context.
+  const locks = LOCK_FILES.flatMap(({ file, tool }) => {
+    const found = repo.findUp(file);
+    if (!found) return [];
+    const root = found.up ? `${found.up}/` : '';
+    const workspaces = found.up ? workspaceFolders(repo, root) : [];
+    if (found.up && !workspaces.includes(found.servicePath)) return [];
+    return [{ file, tool, root, servicePath: found.servicePath, workspaces, depth: found.up.split('/').filter(Boolean).length }];
+  }).sort((a, b) => a.depth - b.depth);
+  const lock = locks[0];
+  const root = lock?.root ?? '';
+  const tool = lock?.tool ?? 'npm';
+  const rootManifest = readJson(repo, `${root}package.json`);
+  const manifest = readJson(repo, 'package.json');
+  // "packageManager": "pnpm@10.34.8+sha512..." names the exact release the repo is developed with.
+  const declared = /^(npm|pnpm|yarn)@(\d+\.\d+\.\d+)/.exec(String(rootManifest.packageManager ?? ''));
+  const toolVersion = declared?.[1] === tool ? declared[2]! : node.buildToolVersions![tool];
+  const yarnBerry = tool === 'yarn' && Number(toolVersion?.split('.')[0]) >= 2;
+  const scripts = (manifest.scripts ?? {}) as Record<string, string>;
+  const workspaces = lock?.workspaces ?? [];
+  const servicePath = lock?.servicePath ?? '';
+  const manifests = [
+    'package.json',
+    ...(lock ? [lock.file] : []),
+    ...INSTALL_SETTINGS.filter((file) => repo.exists(`${root}${file}`)),
+    ...workspaces.map((folder) => `${folder}/package.json`),
+  ];
+  const outDir = /"outDir"\s*:\s*"\.?\/?([^"]+?)\/?"/.exec(repo.read('tsconfig.json') ?? '')?.[1];
+  const install = {
+    npm: lock ? 'npm ci --no-audit --no-fund' : 'npm install --no-audit --no-fund',
+    pnpm: 'pnpm install --frozen-lockfile',
+    yarn: yarnBerry ? 'yarn install --immutable' : 'yarn install --frozen-lockfile --non-interactive',
+  }[tool];
+  return {
+    tool,
+    context: root.replace(/\/$/, ''),
+    servicePath,
+    summary: `${install}${lock ? ` (${root}${lock.file})` : ' (no lock file: versions are resolved at build time)'}${scripts.build ? `, then ${tool} run build` : ''}`,
+    lockFile: lock?.file,
+    manifests,
+    workspaces,
+    // npm comes with node; the others are installed with it, at the version the repo names.
+    setup: tool === 'npm' ? undefined : `npm install --global --no-audit --no-fund ${yarnBerry ? '@yarnpkg/cli-dist' : tool}@${toolVersion}`,
+    install,
+    // Dev dependencies are needed to build, not to run.
+    prune: {
+      npm: 'npm prune --omit=dev --no-audit --no-fund',
+      pnpm: 'pnpm install --frozen-lockfile --prod',
+      yarn: yarnBerry ? 'yarn workspaces focus --all --production' : 'yarn install --frozen-lockfile --non-interactive --production',
+    }[tool],
+    cache: { npm: '/root/.npm', pnpm: '/root/.local/share/pnpm/store', yarn: yarnBerry ? '/root/.yarn/berry/cache' : '/usr/local/share/.cache/yarn' }[tool],
+    buildScript: scripts.build ? `${tool} run build` : undefined,
+    // What the build writes: with a build script and a known output folder, only that folder,
+    // package.json and node_modules reach the image.
+    outDir: scripts.build ? (outDir ?? (repo.exists('tsconfig.json') ? 'dist' : undefined)) : undefined,
+    ignore: ['**/node_modules', '**/npm-debug.log*', '**/coverage', ...(scripts.build && outDir ? [`${servicePath ? `${servicePath}/` : ''}${outDir}`] : [])],
+  };
+}

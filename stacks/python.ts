@@ -1,4 +1,4 @@
-import type { Stack } from './types.ts';
+import type { ExistingBuild, RepoFiles, Stack } from './types.ts';
 
 // Python: 3.13 by default. Distroless ships one interpreter, Debian 13's python3 (3.13), so 3.14 is
 // offered only where an image for it exists: the official python:3.14-alpine.
@@ -45,13 +45,26 @@ const python: Stack = {
       { file: '.python-version', pattern: /^\s*(\d+\.\d+)/ },
       { file: 'pyproject.toml', pattern: /requires-python\s*=\s*"[^"\d]*(\d+\.\d+)/ },
       { file: 'pyproject.toml', pattern: /^python\s*=\s*"[^"\d]*(\d+\.\d+)/m },
+      // The image an existing Dockerfile builds on, last: the repo's own files say it first.
+      { file: 'Dockerfile', pattern: /^FROM\s+(?:\S+\/)?python:(\d+\.\d+)/m },
     ],
     start: [
       { file: 'Procfile', pattern: /^web:\s*(.+)$/m },
-      { file: 'pyproject.toml', pattern: /\[project\.scripts\][^[]*?^\s*[\w-]+\s*=\s*"([^"]+)"/m },
+      { file: 'pyproject.toml', pattern: /\[project\.scripts\][^[]*?^\s*[\w-]+\s*=\s*"([^"]+)"/m, as: entryPointCommand },
+      { file: 'pyproject.toml', pattern: /\[tool\.poetry\.scripts\][^[]*?^\s*[\w-]+\s*=\s*"([^"]+)"/m, as: entryPointCommand },
     ],
     port: { extensions: ['.py'], patterns: [/["']PORT["'][^)\n]*?["']?(\d{2,5})/, /port\s*=\s*(\d{2,5})/] },
   },
+  existing: {
+    plan: existingBuild,
+    command: ([program, ...rest]) => {
+      if (!program) return { problem: 'it is empty' };
+      // The virtual environment's interpreter, or a console script it installed (uvicorn, gunicorn...).
+      return { args: [/^python(3(\.\d+)?)?$/.test(program) ? '/venv/bin/python' : `/venv/bin/${program}`, ...rest] };
+    },
+  },
+  // For repositories that use them: they export the lock file to hashed requirements.
+  buildToolVersions: { poetry: '2.5.1', 'poetry-plugin-export': '1.10.1', uv: '0.13.9' },
   dependencies: {
     fastapi: '0.165.0',
     uvicorn: '0.54.0',
@@ -61,3 +74,53 @@ const python: Stack = {
 };
 
 export default python;
+
+/** `pkg.module:function`, an entry point, as a command the image can run without installing the project. */
+function entryPointCommand(entryPoint: string): string {
+  const [module, func] = entryPoint.split(':');
+  return func ? `python -c "from ${module} import ${func}; ${func}()"` : `python -m ${module}`;
+}
+
+function existingBuild(repo: RepoFiles): ExistingBuild {
+  const ignore = ['.venv', 'venv', '**/__pycache__', '**/*.pyc', '.pytest_cache', '.mypy_cache', '.ruff_cache', '.tox'];
+  const base = { context: '', servicePath: '', ignore };
+  // Poetry and uv lock files become hashed requirements (their export), so the image's virtual
+  // environment is made by pip alone and holds only the locked runtime dependencies.
+  if (repo.exists('uv.lock')) {
+    return {
+      ...base,
+      tool: 'uv',
+      summary: 'uv export (uv.lock), then pip install --require-hashes',
+      manifests: ['pyproject.toml', 'uv.lock'],
+      toolPackages: [`uv==${python.buildToolVersions!.uv}`],
+      export: '/opt/build-tool/bin/uv export --frozen --no-dev --no-emit-project --no-header --format requirements-txt --output-file /tmp/requirements.txt',
+      requirements: '/tmp/requirements.txt',
+      hashes: true,
+    };
+  }
+  if (repo.exists('poetry.lock')) {
+    return {
+      ...base,
+      tool: 'poetry',
+      summary: 'poetry export (poetry.lock), then pip install --require-hashes',
+      manifests: ['pyproject.toml', 'poetry.lock'],
+      toolPackages: [`poetry==${python.buildToolVersions!.poetry}`, `poetry-plugin-export==${python.buildToolVersions!['poetry-plugin-export']}`],
+      export: '/opt/build-tool/bin/poetry export --only main --format requirements.txt --output /tmp/requirements.txt',
+      requirements: '/tmp/requirements.txt',
+      hashes: true,
+    };
+  }
+  if (repo.exists('requirements.txt')) {
+    const hashes = /--hash[= ]/.test(repo.read('requirements.txt')!);
+    return {
+      ...base,
+      tool: 'pip',
+      summary: `pip install${hashes ? ' --require-hashes' : ''} -r requirements.txt`,
+      manifests: ['requirements.txt'],
+      requirements: 'requirements.txt',
+      hashes,
+    };
+  }
+  // No lock: pip installs the project itself, resolving its dependencies at build time.
+  return { ...base, tool: 'pip', summary: 'pip install . (no lock file: versions are resolved at build time)', manifests: [], installProject: true };
+}

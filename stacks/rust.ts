@@ -1,5 +1,5 @@
 import { ALPINE_IMAGE } from './common.ts';
-import type { Stack } from './types.ts';
+import type { ExistingBuild, RepoFiles, Stack } from './types.ts';
 
 // Rust: the newest stable release these machines can obtain (rustup's stable channel here serves
 // 1.99.1, of 2026-10-13). A glibc binary on distroless cc; a musl binary on Alpine.
@@ -38,6 +38,8 @@ const rust: Stack = {
       { file: 'rust-toolchain.toml', pattern: /channel\s*=\s*"(\d+\.\d+)/ },
       { file: 'rust-toolchain', pattern: /^\s*(\d+\.\d+)/ },
       { file: 'Cargo.toml', pattern: /rust-version\s*=\s*"(\d+\.\d+)/ },
+      // The image an existing Dockerfile builds on, last: the repo's own files say it first.
+      { file: 'Dockerfile', pattern: /^FROM\s+(?:\S+\/)?rust:(\d+\.\d+)/m },
     ],
     start: [
       { file: 'Cargo.toml', pattern: /\[\[bin\]\][^[]*?name\s*=\s*"([^"]+)"/ },
@@ -45,6 +47,7 @@ const rust: Stack = {
     ],
     port: { extensions: ['.rs'], patterns: [/"0\.0\.0\.0:(\d{2,5})"/, /"PORT"[^\n]*?(\d{2,5})/] },
   },
+  existing: { plan: existingBuild },
   dependencies: {
     axum: '0.8.9',
     serde: '1.0.229',
@@ -58,3 +61,21 @@ const rust: Stack = {
 };
 
 export default rust;
+
+/** The binary cargo builds: the first [[bin]] target, else the package's own. */
+function existingBuild(repo: RepoFiles): ExistingBuild {
+  const manifest = repo.read('Cargo.toml') ?? '';
+  const bin = /\[\[bin\]\][^[]*?name\s*=\s*"([^"]+)"/.exec(manifest)?.[1] ?? /\[package\][^[]*?name\s*=\s*"([^"]+)"/.exec(manifest)?.[1] ?? 'service';
+  const locked = repo.exists('Cargo.lock');
+  return {
+    tool: 'cargo',
+    context: '',
+    servicePath: '',
+    summary: `cargo build --release${locked ? ' --locked' : ''}, binary ${bin}`,
+    bin,
+    locked,
+    // Files cargo reads besides src/: a build script, and folders the manifest names (benches, examples).
+    extraSources: ['build.rs', 'benches', 'examples', 'migrations'].filter((path) => repo.exists(path)),
+    ignore: ['target'],
+  };
+}

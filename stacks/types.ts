@@ -30,6 +30,8 @@ export interface FileFact {
   /** Relative to the project root. */
   file: string;
   pattern: RegExp;
+  /** Turns the captured value into what it stands for (an entry point `pkg.mod:func` into a command). */
+  as?: (value: string) => string;
 }
 
 /** How an existing repository of this language is recognised (retrofitting). */
@@ -42,8 +44,53 @@ export interface Detection {
   runtimeVersion: readonly FileFact[];
   /** Where the start command or entrypoint may be stated. */
   start: readonly FileFact[];
+  /** Files whose content means the service has health endpoints at known paths (a framework's, say). */
+  health?: readonly (FileFact & { liveness: string; readiness: string })[];
   /** Source files that may name the port, and how (the first capture group is the number). */
   port: { extensions: readonly string[]; patterns: readonly RegExp[] };
+}
+
+/** Read access to an existing repository, for a language's build plan. Paths are relative to the
+ * service folder; `..` reaches the folders above it (a monorepo root). */
+export interface RepoFiles {
+  /** A file's text, or undefined when it is not a file. */
+  read(file: string): string | undefined;
+  /** Whether a file or folder exists. */
+  exists(path: string): boolean;
+  /** Sub-folders of `dir`, sorted. */
+  folders(dir: string): string[];
+  /** The nearest folder at or above the service folder, inside the repository, that holds `file`:
+   * `up` leads to it from the service folder ('' or '../..'), `servicePath` back ('' or 'services/web'). */
+  findUp(file: string): { up: string; servicePath: string } | undefined;
+}
+
+/** How the image of an existing project is built: template data (`build`) for
+ * `templates/docker/<language>/existing.Dockerfile.ejs`. */
+export interface ExistingBuild {
+  /** The build tool the Dockerfile runs (npm, poetry, gradle...). */
+  tool: string;
+  /** The build context, from the service folder: '' for the service folder itself, '../..' for a monorepo root. */
+  context: string;
+  /** The service folder, from the build context ('' when they are the same). */
+  servicePath: string;
+  /** A builder image pattern replacing the family's (a Gradle image when the repo has no wrapper, say). */
+  builder?: Partial<Record<ImageFamily, ImagePattern>>;
+  /** What the .dockerignore keeps out of the context (relative to the context). */
+  ignore: readonly string[];
+  /** What the findings print about the build, e.g. `pnpm install --frozen-lockfile (pnpm-lock.yaml)`. */
+  summary: string;
+  /** Language-specific facts the template reads (lock file, build script, main package, jar folder...). */
+  [fact: string]: unknown;
+}
+
+/** Retrofitting: how an existing repository of this language becomes an image. */
+export interface ExistingProjects {
+  /** The build the Dockerfile follows, from the repo's files. */
+  plan(repo: RepoFiles): ExistingBuild;
+  /** Interpreted languages run the repo's start command (an answer, --start-command): its words
+   * after the image's entrypoint, or the problem that keeps it from running without a shell.
+   * Compiled languages run their build output and have no start command. */
+  command?: (words: readonly string[]) => { args: string[] } | { problem: string };
 }
 
 export interface Stack {
@@ -79,7 +126,10 @@ export interface Stack {
   };
   /** Versions of the generated project's own dependencies. */
   dependencies: Readonly<Record<string, string>>;
+  /** Versions of the build tools an existing repository's Dockerfile installs when the repo names none. */
+  buildToolVersions?: Readonly<Record<string, string>>;
   detection: Detection;
+  existing: ExistingProjects;
   /** Names the language derives from the app name (a Java package, say): template data, and the
    * value of a `{name}` in a template's path. */
   names?: (appName: string) => Readonly<Record<string, string>>;

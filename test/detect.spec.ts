@@ -41,7 +41,7 @@ describe('detecting an existing repository', () => {
     {
       name: 'Node.js with pnpm and .nvmrc',
       files: { 'package.json': '{"main":"server.js"}', 'pnpm-lock.yaml': '', '.nvmrc': 'v22.11.0\n', 'server.js': 'app.listen(4000);\n' },
-      expect: { language: 'node', buildTool: 'pnpm', version: '22', offered: '22', start: 'server.js', port: '4000' },
+      expect: { language: 'node', buildTool: 'pnpm', version: '22', offered: '22', start: 'node server.js', port: '4000' },
     },
     {
       name: 'Node.js with yarn',
@@ -61,7 +61,7 @@ describe('detecting an existing repository', () => {
     {
       name: 'Python with uv',
       files: { 'pyproject.toml': '[project]\nname = "svc"\nrequires-python = ">=3.14"\n\n[project.scripts]\nsvc = "svc.main:run"\n', 'uv.lock': '' },
-      expect: { language: 'python', buildTool: 'uv', version: '3.14', offered: '3.14', start: 'svc.main:run' },
+      expect: { language: 'python', buildTool: 'uv', version: '3.14', offered: '3.14', start: 'python -c "from svc.main import run; run()"' },
     },
     {
       name: 'Go with a go directive',

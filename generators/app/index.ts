@@ -38,13 +38,25 @@ export default class AppGenerator extends K8sAppGenerator {
         ].join('\n'),
       );
     }
+    if (data.build) {
+      this.log(
+        [
+          '',
+          `Added the container and Kubernetes files for ${data.appName} (${data.languageName} ${data.runtimeVersion}, ${data.imageFamily} image); its own files are unchanged. Next:`,
+          `  ${data.dockerBuildCommand}`,
+          '  kubectl apply -k k8s/overlays/dev',
+          'k8s/README.md explains each step.',
+        ].join('\n'),
+      );
+      return;
+    }
     this.log(
       [
         '',
         `Generated ${data.appName}: ${data.stack.displayName} ${data.runtimeVersion} on a ${data.imageFamily} image. Next:`,
         `  ${data.stack.commands.test}`,
         `  ${data.stack.commands.build} && ${data.stack.commands.start}`,
-        `  DOCKER_BUILDKIT=1 docker build -t ${data.imageRepository}:${data.imageTag} .`,
+        `  ${data.dockerBuildCommand}`,
         '  kubectl apply -k k8s/overlays/dev',
         'README.md explains each step.',
       ].join('\n'),

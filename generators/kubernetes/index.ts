@@ -3,6 +3,9 @@ import K8sAppGenerator from '../shared/base-generator.ts';
 
 export default class KubernetesGenerator extends K8sAppGenerator {
   writing() {
-    this._renderTree('kubernetes', 'k8s', this.templateData);
+    const data = this.templateData;
+    this._renderTree('kubernetes', 'k8s', data);
+    // An existing repository keeps its own README: how to build, deploy and probe goes next to the manifests.
+    if (data.build) this.renderTemplate('existing/README.md.ejs', 'k8s/README.md', data);
   }
 }

@@ -13,6 +13,8 @@ export interface Answers {
   /** Retrofitting only: the existing service's probe paths, or `tcp` to check only the port. */
   livenessPath?: string;
   readinessPath?: string;
+  /** Retrofitting an interpreted language: what the image runs, as program and arguments. */
+  startCommand?: string;
 }
 
 /** What decides whether an answer applies. */
@@ -35,8 +37,8 @@ export interface AnswerSpec {
   /** Choices for a select prompt, given the answers before this one. */
   choices?: (answers: Partial<Answers>) => Choice[];
   default: (answers: Partial<Answers>, context: { directoryName: string }) => string | number;
-  /** When the answer applies (asked, saved, used); always when absent. */
-  when?: (context: AnswerContext) => boolean;
+  /** When the answer applies (asked, saved, used), given the answers before it; always when absent. */
+  when?: (context: AnswerContext, answers: Partial<Answers>) => boolean;
   /** Turns raw text (CLI, prompt, .yo-rc.json) into the value, or returns the problem as a sentence. */
   parse: (raw: unknown, answers: Partial<Answers>) => { value: string | number } | { problem: string };
 }
@@ -75,6 +77,49 @@ function probePath(what: string) {
     return { problem: `${what} "${value}" is neither an HTTP path starting with / nor tcp` };
   };
 }
+
+/**
+ * A command as program and arguments, split like a shell would split simple words ('single' and
+ * "double" quotes group words). Anything else a shell does (variables, &&, pipes) is refused:
+ * the image starts the program directly, so that signals reach it.
+ */
+export function commandWords(text: string): { words: string[] } | { problem: string } {
+  const words: string[] = [];
+  let current: string | undefined;
+  let quote: string | undefined;
+  for (const char of text.trim()) {
+    if (quote) {
+      if (char === quote) quote = undefined;
+      else current = (current ?? '') + char;
+    } else if (char === '"' || char === "'") {
+      quote = char;
+      current ??= '';
+    } else if (/\s/.test(char)) {
+      if (current !== undefined) words.push(current);
+      current = undefined;
+    } else if ('$`|&;<>(){}*?~\\'.includes(char)) {
+      return { problem: `it uses the shell ("${char}"), and the image starts the program directly, without one` };
+    } else {
+      current = (current ?? '') + char;
+    }
+  }
+  if (quote) return { problem: `a ${quote} quote is not closed` };
+  if (current !== undefined) words.push(current);
+  return words.length > 0 ? { words } : { problem: 'it is empty' };
+}
+
+function startCommand(raw: unknown, answers: Partial<Answers>) {
+  const text = String(raw).trim();
+  const split = commandWords(text);
+  const checked = 'words' in split ? findStack(answers.language ?? '')?.existing.command?.(split.words) : split;
+  if (checked && 'problem' in checked) {
+    return { problem: `the start command "${text}" cannot start the service: ${checked.problem}; give the program and its arguments, e.g. ${START_EXAMPLES[answers.language ?? ''] ?? 'node server.js'}` };
+  }
+  return { value: text };
+}
+
+/** What a start command looks like, per language that runs one. */
+const START_EXAMPLES: Record<string, string> = { node: '"node dist/server.js"', python: '"python -m app" or "gunicorn app:app --bind 0.0.0.0:8000"' };
 
 function oneOf(what: string, allowed: () => string[]) {
   return (raw: unknown) => {
@@ -196,6 +241,15 @@ export const ANSWER_SPECS: readonly AnswerSpec[] = [
     when: ({ retrofitting }) => retrofitting,
     default: (answers) => answers.livenessPath ?? 'tcp',
     parse: probePath('the readiness path'),
+  },
+  {
+    name: 'startCommand',
+    option: 'start-command',
+    description: 'Existing Node.js and Python repositories: the command that starts the service, as program and arguments (no shell), e.g. "node dist/server.js"',
+    prompt: { type: 'input', message: 'Start command' },
+    when: ({ retrofitting }, answers) => retrofitting && findStack(answers.language ?? '')?.existing.command !== undefined,
+    default: () => '',
+    parse: startCommand,
   },
 ];
 

@@ -6,9 +6,11 @@ import { fileURLToPath } from 'node:url';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import * as common from '../../stacks/common.ts';
 import { findStack, imageRef, imageRefWithArg, tiniArguments, type Stack } from '../../stacks/index.ts';
-import { ANSWER_SPECS, type AnswerSpec, type Answers } from './answers.ts';
+import type { ExistingBuild } from '../../stacks/types.ts';
+import { ANSWER_SPECS, commandWords, type AnswerSpec, type Answers } from './answers.ts';
 import { detectProject, type DetectedProject, type Detection } from './detect.ts';
 import { UsageError } from './errors.ts';
+import { repoFiles } from './repo-files.ts';
 
 export type K8sAppOptions = BaseOptions & {
   defaults?: boolean;
@@ -20,17 +22,31 @@ export const TEMPLATES_ROOT = fileURLToPath(new URL('../../templates', import.me
 
 export type TemplateData = ReturnType<typeof templateData>;
 
-export function templateData(answers: Answers) {
+/** The tag the manifests deploy until CI sets its own. */
+const IMAGE_TAG = '0.1.0';
+
+/** Retrofitting: how the existing project is built, and the start command's words after the image's entrypoint. */
+export interface ExistingProjectData {
+  build: ExistingBuild;
+  command: string[];
+}
+
+export function templateData(answers: Answers, existing?: ExistingProjectData) {
   const stack = findStack(answers.language) as Stack;
   const family = answers.imageFamily as keyof Stack['images'];
-  const images = stack.images[family];
+  const images = { ...stack.images[family], ...(existing?.build.builder?.[family] ? { builder: existing.build.builder[family] } : {}) };
   return {
+    // Absent for a new project: its Dockerfile builds the starter.
+    build: existing?.build,
+    command: existing?.command ?? [],
     ...answers,
     stack,
+    // The language alone, as prose names it ("Node.js" of "Node.js (TypeScript, Fastify)").
+    languageName: stack.displayName.split(' (')[0]!,
     common,
     configDir: `/etc/${answers.appName}/config`,
     secretsDir: `/etc/${answers.appName}/secrets`,
-    imageTag: '0.1.0',
+    imageTag: IMAGE_TAG,
     // As the Dockerfile writes them: the version is a top-level ARG.
     builderImage: imageRefWithArg(images.builder, stack.versionArg),
     runtimeImage: imageRefWithArg(images.runtime, stack.versionArg),
@@ -44,6 +60,10 @@ export function templateData(answers: Answers) {
     // What the probes check: the contract's endpoints, or an existing service's own (tcp: the port only).
     probes: { liveness: answers.livenessPath ?? common.HEALTH.liveness, readiness: answers.readinessPath ?? common.HEALTH.readiness },
     names: stack.names?.(answers.appName) ?? {},
+    // Run where the Dockerfile's build context is: a workspace service builds from the workspace root.
+    dockerBuildCommand: existing?.build.context
+      ? `cd ${existing.build.context} && DOCKER_BUILDKIT=1 docker build -f ${existing.build.servicePath}/Dockerfile -t ${answers.imageRepository}:${IMAGE_TAG} .`
+      : `DOCKER_BUILDKIT=1 docker build -t ${answers.imageRepository}:${IMAGE_TAG} .`,
   };
 }
 
@@ -90,9 +110,9 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
    */
   retrofitting = false;
 
-  /** The answers that apply to this run. */
-  _specs(): AnswerSpec[] {
-    return ANSWER_SPECS.filter((spec) => spec.when?.({ retrofitting: this.retrofitting }) ?? true);
+  /** Whether an answer applies to this run, given the answers before it. */
+  _applies(spec: AnswerSpec, answers: Partial<Answers>): boolean {
+    return spec.when?.({ retrofitting: this.retrofitting }, answers) ?? true;
   }
 
   /** The project found, when its language is the one answered (or none is answered yet). */
@@ -111,6 +131,7 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
     if (spec.name === 'port' && project.port) return project.port;
     if (spec.name === 'livenessPath' && project.health?.liveness) return project.health.liveness;
     if (spec.name === 'readinessPath' && project.health?.readiness) return project.health.readiness;
+    if (spec.name === 'startCommand' && project.start) return project.start;
     return undefined;
   }
 
@@ -119,13 +140,13 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
 
   /**
    * Resolves, in order, every answer given on the command line, saved in .yo-rc.json or (with
-   * --defaults) defaulted. Stops at the first that needs a prompt: later ones may depend on it.
-   * Returns how many were resolved.
+   * --defaults) defaulted. Stops at the first that needs a prompt, and returns it: later ones may
+   * depend on it. Returns undefined when every answer that applies is known.
    */
-  _resolveKnown(answers: Partial<Answers>): number {
+  _resolveKnown(answers: Partial<Answers>): AnswerSpec | undefined {
     const stored = this.config.getAll();
-    let index = 0;
-    for (const spec of this._specs()) {
+    for (const spec of ANSWER_SPECS) {
+      if (!this._applies(spec, answers)) continue;
       const fromCli = this.options[spec.option];
       let value: string | number;
       if (fromCli === true || fromCli === '') {
@@ -137,26 +158,24 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
       } else if (this.options.defaults) {
         const detected = this._detected(spec, answers);
         if (detected) {
-          value = parseOrThrow(spec, detected.value, answers, `the ${spec.name} ${detected.from} states`);
+          value = parseOrThrow(spec, detected.value, answers, `${spec.prompt.message.toLowerCase()} in ${detected.from}`);
         } else {
           this._assertDefaultFitsExistingCode(spec);
           value = parseOrThrow(spec, this._defaultFor(spec, answers), answers, `the default ${spec.name}`);
         }
       } else {
-        break;
+        return spec;
       }
       (answers as Record<string, unknown>)[spec.name] = value;
-      index += 1;
     }
-    return index;
+    return undefined;
   }
 
   async prompting() {
     const answers: Partial<Answers> = { ...this._known };
     // Ask for the first missing answer, then take what is known again: an option given after it
     // could only be checked once it was answered.
-    while (this._resolveKnown(answers) < this._specs().length) {
-      const spec = this._specs().find((candidate) => answers[candidate.name] === undefined)!;
+    for (let spec = this._resolveKnown(answers); spec; spec = this._resolveKnown(answers)) {
       (answers as Record<string, unknown>)[spec.name] = await this._ask(spec, answers);
       this.config.set(spec.name, answers[spec.name]!);
     }
@@ -216,7 +235,8 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
   conflicts() {
     // The same setting the environment's conflicter uses: its own option, else the root generator's.
     const force = this._environmentFlag('force');
-    if (force || process.stdin.isTTY) return;
+    // A dry run writes nothing: yeoman lists each file, conflicts included.
+    if (force || this._environmentFlag('dryRun') || process.stdin.isTTY) return;
     const changed: string[] = [];
     for (const file of (this.env as unknown as { sharedFs: { all(): MemFile[] } }).sharedFs.all()) {
       if (file.state !== 'modified' || !file.contents || path.basename(file.path) === '.yo-rc.json') continue;
@@ -233,7 +253,15 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
   }
 
   get templateData(): TemplateData {
-    return templateData(this.answers);
+    return templateData(this.answers, this.retrofitting ? this._existingProject() : undefined);
+  }
+
+  /** The existing project's build, as the answered language's stack plans it from the repo's files. */
+  _existingProject(): ExistingProjectData {
+    const stack = findStack(this.answers.language)!;
+    const words = this.answers.startCommand ? commandWords(this.answers.startCommand) : { words: [] };
+    const command = 'words' in words && words.words.length > 0 ? stack.existing.command?.(words.words) : undefined;
+    return { build: stack.existing.plan(repoFiles(this.destinationRoot())), command: command && 'args' in command ? command.args : [] };
   }
 
   /** Renders every file under `templates/<source>` to `<destination>`, dropping the `.ejs` suffix;
@@ -252,13 +280,14 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
 }
 
 /** Answers an existing repository must state (or the user must pass) when retrofitting with --defaults. */
-const RETROFIT_FACTS: readonly AnswerSpec['name'][] = ['language', 'runtimeVersion', 'port'];
+const RETROFIT_FACTS: readonly AnswerSpec['name'][] = ['language', 'runtimeVersion', 'port', 'startCommand'];
 
 function parseOrThrow(spec: AnswerSpec, raw: unknown, answers: Partial<Answers>, source: string): string | number {
   const parsed = spec.parse(raw, answers);
   if ('problem' in parsed) {
     const example = spec.default(answers, { directoryName: 'my-service' });
-    throw new UsageError(`Invalid ${source}: ${parsed.problem}. Fix: pass a valid value, e.g. --${spec.option} ${example}.`);
+    const fix = example === '' ? `pass --${spec.option} <value>` : `pass a valid value, e.g. --${spec.option} ${example}`;
+    throw new UsageError(`Invalid ${source}: ${parsed.problem}. Fix: ${fix}.`);
   }
   return parsed.value;
 }

@@ -4,7 +4,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { STACKS } from '../../stacks/index.ts';
-import type { FileFact, Stack } from '../../stacks/types.ts';
+import type { ExistingBuild, FileFact, Stack } from '../../stacks/types.ts';
+import { repoFiles } from './repo-files.ts';
 
 /** A value and the file it was read from (relative to the project root). */
 export interface Finding {
@@ -21,6 +22,8 @@ export interface DetectedProject {
   port?: Finding;
   /** Health endpoints the sources name. */
   health?: { liveness?: Finding; readiness?: Finding };
+  /** How the image will build it: the repo's own package manager, lock file and build. */
+  build: ExistingBuild;
 }
 
 export type Detection =
@@ -48,9 +51,12 @@ export function detectProject(root: string): Detection {
   }
   const { stack } = candidates[0]!;
   const tool = stack.detection.buildTools.find((candidate) => candidate.markers.some((file) => isFile(root, file)))!;
+  const build = stack.existing.plan(repoFiles(root));
   const project: DetectedProject = {
     language: stack.language,
-    buildTool: { value: tool.name, from: tool.markers.find((file) => isFile(root, file))! },
+    // The plan looks further (a workspace root's lock file), so its tool wins.
+    buildTool: { value: build.tool, from: build.tool === tool.name ? tool.markers.find((file) => isFile(root, file))! : build.summary },
+    build,
   };
   const version = firstFact(root, stack.detection.runtimeVersion);
   if (version) project.runtimeVersion = { ...version, offered: nearestOffered(stack, version.value) };
@@ -58,9 +64,14 @@ export function detectProject(root: string): Detection {
   if (start) project.start = start;
   const port = findPort(root, stack);
   if (port) project.port = port;
-  const liveness = findPath(root, stack, LIVENESS_PATHS);
-  const readiness = findPath(root, stack, READINESS_PATHS) ?? liveness;
-  if (liveness || readiness) project.health = { liveness, readiness };
+  const framework = stack.detection.health?.find((fact) => isFile(root, fact.file) && fact.pattern.test(readFileSync(path.join(root, fact.file), 'utf8')));
+  if (framework) {
+    project.health = { liveness: { value: framework.liveness, from: framework.file }, readiness: { value: framework.readiness, from: framework.file } };
+  } else {
+    const liveness = findPath(root, stack, LIVENESS_PATHS);
+    const readiness = findPath(root, stack, READINESS_PATHS) ?? liveness;
+    if (liveness || readiness) project.health = { liveness, readiness };
+  }
   return { kind: 'found', project };
 }
 
@@ -85,7 +96,7 @@ function firstFact(root: string, facts: readonly FileFact[]): Finding | undefine
   for (const fact of facts) {
     if (!isFile(root, fact.file)) continue;
     const match = fact.pattern.exec(readFileSync(path.join(root, fact.file), 'utf8'));
-    if (match?.[1]) return { value: match[1].trim(), from: fact.file };
+    if (match?.[1]) return { value: fact.as ? fact.as(match[1].trim()) : match[1].trim(), from: fact.file };
   }
   return undefined;
 }
@@ -104,11 +115,11 @@ function findPort(root: string, stack: Stack): Finding | undefined {
   return undefined;
 }
 
-/** The first of `paths` that a source file names as a string literal. */
+/** The first of `paths` that a source file names as a string literal (a route pattern may lead with its method). */
 function findPath(root: string, stack: Stack, paths: string[]): Finding | undefined {
   const files = sourceFiles(root, stack.detection.port.extensions).map((file) => ({ file, text: readFileSync(path.join(root, file), 'utf8') }));
   for (const candidate of paths) {
-    const literal = new RegExp(`['"\`]${candidate.replace(/[/]/g, '\\/')}['"\`]`);
+    const literal = new RegExp(`['"\`](?:(?:GET|HEAD) )?${candidate.replace(/[/]/g, '\\/')}['"\`]`);
     const hit = files.find(({ text }) => literal.test(text));
     if (hit) return { value: candidate, from: hit.file };
   }
@@ -148,6 +159,8 @@ export function describeDetection(detection: Detection, folder: string): string[
       ? `  runtime      ${version.value} (${version.from})${version.offered === version.value ? '' : `, built with the nearest offered version, ${version.offered}`}`
       : '  runtime      not stated',
   );
+  lines.push(`  image build  ${project.build.summary}`);
+  if (project.build.context) lines.push(`  context      ${project.build.context} (the workspace root; the Dockerfile builds ${project.build.servicePath} from there)`);
   lines.push(project.start ? `  start        ${project.start.value} (${project.start.from})` : '  start        not stated');
   lines.push(project.port ? `  port         ${project.port.value} (${project.port.from})` : '  port         not found');
   const health = project.health;

@@ -14,10 +14,10 @@ import { childrenOf, commandLine, namespacePids } from '../support/proc.ts';
 import { HARDENING, containerLauncher, containerPid, startDetached } from './container-launcher.ts';
 import { DOCKER, ensureEngine, type Engine } from './engine.ts';
 import { dockerBuild, dependencyStep, type BuildResult } from './image-build.ts';
+import { containerReport as report } from './report.ts';
 import { ensureStandIns } from './standins.ts';
 
 const APP_NAME = 'contract-svc';
-const report: string[] = [];
 let engine: Engine | undefined;
 
 before(async function () {

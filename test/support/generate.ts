@@ -7,13 +7,27 @@ import helpers from 'yeoman-test';
 
 export const APP_GENERATOR = new URL('../../generators/app/index.ts', import.meta.url).pathname;
 
+/** A new project in a new folder (yeoman-test empties `dir` first). */
 export async function generateProject(options: Record<string, unknown>, dir = mkdtempSync(path.join(tmpdir(), 'k8s-app-'))) {
+  await runIn(dir, options, 'new');
+  return dir;
+}
+
+/** k8s-app run in an existing repository's folder, which keeps its files. */
+export async function retrofitProject(dir: string, options: Record<string, unknown> = {}) {
+  await runIn(dir, options, 'existing');
+  return dir;
+}
+
+async function runIn(dir: string, options: Record<string, unknown>, folder: 'new' | 'existing') {
   const cwd = process.cwd();
   try {
-    await helpers.run(APP_GENERATOR).inDir(dir).withOptions({ defaults: true, skipInstall: true, ...options } as Record<string, unknown>);
+    // yeoman-test forces overwrites by default; an existing repository's files are overwritten only
+    // with the consent the options give (--force), as the CLI does.
+    const run = folder === 'new' ? helpers.run(APP_GENERATOR) : helpers.run(APP_GENERATOR, {}, { force: Boolean(options.force) });
+    await (folder === 'new' ? run.inDir(dir) : run.cd(dir)).withOptions({ defaults: true, skipInstall: true, ...options } as Record<string, unknown>);
   } finally {
     // yeoman-test moved into `dir`; go back, unless an earlier spec removed where we were.
     process.chdir(existsSync(cwd) ? cwd : tmpdir());
   }
-  return dir;
 }

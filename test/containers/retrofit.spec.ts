@@ -1,0 +1,133 @@
+// Retrofitted fixture repositories, built and run as the generated Deployment runs them: each image
+// builds unmodified from the build context its Dockerfile names, and the probes of its Deployment
+// pass against the running container (HTTP paths, or the TCP fallback), as the kubelet checks them.
+import assert from 'node:assert/strict';
+import { connect } from 'node:net';
+import { readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { execa } from 'execa';
+import { parseAllDocuments } from 'yaml';
+import { freePort, request } from '../contract/harness.ts';
+import { retrofitProject } from '../support/generate.ts';
+import { RETROFIT_FIXTURES, changedFiles, copyFixture, fileDigests, fixtureName } from '../support/retrofit-fixtures.ts';
+import { HARDENING } from './container-launcher.ts';
+import { DOCKER } from './engine.ts';
+import { dockerBuild } from './image-build.ts';
+import { containerReport } from './report.ts';
+
+interface Probe {
+  httpGet?: { path: string; port: string | number };
+  tcpSocket?: { port: string | number };
+  periodSeconds?: number;
+  failureThreshold?: number;
+}
+
+interface DeployedContainer {
+  ports: { name: string; containerPort: number }[];
+  startupProbe: Probe;
+  livenessProbe: Probe;
+  readinessProbe: Probe;
+}
+
+/** The container of the generated Deployment, as the kubelet reads it. */
+function deployedContainer(serviceDir: string): { container: DeployedContainer; grace: number } {
+  const documents = parseAllDocuments(readFileSync(path.join(serviceDir, 'k8s/base/deployment.yaml'), 'utf8'));
+  const deployment = documents[0]!.toJS() as { spec: { template: { spec: { containers: DeployedContainer[]; terminationGracePeriodSeconds: number } } } };
+  const pod = deployment.spec.template.spec;
+  return { container: pod.containers[0]!, grace: pod.terminationGracePeriodSeconds };
+}
+
+/** One probe attempt, as the kubelet makes it: an HTTP status from 200 to 399, or a TCP connection. */
+async function probeOnce(probe: Probe, port: number): Promise<string | undefined> {
+  if (probe.httpGet) {
+    const answer = await request(port, probe.httpGet.path, 2000).catch((error: Error) => ({ status: 0, error }));
+    return answer.status >= 200 && answer.status < 400 ? undefined : `GET ${probe.httpGet.path}: ${'error' in answer ? answer.error.message : answer.status}`;
+  }
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port, timeout: 2000 }, () => {
+      socket.destroy();
+      resolve(undefined);
+    });
+    socket.on('error', (error) => resolve(`TCP ${port}: ${error.message}`));
+    socket.on('timeout', () => {
+      socket.destroy();
+      resolve(`TCP ${port}: timed out`);
+    });
+  });
+}
+
+for (const fixture of RETROFIT_FIXTURES) {
+  const name = fixtureName(fixture);
+  describe(`retrofit ${name}`, function () {
+    this.timeout(600_000);
+    const image = `k8s-app-retrofit/${name.replaceAll('/', '-')}:test`;
+    let root = '';
+    let service = '';
+    let original = new Map<string, string>();
+
+    before(async () => {
+      ({ root, service } = copyFixture(fixture));
+      original = fileDigests(root);
+      await retrofitProject(service, fixture.options);
+    });
+    after(async () => {
+      if (root) rmSync(root, { recursive: true, force: true });
+      await execa(DOCKER, ['rmi', '-f', image], { reject: false });
+    });
+
+    it('adds its files and changes none of the repository\'s own', () => {
+      assert.deepEqual(changedFiles(original, fileDigests(root)), fixture.changes.map((file) => path.join(fixture.folder, file)));
+    });
+
+    if (fixture.notBuilt) {
+      it('is generated, and reported as not built', () => {
+        assert.ok(readFileSync(path.join(service, 'Dockerfile'), 'utf8').includes('FROM '));
+        containerReport.push(`retrofit ${name}: NOT BUILT: ${fixture.notBuilt}`);
+      });
+      return;
+    }
+
+    it('builds from the context its Dockerfile names, unmodified, with BuildKit', async () => {
+      const header = readFileSync(path.join(service, 'Dockerfile'), 'utf8');
+      // A workspace service is built from the workspace root, with -f naming its Dockerfile.
+      const context = /build context is the workspace root \(([^)]+)\)/.exec(header)?.[1] ?? '.';
+      const build = await dockerBuild(path.resolve(service, context), image, ['-f', path.join(service, 'Dockerfile')]);
+      containerReport.push(`retrofit ${name}: built in ${build.seconds.toFixed(1)} s`);
+    });
+
+    it('runs hardened, passes the Deployment\'s probes, and stops within its grace period', async () => {
+      const { container, grace } = deployedContainer(service);
+      const port = await freePort();
+      const containerName = `k8s-app-retrofit-${name.replaceAll('/', '-')}`;
+      // The Deployment sets PORT to the containerPort; here it is a free port on the host network.
+      await execa(DOCKER, ['run', '-d', '--name', containerName, '--network', 'host', ...HARDENING, '-e', `PORT=${port}`, image]);
+      try {
+        const startup = container.startupProbe;
+        const deadline = Date.now() + Math.min((startup.periodSeconds ?? 10) * (startup.failureThreshold ?? 3), 90) * 1000;
+        let failure = await probeOnce(startup, port);
+        while (failure && Date.now() < deadline) {
+          await sleep(200);
+          failure = await probeOnce(startup, port);
+        }
+        const logs = async () => (await execa(DOCKER, ['logs', containerName], { all: true, reject: false })).all;
+        assert.equal(failure, undefined, `the startup probe never passed: ${failure}\n${await logs()}`);
+        for (let round = 0; round < 3; round += 1) {
+          for (const [kind, probe] of [['liveness', container.livenessProbe], ['readiness', container.readinessProbe]] as const) {
+            const result = await probeOnce(probe, port);
+            assert.equal(result, undefined, `the ${kind} probe failed: ${result}\n${await logs()}`);
+          }
+        }
+        const started = Date.now();
+        await execa(DOCKER, ['stop', '--time', String(grace), containerName]);
+        const seconds = (Date.now() - started) / 1000;
+        const { stdout: exitCode } = await execa(DOCKER, ['inspect', '--format', '{{.State.ExitCode}}', containerName]);
+        assert.ok(seconds < grace, `docker stop took ${seconds} s, the whole grace period`);
+        const probes = [container.livenessProbe, container.readinessProbe].map((probe) => probe.httpGet?.path ?? 'tcp').join(', ');
+        containerReport.push(`retrofit ${name}: probes (${probes}) passed; stopped in ${seconds.toFixed(1)} s with exit code ${exitCode.trim()}`);
+      } finally {
+        await execa(DOCKER, ['rm', '-f', containerName], { reject: false });
+      }
+    });
+  });
+}

@@ -1,0 +1,111 @@
+// The fixture repositories under test/fixtures/retrofit: existing services, written for these tests,
+// one per language and package manager, a monorepo, and a repo with its own Dockerfile. Each entry says
+// what k8s-app must find there and what a run may change.
+import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+export const FIXTURES_ROOT = new URL('../fixtures/retrofit/', import.meta.url).pathname;
+
+export interface RetrofitFixture {
+  /** Folder under test/fixtures/retrofit. */
+  repo: string;
+  /** The service's folder in it ('' for the repository's root). */
+  folder: string;
+  /** Options beyond --defaults: what the repository does not state, or consent to overwrite. */
+  options: Record<string, unknown>;
+  /** What k8s-app must take from the repository (.yo-rc.json). */
+  expected: Record<string, string | number>;
+  /** Existing files the run changes, with the consent its options give. */
+  changes: string[];
+  /** Why its image cannot be built on these machines, when it cannot. */
+  notBuilt?: string;
+}
+
+export const RETROFIT_FIXTURES: readonly RetrofitFixture[] = [
+  {
+    repo: 'node-npm', folder: '', options: {}, changes: [],
+    expected: { language: 'node', runtimeVersion: '24', port: 3000, livenessPath: '/healthz', readinessPath: '/healthz', startCommand: 'node dist/server.js' },
+  },
+  {
+    // States no Node.js version: --defaults stops and names --runtime-version, so the test passes it.
+    repo: 'node-pnpm', folder: '', options: { 'runtime-version': '22' }, changes: [],
+    expected: { language: 'node', runtimeVersion: '22', port: 8080, livenessPath: 'tcp', readinessPath: 'tcp', startCommand: 'node lib/index.js' },
+  },
+  {
+    repo: 'node-yarn', folder: '', options: {}, changes: [],
+    expected: { language: 'node', runtimeVersion: '24', port: 3000, livenessPath: '/livez', readinessPath: '/readyz', startCommand: 'node server.mjs' },
+  },
+  {
+    repo: 'python-pip', folder: '', options: {}, changes: [],
+    expected: { language: 'python', runtimeVersion: '3.13', port: 8000, livenessPath: '/health/live', readinessPath: '/health/ready', startCommand: 'python server.py' },
+  },
+  {
+    repo: 'python-poetry', folder: '', options: {}, changes: [],
+    expected: { language: 'python', runtimeVersion: '3.13', port: 8000, livenessPath: '/livez', readinessPath: '/readyz', startCommand: 'python -c "from inventory.main import run; run()"' },
+  },
+  {
+    repo: 'python-uv', folder: '', options: {}, changes: [],
+    expected: { language: 'python', runtimeVersion: '3.13', port: 9000, livenessPath: '/healthz', readinessPath: '/healthz', startCommand: 'python -m billing' },
+  },
+  {
+    repo: 'go', folder: '', options: {}, changes: [],
+    expected: { language: 'go', runtimeVersion: '1.26', port: 8080, livenessPath: '/healthz', readinessPath: '/readyz' },
+  },
+  {
+    repo: 'java-maven', folder: '', options: {}, changes: [],
+    expected: { language: 'java', runtimeVersion: '21', port: 8081, livenessPath: '/actuator/health/liveness', readinessPath: '/actuator/health/readiness' },
+  },
+  {
+    repo: 'java-gradle', folder: '', options: {}, changes: [],
+    expected: { language: 'java', runtimeVersion: '25', port: 8082, livenessPath: '/actuator/health/liveness', readinessPath: '/actuator/health/readiness' },
+    notBuilt:
+      'it has no Gradle wrapper, so its Dockerfile builds on the gradle image, and neither that image nor a Gradle distribution (services.gradle.org) can be obtained here; its Dockerfile is generated and linted',
+  },
+  {
+    repo: 'rust', folder: '', options: {}, changes: [],
+    expected: { language: 'rust', runtimeVersion: '1.99', port: 8080, livenessPath: '/healthz', readinessPath: '/readyz' },
+  },
+  {
+    // An npm workspace: the lock file is at the monorepo's root, which becomes the build context.
+    repo: 'monorepo', folder: 'services/web', options: {}, changes: [],
+    expected: { language: 'node', runtimeVersion: '22', port: 3000, livenessPath: '/livez', readinessPath: '/readyz', startCommand: 'node server.js' },
+  },
+  {
+    repo: 'monorepo', folder: 'services/quotes', options: {}, changes: [],
+    expected: { language: 'go', runtimeVersion: '1.27', port: 7070, livenessPath: 'tcp', readinessPath: 'tcp' },
+  },
+  {
+    // Its own Dockerfile is replaced only with consent (--force); without it the run stops (specs).
+    repo: 'existing-dockerfile', folder: '', options: { force: true }, changes: ['Dockerfile'],
+    expected: { language: 'python', runtimeVersion: '3.13', port: 5000, livenessPath: '/health', readinessPath: '/health', startCommand: 'python app.py' },
+  },
+];
+
+export function fixtureName(fixture: RetrofitFixture): string {
+  return fixture.folder ? `${fixture.repo}/${fixture.folder}` : fixture.repo;
+}
+
+/** A fresh copy of the fixture's repository, in a folder of the same name (the app name comes from
+ * the service's folder); returns its root and the service's folder in it. */
+export function copyFixture(fixture: RetrofitFixture): { root: string; service: string } {
+  const root = path.join(mkdtempSync(path.join(tmpdir(), 'k8s-app-retrofit-')), fixture.repo);
+  cpSync(path.join(FIXTURES_ROOT, fixture.repo), root, { recursive: true });
+  return { root, service: path.join(root, fixture.folder) };
+}
+
+/** Every file under `root` and a digest of its content. */
+export function fileDigests(root: string): Map<string, string> {
+  const digests = new Map<string, string>();
+  for (const file of readdirSync(root, { recursive: true, encoding: 'utf8' }).sort()) {
+    const full = path.join(root, file);
+    if (statSync(full).isFile()) digests.set(file, createHash('sha256').update(readFileSync(full)).digest('hex'));
+  }
+  return digests;
+}
+
+/** The files of `before` that differ, or are gone, in `after`. */
+export function changedFiles(before: Map<string, string>, after: Map<string, string>): string[] {
+  return [...before].filter(([file, digest]) => after.get(file) !== digest).map(([file]) => file);
+}
