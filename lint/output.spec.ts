@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { STACKS } from '../stacks/index.ts';
-import { generateProject } from '../test/support/generate.ts';
+import { generateProject, retrofitProject } from '../test/support/generate.ts';
+import { RETROFIT_FIXTURES, copyFixture, fixtureName } from '../test/support/retrofit-fixtures.ts';
 import { describeFindings, hadolint, kubeconform, kubeScore, podSecurity, type Finding } from './linters.ts';
 import { ensureLintTools, type LintTools } from './tools.ts';
 
@@ -26,47 +27,63 @@ function assertClean(findings: Finding[], combination: string, file: string) {
   assert.equal(findings.length, 0, `${combination}, ${file}:\n${describeFindings(findings)}`);
 }
 
+/** Every linter over one generated project: its Dockerfile, and each overlay as kustomize renders it. */
+function lintProject(combination: string, generate: () => Promise<string>) {
+  describe(combination, () => {
+    let projectDir = '';
+    before(async () => {
+      projectDir = await generate();
+    });
+
+    it('Dockerfile: hadolint finds nothing', async () => {
+      assertClean(await hadolint(tools, path.join(projectDir, 'Dockerfile')), combination, 'Dockerfile');
+    });
+
+    for (const overlay of OVERLAYS) {
+      describe(`k8s/overlays/${overlay}, rendered by kubectl kustomize`, () => {
+        const file = `k8s/overlays/${overlay} (rendered)`;
+        let rendered = '';
+        let renderedFile = '';
+        before(async () => {
+          rendered = (await execa('kubectl', ['kustomize', path.join(projectDir, 'k8s', 'overlays', overlay)])).stdout;
+          renderedFile = path.join(workDir, `rendered-${combination.replace(/[^a-z0-9.-]+/gi, '-')}-${overlay}.yaml`);
+          writeFileSync(renderedFile, rendered);
+        });
+
+        it('kube-score --exit-one-on-warning finds nothing', async () => {
+          assertClean(await kubeScore(tools, renderedFile), combination, file);
+        });
+        it(`kubeconform -strict accepts every object (Kubernetes schemas)`, async () => {
+          assertClean(await kubeconform(tools, renderedFile), combination, file);
+        });
+        it('meets the Pod Security Standards restricted profile', async () => {
+          assertClean(await podSecurity(tools, renderedFile, rendered), combination, file);
+        });
+      });
+    }
+  });
+}
+
 for (const stack of STACKS) {
   for (const runtime of stack.versions) {
     for (const family of runtime.families) {
-      const combination = `${stack.language} ${runtime.version} ${family}`;
-      describe(combination, () => {
-        let projectDir = '';
-        before(async () => {
-          projectDir = await generateProject(
-            { 'app-name': 'lint-svc', language: stack.language, 'runtime-version': runtime.version, 'image-family': family, 'image-repository': 'registry.example.com/team/lint-svc' },
-            mkdtempSync(path.join(workDir, 'project-')),
-          );
-        });
-
-        it('Dockerfile: hadolint finds nothing', async () => {
-          assertClean(await hadolint(tools, path.join(projectDir, 'Dockerfile')), combination, 'Dockerfile');
-        });
-
-        for (const overlay of OVERLAYS) {
-          describe(`k8s/overlays/${overlay}, rendered by kubectl kustomize`, () => {
-            const file = `k8s/overlays/${overlay} (rendered)`;
-            let rendered = '';
-            let renderedFile = '';
-            before(async () => {
-              rendered = (await execa('kubectl', ['kustomize', path.join(projectDir, 'k8s', 'overlays', overlay)])).stdout;
-              renderedFile = path.join(projectDir, `rendered-${overlay}.yaml`);
-              writeFileSync(renderedFile, rendered);
-            });
-
-            it('kube-score --exit-one-on-warning finds nothing', async () => {
-              assertClean(await kubeScore(tools, renderedFile), combination, file);
-            });
-            it(`kubeconform -strict accepts every object (Kubernetes schemas)`, async () => {
-              assertClean(await kubeconform(tools, renderedFile), combination, file);
-            });
-            it('meets the Pod Security Standards restricted profile', async () => {
-              assertClean(await podSecurity(tools, renderedFile, rendered), combination, file);
-            });
-          });
-        }
-      });
+      lintProject(`${stack.language} ${runtime.version} ${family}`, () =>
+        generateProject(
+          { 'app-name': 'lint-svc', language: stack.language, 'runtime-version': runtime.version, 'image-family': family, 'image-repository': 'registry.example.com/team/lint-svc' },
+          mkdtempSync(path.join(workDir, 'project-')),
+        ),
+      );
     }
+  }
+}
+
+// Retrofitted fixture repositories: the Dockerfiles that follow each repository's own build.
+for (const fixture of RETROFIT_FIXTURES) {
+  for (const family of ['distroless', 'alpine']) {
+    lintProject(`retrofit ${fixtureName(fixture)} ${family}`, async () => {
+      const { service } = copyFixture(fixture);
+      return retrofitProject(service, { ...fixture.options, 'image-family': family, 'image-repository': 'registry.example.com/team/lint-svc' });
+    });
   }
 }
 

@@ -19,6 +19,10 @@ export const ALPINE_IMAGE = 'alpine:3.24';
 /** The service contract's endpoints (DESIGN.md section 2). */
 export const HEALTH = { liveness: '/livez', readiness: '/readyz' } as const;
 
+/** Where k8s-app's health module (retrofits, --health-module yes) serves /livez and /readyz: a port
+ * of its own, so the service's routes and port stay as they are. */
+export const HEALTH_MODULE_PORT = 8558;
+
 /** Seconds the app may take to drain on SIGTERM, and the preStop pause that covers endpoint removal. */
 export const SHUTDOWN_TIMEOUT_SECONDS = 10;
 export const PRESTOP_SLEEP_SECONDS = 5;

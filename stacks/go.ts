@@ -63,6 +63,7 @@ function existingBuild(repo: RepoFiles): ExistingBuild {
     servicePath: '',
     summary: `go build ${mainPackage}${commands.length > 1 ? ` (the first of ${commands.map((c) => `./cmd/${c}`).join(', ')})` : ''}`,
     mainPackage,
+    moduleDir: mainPackage.replace(/^\.\/?/, '') || '.',
     vendored: repo.exists('vendor/modules.txt'),
     ignore: ['*.test', 'coverage.out', 'bin'],
   };

@@ -47,7 +47,7 @@ const rust: Stack = {
     ],
     port: { extensions: ['.rs'], patterns: [/"0\.0\.0\.0:(\d{2,5})"/, /"PORT"[^\n]*?(\d{2,5})/] },
   },
-  existing: { plan: existingBuild },
+  existing: { plan: existingBuild, wireHealthModule },
   dependencies: {
     axum: '0.8.9',
     serde: '1.0.229',
@@ -67,6 +67,7 @@ function existingBuild(repo: RepoFiles): ExistingBuild {
   const manifest = repo.read('Cargo.toml') ?? '';
   const bin = /\[\[bin\]\][^[]*?name\s*=\s*"([^"]+)"/.exec(manifest)?.[1] ?? /\[package\][^[]*?name\s*=\s*"([^"]+)"/.exec(manifest)?.[1] ?? 'service';
   const locked = repo.exists('Cargo.lock');
+  const binPath = /\[\[bin\]\][^[]*?path\s*=\s*"([^"]+)"/.exec(manifest)?.[1] ?? 'src/main.rs';
   return {
     tool: 'cargo',
     context: '',
@@ -74,8 +75,24 @@ function existingBuild(repo: RepoFiles): ExistingBuild {
     summary: `cargo build --release${locked ? ' --locked' : ''}, binary ${bin}`,
     bin,
     locked,
+    mainSource: binPath,
+    moduleDir: binPath.includes('/') ? binPath.slice(0, binPath.lastIndexOf('/')) : '.',
     // Files cargo reads besides src/: a build script, and folders the manifest names (benches, examples).
     extraSources: ['build.rs', 'benches', 'examples', 'migrations'].filter((path) => repo.exists(path)),
     ignore: ['target'],
   };
+}
+
+/** `mod k8s_health;` after the file's inner attributes and docs, and `k8s_health::spawn();` first in main. */
+function wireHealthModule(repo: RepoFiles, build: ExistingBuild): { file: string; text: string } | { problem: string } {
+  const file = build.mainSource as string;
+  const text = repo.read(file);
+  if (text === undefined) return { problem: `${file}, the binary's main file, does not exist` };
+  if (text.includes('k8s_health::spawn()')) return { file, text };
+  const main = /^(?:pub\s+)?(?:async\s+)?fn main\s*\([^)]*\)[^{]*\{/m.exec(text);
+  if (!main) return { problem: `${file} has no fn main to start the health module from` };
+  const withCall = `${text.slice(0, main.index + main[0].length)}\n    k8s_health::spawn();${text.slice(main.index + main[0].length)}`;
+  // Inner attributes (#![...]) and inner docs (//!) must stay first in the file.
+  const header = /^(?:(?:\/\/![^\n]*|#!\[[^\n]*\]|\s*)\n)*/.exec(withCall)![0];
+  return { file, text: `${header}mod k8s_health;\n${withCall.slice(header.length)}` };
 }

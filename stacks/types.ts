@@ -77,6 +77,9 @@ export interface ExistingBuild {
   builder?: Partial<Record<ImageFamily, ImagePattern>>;
   /** What the .dockerignore keeps out of the context (relative to the context). */
   ignore: readonly string[];
+  /** Where k8s-app's health module goes (templates/health/<language>/), from the service folder:
+   * next to the main source file where the language compiles a folder (Go's main package). */
+  moduleDir?: string;
   /** What the findings print about the build, e.g. `pnpm install --frozen-lockfile (pnpm-lock.yaml)`. */
   summary: string;
   /** Language-specific facts the template reads (lock file, build script, main package, jar folder...). */
@@ -91,6 +94,9 @@ export interface ExistingProjects {
    * after the image's entrypoint, or the problem that keeps it from running without a shell.
    * Compiled languages run their build output and have no start command. */
   command?: (words: readonly string[]) => { args: string[] } | { problem: string };
+  /** Where the health module needs a line in an existing file to be compiled in (Rust's `mod`), the
+   * edit: the file's new text, or the problem. Made only when the user asked for the module. */
+  wireHealthModule?: (repo: RepoFiles, build: ExistingBuild) => { file: string; text: string } | { problem: string };
 }
 
 export interface Stack {

@@ -5,6 +5,7 @@ import { chmodSync, chownSync, copyFileSync, mkdirSync, mkdtempSync, readFileSyn
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
+import { RETROFIT_FIXTURES, copyFixture, fileDigests } from './support/retrofit-fixtures.ts';
 
 const REPO = new URL('..', import.meta.url).pathname;
 const packageJson = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8'));
@@ -79,6 +80,27 @@ describe('the installed package', function () {
     const saved = JSON.parse(readFileSync(path.join(dir, '.yo-rc.json'), 'utf8'));
     assert.equal(saved['generator-k8s-app'].appName, path.basename(dir).toLowerCase().replace(/[^a-z0-9-]+/g, '-'));
     assert.match(readFileSync(path.join(dir, 'Dockerfile'), 'utf8'), /^USER 65532:65532$/m);
+  });
+
+  it('k8s-app --dry-run in an existing repository: shows what it found, lists each file it would write or change, writes nothing', async () => {
+    for (const [repo, options] of [['existing-dockerfile', []], ['node-pnpm', ['--runtime-version', '22']]] as const) {
+      const fixture = RETROFIT_FIXTURES.find((candidate) => candidate.repo === repo)!;
+      const { root, service } = copyFixture(fixture);
+      const original = fileDigests(root);
+      const result = await runAs('self', k8sApp(), ['--defaults', '--dry-run', ...options], service);
+      assert.equal(result.exitCode, 0, result.stderr);
+      assert.deepEqual([...fileDigests(root)], [...original], 'the dry run changed the repository');
+      const output = `${result.stdout}\n${result.stderr}`;
+      assert.match(output, new RegExp(`Found an existing ${fixture.expected.language} project in `));
+      for (const file of ['.dockerignore', 'k8s/base/deployment.yaml', 'k8s/README.md']) assert.match(output, new RegExp(`create ${file}`));
+      assert.match(output, /Dry run: nothing was written\./);
+      if (repo === 'existing-dockerfile') assert.match(output, /conflict Dockerfile/);
+      if (repo === 'node-pnpm') {
+        assert.match(output, /create Dockerfile/);
+        assert.match(output, /WARNING: the service has no health endpoint the generator could find/);
+      }
+      rmSync(path.dirname(root), { recursive: true, force: true });
+    }
   });
 
   it('k8s-app docker runs the docker sub-generator alone', async () => {

@@ -46,13 +46,19 @@ describe('retrofitting the fixture repositories', () => {
         it('explains in k8s/README.md how to build and deploy, and warns when the probes can only check the port', () => {
           const readme = readFileSync(path.join(service, 'k8s/README.md'), 'utf8');
           const tcp = fixture.expected.livenessPath === 'tcp';
+          if (fixture.variant === 'health module') assert.match(readme, /health module/);
           assert.equal(/WARNING: the probes only check that port \d+ accepts TCP connections/.test(readme), tcp, readme);
           assert.match(readme, fixture.folder && fixture.expected.language === 'node' ? /cd \.\.\/\.\. && DOCKER_BUILDKIT=1 docker build -f services\/web\/Dockerfile / : /\nDOCKER_BUILDKIT=1 docker build -t /);
         });
 
         it('writes no starter code and no top-level README', () => {
           const added = [...fileDigests(root).keys()].filter((file) => !original.has(file)).map((file) => path.relative(fixture.folder, file)).sort();
-          for (const file of added) assert.match(file, /^(Dockerfile|\.dockerignore|Dockerfile\.dockerignore|\.yo-rc\.json|k8s\/.+)$/, `${file} was added`);
+          const healthModule = /^(.+\/)?(k8s-health\.cjs|k8s_health\.(py|go|rs)|src\/main\/java\/k8shealth\/K8sHealth\.java)$/;
+          for (const file of added) {
+            if (fixture.variant === 'health module' && healthModule.test(file)) continue;
+            assert.match(file, /^(Dockerfile|\.dockerignore|Dockerfile\.dockerignore|\.yo-rc\.json|k8s\/.+)$/, `${file} was added`);
+          }
+          if (fixture.variant === 'health module') assert.ok(added.some((file) => healthModule.test(file)), `no health module among ${added.join(', ')}`);
         });
       });
     }

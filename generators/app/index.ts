@@ -38,6 +38,10 @@ export default class AppGenerator extends K8sAppGenerator {
         ].join('\n'),
       );
     }
+    if (this._environmentFlag('dryRun')) {
+      this.log('\nDry run: nothing was written. The list above is every file k8s-app would create, or change (conflict).');
+      return;
+    }
     if (data.build) {
       this.log(
         [

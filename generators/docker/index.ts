@@ -1,6 +1,9 @@
 // `yo k8s-app:docker`: the Dockerfile of the chosen language and image family, and its .dockerignore.
-// An existing project gets a Dockerfile that follows its own build (templates/docker/<language>/existing.Dockerfile.ejs).
+// An existing project gets a Dockerfile that follows its own build (templates/docker/<language>/existing.Dockerfile.ejs),
+// and, when asked for, k8s-app's health module (templates/health/<language>/).
 import K8sAppGenerator from '../shared/base-generator.ts';
+import { UsageError } from '../shared/errors.ts';
+import { repoFiles } from '../shared/repo-files.ts';
 
 export default class DockerGenerator extends K8sAppGenerator {
   writing() {
@@ -9,5 +12,14 @@ export default class DockerGenerator extends K8sAppGenerator {
     this.renderTemplate(`docker/${data.language}/${template}.ejs`, 'Dockerfile', data);
     // With a workspace root as the build context, BuildKit reads the ignore file next to the Dockerfile.
     this.renderTemplate('docker/dockerignore.ejs', data.build?.context ? 'Dockerfile.dockerignore' : '.dockerignore', data);
+    if (data.build && data.healthModule) {
+      this._renderTree(`health/${data.language}`, data.build.moduleDir ?? '.', data);
+      const wiring = data.stack.existing.wireHealthModule?.(repoFiles(this.destinationRoot()), data.build);
+      if (wiring && 'problem' in wiring) {
+        throw new UsageError(`Cannot add the health module: ${wiring.problem}. Nothing was written. Fix: pass --health-module no and give the probe paths (--liveness-path, --readiness-path).`);
+      }
+      // The user asked for the module, which needs this line in an existing file: that is the consent.
+      if (wiring) this._writeWithConsent(wiring.file, wiring.text);
+    }
   }
 }

@@ -1,5 +1,6 @@
 // Every answer the generator needs, declared once: its CLI option, prompt, default and validation.
 // The base generator turns this list into options, prompts and checks; nothing else declares them.
+import { HEALTH_MODULE_PORT } from '../../stacks/common.ts';
 import { IMAGE_FAMILIES, familiesFor, findStack, languages, STACKS } from '../../stacks/index.ts';
 
 export interface Answers {
@@ -10,6 +11,8 @@ export interface Answers {
   port: number;
   imageRepository: string;
   namespace: string;
+  /** Retrofitting only: `yes` adds k8s-app's health and config module to the service. */
+  healthModule?: string;
   /** Retrofitting only: the existing service's probe paths, or `tcp` to check only the port. */
   livenessPath?: string;
   readinessPath?: string;
@@ -225,11 +228,25 @@ export const ANSWER_SPECS: readonly AnswerSpec[] = [
     parse: dnsLabel('the namespace'),
   },
   {
+    name: 'healthModule',
+    option: 'health-module',
+    description:
+      `Existing repositories: yes adds a small health and config module in the service's language, serving /livez and /readyz on port ${HEALTH_MODULE_PORT} (new files only; for Rust, two lines in src/main.rs)`,
+    prompt: { type: 'select', message: 'Add a health and config module (/livez, /readyz) to the service?' },
+    choices: () => [
+      { name: 'no: use the service\'s own health paths, or TCP checks', value: 'no' },
+      { name: `yes: add it (new files; the probes use it on port ${HEALTH_MODULE_PORT})`, value: 'yes' },
+    ],
+    when: ({ retrofitting }) => retrofitting,
+    default: () => 'no',
+    parse: oneOf('the health module answer', () => ['yes', 'no']),
+  },
+  {
     name: 'livenessPath',
     option: 'liveness-path',
     description: 'Existing repositories: the path the service answers 200 on while it can serve, or tcp to check only that the port accepts connections',
     prompt: { type: 'input', message: 'Liveness probe path (or tcp)' },
-    when: ({ retrofitting }) => retrofitting,
+    when: ({ retrofitting }, answers) => retrofitting && answers.healthModule !== 'yes',
     default: () => 'tcp',
     parse: probePath('the liveness path'),
   },
@@ -238,7 +255,7 @@ export const ANSWER_SPECS: readonly AnswerSpec[] = [
     option: 'readiness-path',
     description: 'Existing repositories: the path the service answers 200 on when it should get traffic, or tcp',
     prompt: { type: 'input', message: 'Readiness probe path (or tcp)' },
-    when: ({ retrofitting }) => retrofitting,
+    when: ({ retrofitting }, answers) => retrofitting && answers.healthModule !== 'yes',
     default: (answers) => answers.livenessPath ?? 'tcp',
     parse: probePath('the readiness path'),
   },

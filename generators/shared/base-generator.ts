@@ -58,7 +58,12 @@ export function templateData(answers: Answers, existing?: ExistingProjectData) {
     terminationGracePeriodSeconds: common.PRESTOP_SLEEP_SECONDS + common.SHUTDOWN_TIMEOUT_SECONDS + 5,
     tiniArgs: tiniArguments(stack),
     // What the probes check: the contract's endpoints, or an existing service's own (tcp: the port only).
-    probes: { liveness: answers.livenessPath ?? common.HEALTH.liveness, readiness: answers.readinessPath ?? common.HEALTH.readiness },
+    // Retrofits may add k8s-app's health module, which serves the contract's paths on a port of its own.
+    healthModule: answers.healthModule === 'yes',
+    probes:
+      answers.healthModule === 'yes'
+        ? { liveness: common.HEALTH.liveness, readiness: common.HEALTH.readiness, port: 'health' }
+        : { liveness: answers.livenessPath ?? common.HEALTH.liveness, readiness: answers.readinessPath ?? common.HEALTH.readiness, port: 'http' },
     names: stack.names?.(answers.appName) ?? {},
     // Run where the Dockerfile's build context is: a workspace service builds from the workspace root.
     dockerBuildCommand: existing?.build.context
@@ -71,6 +76,8 @@ interface MemFile {
   path: string;
   state?: string;
   contents: Buffer | null;
+  /** Set before writing: yeoman's conflicter then reports the file with this status and asks nothing. */
+  conflicter?: string;
 }
 
 /** What .yo-rc.json holds: the answers, and whether the project was retrofitted. */
@@ -239,7 +246,7 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
     if (force || this._environmentFlag('dryRun') || process.stdin.isTTY) return;
     const changed: string[] = [];
     for (const file of (this.env as unknown as { sharedFs: { all(): MemFile[] } }).sharedFs.all()) {
-      if (file.state !== 'modified' || !file.contents || path.basename(file.path) === '.yo-rc.json') continue;
+      if (file.state !== 'modified' || !file.contents || file.conflicter === 'force' || path.basename(file.path) === '.yo-rc.json') continue;
       if (existsSync(file.path) && !readFileSync(file.path).equals(file.contents)) {
         changed.push(path.relative(this.destinationRoot(), file.path));
       }
@@ -250,6 +257,13 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
           'Run again in a terminal to review each change, or pass --force to overwrite them.',
       );
     }
+  }
+
+  /** Changes an existing file the user agreed to change (an answer that needs it): written without a conflict prompt. */
+  _writeWithConsent(file: string, text: string) {
+    const target = this.destinationPath(file);
+    this.fs.write(target, text);
+    ((this.env as unknown as { sharedFs: { get(path: string): MemFile } }).sharedFs.get(target)).conflicter = 'force';
   }
 
   get templateData(): TemplateData {

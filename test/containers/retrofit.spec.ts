@@ -38,8 +38,11 @@ function deployedContainer(serviceDir: string): { container: DeployedContainer; 
   return { container: pod.containers[0]!, grace: pod.terminationGracePeriodSeconds };
 }
 
-/** One probe attempt, as the kubelet makes it: an HTTP status from 200 to 399, or a TCP connection. */
-async function probeOnce(probe: Probe, port: number): Promise<string | undefined> {
+/** One probe attempt, as the kubelet makes it: an HTTP status from 200 to 399, or a TCP connection.
+ * `ports` maps the container's port names to where they are reached here. */
+async function probeOnce(probe: Probe, ports: Record<string, number>): Promise<string | undefined> {
+  const target = probe.httpGet?.port ?? probe.tcpSocket!.port;
+  const port = typeof target === 'number' ? target : ports[target]!;
   if (probe.httpGet) {
     const answer = await request(port, probe.httpGet.path, 2000).catch((error: Error) => ({ status: 0, error }));
     return answer.status >= 200 && answer.status < 400 ? undefined : `GET ${probe.httpGet.path}: ${'error' in answer ? answer.error.message : answer.status}`;
@@ -61,7 +64,8 @@ for (const fixture of RETROFIT_FIXTURES) {
   const name = fixtureName(fixture);
   describe(`retrofit ${name}`, function () {
     this.timeout(600_000);
-    const image = `k8s-app-retrofit/${name.replaceAll('/', '-')}:test`;
+    const slug = name.replace(/[^a-z0-9]+/g, '-').replace(/-$/, '');
+    const image = `k8s-app-retrofit/${slug}:test`;
     let root = '';
     let service = '';
     let original = new Map<string, string>();
@@ -99,22 +103,32 @@ for (const fixture of RETROFIT_FIXTURES) {
     it('runs hardened, passes the Deployment\'s probes, and stops within its grace period', async () => {
       const { container, grace } = deployedContainer(service);
       const port = await freePort();
-      const containerName = `k8s-app-retrofit-${name.replaceAll('/', '-')}`;
+      // The service's own port is PORT, a free one; the health module's is its container port.
+      const ports: Record<string, number> = { http: port };
+      for (const declared of container.ports) if (declared.name !== 'http') ports[declared.name] = declared.containerPort;
+      const containerName = `k8s-app-retrofit-${slug}`;
       // The Deployment sets PORT to the containerPort; here it is a free port on the host network.
       await execa(DOCKER, ['run', '-d', '--name', containerName, '--network', 'host', ...HARDENING, '-e', `PORT=${port}`, image]);
       try {
         const startup = container.startupProbe;
         const deadline = Date.now() + Math.min((startup.periodSeconds ?? 10) * (startup.failureThreshold ?? 3), 90) * 1000;
-        let failure = await probeOnce(startup, port);
+        let failure = await probeOnce(startup, ports);
         while (failure && Date.now() < deadline) {
           await sleep(200);
-          failure = await probeOnce(startup, port);
+          failure = await probeOnce(startup, ports);
         }
         const logs = async () => (await execa(DOCKER, ['logs', containerName], { all: true, reject: false })).all;
         assert.equal(failure, undefined, `the startup probe never passed: ${failure}\n${await logs()}`);
+        // Readiness may lag behind liveness while the service starts (the health module answers first).
+        failure = await probeOnce(container.readinessProbe, ports);
+        while (failure && Date.now() < deadline) {
+          await sleep(200);
+          failure = await probeOnce(container.readinessProbe, ports);
+        }
+        assert.equal(failure, undefined, `the readiness probe never passed: ${failure}\n${await logs()}`);
         for (let round = 0; round < 3; round += 1) {
           for (const [kind, probe] of [['liveness', container.livenessProbe], ['readiness', container.readinessProbe]] as const) {
-            const result = await probeOnce(probe, port);
+            const result = await probeOnce(probe, ports);
             assert.equal(result, undefined, `the ${kind} probe failed: ${result}\n${await logs()}`);
           }
         }
@@ -123,7 +137,7 @@ for (const fixture of RETROFIT_FIXTURES) {
         const seconds = (Date.now() - started) / 1000;
         const { stdout: exitCode } = await execa(DOCKER, ['inspect', '--format', '{{.State.ExitCode}}', containerName]);
         assert.ok(seconds < grace, `docker stop took ${seconds} s, the whole grace period`);
-        const probes = [container.livenessProbe, container.readinessProbe].map((probe) => probe.httpGet?.path ?? 'tcp').join(', ');
+        const probes = [container.livenessProbe, container.readinessProbe].map((probe) => (probe.httpGet ? `${probe.httpGet.path} on ${probe.httpGet.port}` : 'tcp')).join(', ');
         containerReport.push(`retrofit ${name}: probes (${probes}) passed; stopped in ${seconds.toFixed(1)} s with exit code ${exitCode.trim()}`);
       } finally {
         await execa(DOCKER, ['rm', '-f', containerName], { reject: false });

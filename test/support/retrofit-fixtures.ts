@@ -21,6 +21,8 @@ export interface RetrofitFixture {
   changes: string[];
   /** Why its image cannot be built on these machines, when it cannot. */
   notBuilt?: string;
+  /** Tells apart two runs on one repository (with and without the health module, say). */
+  variant?: string;
 }
 
 export const RETROFIT_FIXTURES: readonly RetrofitFixture[] = [
@@ -81,10 +83,25 @@ export const RETROFIT_FIXTURES: readonly RetrofitFixture[] = [
     repo: 'existing-dockerfile', folder: '', options: { force: true }, changes: ['Dockerfile'],
     expected: { language: 'python', runtimeVersion: '3.13', port: 5000, livenessPath: '/health', readinessPath: '/health', startCommand: 'python app.py' },
   },
+  // The health module, in each language, where the service has no usable health endpoint (or as asked).
+  ...[
+    { repo: 'node-pnpm', folder: '', options: { 'runtime-version': '22' }, changes: [] },
+    { repo: 'python-pip', folder: '', options: {}, changes: [] },
+    { repo: 'monorepo', folder: 'services/quotes', options: {}, changes: [] },
+    { repo: 'java-maven', folder: '', options: {}, changes: [] },
+    // Rust compiles only the modules main.rs names: the one existing file the module changes, by consent.
+    { repo: 'rust', folder: '', options: {}, changes: ['src/main.rs'] },
+  ].map((fixture) => ({
+    ...fixture,
+    variant: 'health module',
+    options: { ...fixture.options, 'health-module': 'yes' },
+    expected: { healthModule: 'yes' },
+  })),
 ];
 
 export function fixtureName(fixture: RetrofitFixture): string {
-  return fixture.folder ? `${fixture.repo}/${fixture.folder}` : fixture.repo;
+  const name = fixture.folder ? `${fixture.repo}/${fixture.folder}` : fixture.repo;
+  return fixture.variant ? `${name} (${fixture.variant})` : name;
 }
 
 /** A fresh copy of the fixture's repository, in a folder of the same name (the app name comes from
