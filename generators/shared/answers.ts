@@ -42,6 +42,8 @@ export interface AnswerSpec {
   default: (answers: Partial<Answers>, context: { directoryName: string }) => string | number;
   /** When the answer applies (asked, saved, used), given the answers before it; always when absent. */
   when?: (context: AnswerContext, answers: Partial<Answers>) => boolean;
+  /** `when` in words, for the error when its option is given where it does not apply. */
+  appliesWhen?: string;
   /** Turns raw text (CLI, prompt, .yo-rc.json) into the value, or returns the problem as a sentence. */
   parse: (raw: unknown, answers: Partial<Answers>) => { value: string | number } | { problem: string };
 }
@@ -238,6 +240,7 @@ export const ANSWER_SPECS: readonly AnswerSpec[] = [
       { name: `yes: add it (new files; the probes use it on port ${HEALTH_MODULE_PORT})`, value: 'yes' },
     ],
     when: ({ retrofitting }) => retrofitting,
+    appliesWhen: 'in an existing repository (retrofitting)',
     default: () => 'no',
     parse: oneOf('the health module answer', () => ['yes', 'no']),
   },
@@ -247,6 +250,7 @@ export const ANSWER_SPECS: readonly AnswerSpec[] = [
     description: 'Existing repositories: the path the service answers 200 on while it can serve, or tcp to check only that the port accepts connections',
     prompt: { type: 'input', message: 'Liveness probe path (or tcp)' },
     when: ({ retrofitting }, answers) => retrofitting && answers.healthModule !== 'yes',
+    appliesWhen: 'in an existing repository, without --health-module yes (the module has its own paths)',
     default: () => 'tcp',
     parse: probePath('the liveness path'),
   },
@@ -256,6 +260,7 @@ export const ANSWER_SPECS: readonly AnswerSpec[] = [
     description: 'Existing repositories: the path the service answers 200 on when it should get traffic, or tcp',
     prompt: { type: 'input', message: 'Readiness probe path (or tcp)' },
     when: ({ retrofitting }, answers) => retrofitting && answers.healthModule !== 'yes',
+    appliesWhen: 'in an existing repository, without --health-module yes (the module has its own paths)',
     default: (answers) => answers.livenessPath ?? 'tcp',
     parse: probePath('the readiness path'),
   },
@@ -265,6 +270,7 @@ export const ANSWER_SPECS: readonly AnswerSpec[] = [
     description: 'Existing Node.js and Python repositories: the command that starts the service, as program and arguments (no shell), e.g. "node dist/server.js"',
     prompt: { type: 'input', message: 'Start command' },
     when: ({ retrofitting }, answers) => retrofitting && findStack(answers.language ?? '')?.existing.command !== undefined,
+    appliesWhen: 'in an existing Node.js or Python repository (compiled languages run their build output)',
     default: () => '',
     parse: startCommand,
   },

@@ -186,9 +186,20 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
       (answers as Record<string, unknown>)[spec.name] = await this._ask(spec, answers);
       this.config.set(spec.name, answers[spec.name]!);
     }
+    this._assertGivenOptionsApply(answers);
     this.answers = answers as Answers;
     this.config.set(this.answers);
     if (this.retrofitting) this.config.set('retrofit', true);
+  }
+
+  /** An option for an answer this run does not use (--health-module for a new project) would be
+   * silently ignored: stop and say when it applies instead. */
+  _assertGivenOptionsApply(answers: Partial<Answers>) {
+    for (const spec of ANSWER_SPECS) {
+      const given = this.options[spec.option];
+      if (given === undefined || given === null || this._applies(spec, answers)) continue;
+      throw new UsageError(`--${spec.option} does not apply here: it is used only ${spec.appliesWhen ?? 'in other runs'}. Nothing was written. Fix: leave out --${spec.option}.`);
+    }
   }
 
   /** A flag the environment acts on (--force, --dry-run): set on the environment by yo, on the root generator by our bin. */

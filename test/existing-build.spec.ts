@@ -1,0 +1,169 @@
+// How each language's stack plans the image of an existing repository (the build the Dockerfile
+// follows), the start command's words, and the Rust health-module edit; each case a small repository.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import helpers from 'yeoman-test';
+import { commandWords } from '../generators/shared/answers.ts';
+import { repoFiles } from '../generators/shared/repo-files.ts';
+import { findStack } from '../stacks/index.ts';
+import type { ExistingBuild } from '../stacks/types.ts';
+import { APP_GENERATOR } from './support/generate.ts';
+
+const roots: string[] = [];
+after(() => {
+  for (const root of roots) rmSync(root, { recursive: true, force: true });
+});
+
+/** Writes `files` into a new folder; returns the folder of the service (`service` inside it). */
+function repo(files: Record<string, string>, service = ''): string {
+  const root = mkdtempSync(path.join(tmpdir(), 'existing-build-'));
+  roots.push(root);
+  for (const [file, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    writeFileSync(path.join(root, file), content);
+  }
+  return path.join(root, service);
+}
+
+function plan(language: string, files: Record<string, string>, service = ''): ExistingBuild {
+  return findStack(language)!.existing.plan(repoFiles(repo(files, service)));
+}
+
+describe('start commands', () => {
+  it('split into words as a shell splits simple words', () => {
+    assert.deepEqual(commandWords(`python -c "from app import run; run()"`), { words: ['python', '-c', 'from app import run; run()'] });
+    assert.deepEqual(commandWords(`  node   'dist/my server.js' --flag `), { words: ['node', 'dist/my server.js', '--flag'] });
+  });
+
+  it('refuse what needs a shell, an open quote, or nothing', () => {
+    for (const text of ['npm run build && node dist/x.js', 'uvicorn app:app --port $PORT', 'node x.js | tee log', 'node *.js']) {
+      assert.match((commandWords(text) as { problem: string }).problem, /uses the shell/, text);
+    }
+    assert.deepEqual(commandWords('node "x.js'), { problem: 'a " quote is not closed' });
+    assert.deepEqual(commandWords('   '), { problem: 'it is empty' });
+  });
+
+  it('become the arguments after each language\'s entrypoint', () => {
+    const node = findStack('node')!.existing.command!;
+    assert.deepEqual(node(['node', '--enable-source-maps', 'dist/index.js']), { args: ['--enable-source-maps', 'dist/index.js'] });
+    assert.deepEqual(node(['next', 'start']), { args: ['/app/node_modules/.bin/next', 'start'] });
+    assert.match((node(['npm', 'start']) as { problem: string }).problem, /does not pass SIGTERM on/);
+    const python = findStack('python')!.existing.command!;
+    assert.deepEqual(python(['python3', '-m', 'app']), { args: ['/venv/bin/python', '-m', 'app'] });
+    assert.deepEqual(python(['gunicorn', 'app:app']), { args: ['/venv/bin/gunicorn', 'app:app'] });
+  });
+});
+
+describe('existing Node.js builds', () => {
+  it('a pnpm workspace: the workspace root is the context, with every manifest the install reads', () => {
+    const build = plan(
+      'node',
+      {
+        'package.json': '{"name":"root","private":true,"packageManager":"pnpm@9.15.4"}',
+        'pnpm-workspace.yaml': "packages:\n  - 'apps/*'\n  - libs/shared\n",
+        'pnpm-lock.yaml': "lockfileVersion: '9.0'\n",
+        'apps/api/package.json': '{"name":"api","scripts":{"build":"tsc","start":"node dist/main.js"}}',
+        'apps/api/tsconfig.json': '{"compilerOptions":{"outDir":"./dist/"}}',
+        'apps/admin/package.json': '{"name":"admin"}',
+        'libs/shared/package.json': '{"name":"shared"}',
+      },
+      'apps/api',
+    );
+    assert.equal(build.tool, 'pnpm');
+    assert.equal(build.context, '../..');
+    assert.equal(build.servicePath, 'apps/api');
+    assert.deepEqual(build.manifests, ['package.json', 'pnpm-lock.yaml', 'pnpm-workspace.yaml', 'apps/admin/package.json', 'apps/api/package.json', 'libs/shared/package.json']);
+    assert.equal(build.setup, 'npm install --global --no-audit --no-fund pnpm@9.15.4');
+    assert.equal(build.buildScript, 'pnpm run build');
+    assert.equal(build.outDir, 'dist');
+  });
+
+  it('a lock file above the service counts only when that folder is a workspace root holding it', () => {
+    const build = plan('node', { 'package-lock.json': '{}', 'package.json': '{"workspaces":["other"]}', 'svc/package.json': '{"name":"svc"}' }, 'svc');
+    assert.equal(build.context, '');
+    assert.equal(build.lockFile, undefined);
+    assert.equal(build.install, 'npm install --no-audit --no-fund');
+    assert.match(build.summary, /no lock file/);
+  });
+
+  it('Yarn 2 and later: an immutable install and a production focus', () => {
+    const build = plan('node', { 'package.json': '{"packageManager":"yarn@4.5.1"}', 'yarn.lock': '' });
+    assert.equal(build.install, 'yarn install --immutable');
+    assert.equal(build.prune, 'yarn workspaces focus --all --production');
+    assert.equal(build.setup, 'npm install --global --no-audit --no-fund @yarnpkg/cli-dist@4.5.1');
+  });
+
+  it('the repository\'s search for a workspace root stops at its own root (.git)', () => {
+    const service = repo({ 'outer/pnpm-lock.yaml': '', 'outer/pnpm-workspace.yaml': 'packages:\n  - inner/svc\n', 'outer/inner/.git/HEAD': '', 'outer/inner/svc/package.json': '{}' }, 'outer/inner/svc');
+    assert.equal(repoFiles(service).findUp('pnpm-lock.yaml'), undefined);
+    assert.deepEqual(repoFiles(service).findUp('package.json'), { up: '', servicePath: '' });
+  });
+});
+
+describe('existing Python, Go, Java and Rust builds', () => {
+  it('Python without a lock installs the project itself', () => {
+    const build = plan('python', { 'pyproject.toml': '[project]\nname = "x"\n' });
+    assert.equal(build.installProject, true);
+    assert.match(build.summary, /pip install \. \(no lock file/);
+  });
+
+  it('Python requirements with hashes are installed with --require-hashes', () => {
+    assert.equal(plan('python', { 'requirements.txt': 'a==1 \\\n    --hash=sha256:00\n' }).hashes, true);
+  });
+
+  it('Go: the module root\'s main package, else the first under cmd/, and vendored modules', () => {
+    assert.equal(plan('go', { 'go.mod': 'module m\n', 'main.go': 'package main\n' }).mainPackage, '.');
+    const build = plan('go', { 'go.mod': 'module m\n', 'cmd/b/main.go': 'package main\n', 'cmd/a/main.go': 'package main\n', 'cmd/lib/main.go': 'package lib\n', 'vendor/modules.txt': '' });
+    assert.equal(build.mainPackage, './cmd/a');
+    assert.equal(build.moduleDir, 'cmd/a');
+    assert.equal(build.vendored, true);
+    assert.match(build.summary, /the first of \.\/cmd\/a, \.\/cmd\/b/);
+  });
+
+  it('Java without a wrapper builds on the build tool\'s image; with one, on the JDK image', () => {
+    assert.deepEqual(plan('java', { 'pom.xml': '<project/>' }).builder, { distroless: 'maven:3-eclipse-temurin-{version}', alpine: 'maven:3-eclipse-temurin-{version}-alpine' });
+    const gradle = plan('java', { 'build.gradle': '', 'settings.gradle': '', gradlew: '', 'gradle/wrapper/gradle-wrapper.properties': '' });
+    assert.equal(gradle.builder, undefined);
+    assert.deepEqual(gradle.manifests, ['gradlew', 'settings.gradle', 'build.gradle']);
+    assert.deepEqual(gradle.manifestFolders, ['gradle']);
+    assert.equal(gradle.package, './gradlew --no-daemon -q assemble');
+  });
+
+  describe('Rust: the health module\'s two lines in the binary\'s main file', () => {
+    const wire = (main: string, manifest = '[package]\nname = "svc"\n') => {
+      const service = repo({ 'Cargo.toml': manifest, 'src/main.rs': main });
+      const rust = findStack('rust')!.existing;
+      return rust.wireHealthModule!(repoFiles(service), rust.plan(repoFiles(service)));
+    };
+
+    it('keep inner attributes and docs first, and start the module first in an async main', () => {
+      const edited = wire('//! Docs.\n#![forbid(unsafe_code)]\n\nuse std::io;\n\n#[tokio::main]\nasync fn main() -> io::Result<()> {\n    run().await\n}\n');
+      assert.deepEqual(edited, {
+        file: 'src/main.rs',
+        text: '//! Docs.\n#![forbid(unsafe_code)]\n\nmod k8s_health;\nuse std::io;\n\n#[tokio::main]\nasync fn main() -> io::Result<()> {\n    k8s_health::spawn();\n    run().await\n}\n',
+      });
+    });
+
+    it('leave a file that already starts the module as it is', () => {
+      const text = 'mod k8s_health;\nfn main() {\n    k8s_health::spawn();\n}\n';
+      assert.deepEqual(wire(text), { file: 'src/main.rs', text });
+    });
+
+    it('name the problem when there is no main', () => {
+      assert.deepEqual(wire('pub fn lib() {}\n'), { problem: 'src/main.rs has no fn main to start the health module from' });
+    });
+  });
+});
+
+describe('options for answers that do not apply', () => {
+  it('stop the run, naming when the option applies', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'k8s-app-new-'));
+    roots.push(dir);
+    await assert.rejects(
+      helpers.run(APP_GENERATOR).inDir(dir).withOptions({ defaults: true, 'health-module': 'yes' } as never),
+      /--health-module does not apply here: it is used only in an existing repository \(retrofitting\)\. Nothing was written\. Fix: leave out --health-module\./,
+    );
+  });
+});
