@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { STACKS } from '../stacks/index.ts';
-import { generateProject, retrofitProject } from '../test/support/generate.ts';
-import { RETROFIT_FIXTURES, copyFixture, fixtureName } from '../test/support/retrofit-fixtures.ts';
+import { generateProject } from '../test/support/generate.ts';
+import { RETROFIT_FIXTURES, fixtureName, retrofitCopy } from '../test/support/retrofit-fixtures.ts';
 import { describeFindings, hadolint, kubeconform, kubeScore, podSecurity, type Finding } from './linters.ts';
 import { ensureLintTools, type LintTools } from './tools.ts';
 
@@ -28,12 +28,14 @@ function assertClean(findings: Finding[], combination: string, file: string) {
 }
 
 /** Every linter over one generated project: its Dockerfile, and each overlay as kustomize renders it. */
-function lintProject(combination: string, generate: () => Promise<string>) {
+function lintProject(combination: string, generate: () => Promise<{ dir: string; remove?: () => void }>) {
   describe(combination, () => {
     let projectDir = '';
+    let remove: (() => void) | undefined;
     before(async () => {
-      projectDir = await generate();
+      ({ dir: projectDir, remove } = await generate());
     });
+    after(() => remove?.());
 
     it('Dockerfile: hadolint finds nothing', async () => {
       assertClean(await hadolint(tools, path.join(projectDir, 'Dockerfile')), combination, 'Dockerfile');
@@ -67,12 +69,12 @@ function lintProject(combination: string, generate: () => Promise<string>) {
 for (const stack of STACKS) {
   for (const runtime of stack.versions) {
     for (const family of runtime.families) {
-      lintProject(`${stack.language} ${runtime.version} ${family}`, () =>
-        generateProject(
+      lintProject(`${stack.language} ${runtime.version} ${family}`, async () => ({
+        dir: await generateProject(
           { 'app-name': 'lint-svc', language: stack.language, 'runtime-version': runtime.version, 'image-family': family, 'image-repository': 'registry.example.com/team/lint-svc' },
           mkdtempSync(path.join(workDir, 'project-')),
         ),
-      );
+      }));
     }
   }
 }
@@ -81,8 +83,8 @@ for (const stack of STACKS) {
 for (const fixture of RETROFIT_FIXTURES) {
   for (const family of ['distroless', 'alpine']) {
     lintProject(`retrofit ${fixtureName(fixture)} ${family}`, async () => {
-      const { service } = copyFixture(fixture);
-      return retrofitProject(service, { ...fixture.options, 'image-family': family, 'image-repository': 'registry.example.com/team/lint-svc' });
+      const { service, remove } = await retrofitCopy(fixture, { 'image-family': family, 'image-repository': 'registry.example.com/team/lint-svc' });
+      return { dir: service, remove };
     });
   }
 }

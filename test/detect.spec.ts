@@ -6,14 +6,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { detectProject, nearestOffered, type DetectedProject } from '../generators/shared/detect.ts';
 import { findStack } from '../stacks/index.ts';
+import { writeRepo } from './support/temp-repo.ts';
 
 function repo(files: Record<string, string>): string {
-  const root = mkdtempSync(path.join(tmpdir(), 'detect-'));
-  for (const [file, content] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-    writeFileSync(path.join(root, file), content);
-  }
-  return root;
+  return writeRepo(files, 'detect-');
 }
 
 function detected(files: Record<string, string>): DetectedProject {

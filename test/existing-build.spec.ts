@@ -10,6 +10,7 @@ import { repoFiles } from '../generators/shared/repo-files.ts';
 import { findStack } from '../stacks/index.ts';
 import type { ExistingBuild } from '../stacks/types.ts';
 import { APP_GENERATOR } from './support/generate.ts';
+import { writeRepo } from './support/temp-repo.ts';
 
 const roots: string[] = [];
 after(() => {
@@ -18,12 +19,8 @@ after(() => {
 
 /** Writes `files` into a new folder; returns the folder of the service (`service` inside it). */
 function repo(files: Record<string, string>, service = ''): string {
-  const root = mkdtempSync(path.join(tmpdir(), 'existing-build-'));
+  const root = writeRepo(files, 'existing-build-');
   roots.push(root);
-  for (const [file, content] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-    writeFileSync(path.join(root, file), content);
-  }
   return path.join(root, service);
 }
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { expect } from 'esmocha';
 import helpers, { result } from 'yeoman-test';
 import { APP_GENERATOR, retrofitProject } from './support/generate.ts';
-import { RETROFIT_FIXTURES, changedFiles, copyFixture, fileDigests, fixtureName, type RetrofitFixture } from './support/retrofit-fixtures.ts';
+import { RETROFIT_FIXTURES, changedFiles, copyFixture, fileDigests, fixtureName, retrofitCopy, type RetrofitFixture } from './support/retrofit-fixtures.ts';
 
 function savedAnswers(service: string): Record<string, unknown> {
   return JSON.parse(readFileSync(path.join(service, '.yo-rc.json'), 'utf8'))['generator-k8s-app'];
@@ -17,15 +17,15 @@ describe('retrofitting the fixture repositories', () => {
   for (const fixture of RETROFIT_FIXTURES) {
     for (const family of ['distroless', 'alpine']) {
       describe(`${fixtureName(fixture)} (${family})`, () => {
+        let copy: Awaited<ReturnType<typeof retrofitCopy>> | undefined;
         let root = '';
         let service = '';
         let original = new Map<string, string>();
         before(async () => {
-          ({ root, service } = copyFixture(fixture));
-          original = fileDigests(root);
-          await retrofitProject(service, { ...fixture.options, 'image-family': family });
+          copy = await retrofitCopy(fixture, { 'image-family': family });
+          ({ root, service, original } = copy);
         });
-        after(() => rmSync(path.dirname(root), { recursive: true, force: true }));
+        after(() => copy?.remove());
 
         it('takes the answers the repository states', () => {
           const saved = savedAnswers(service);

@@ -7,14 +7,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import helpers, { result } from 'yeoman-test';
 import { APP_GENERATOR } from './support/generate.ts';
+import { writeRepo } from './support/temp-repo.ts';
 
 function existingRepo(files: Record<string, string>): string {
-  const root = mkdtempSync(path.join(tmpdir(), 'k8s-app-retrofit-'));
-  for (const [file, content] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-    writeFileSync(path.join(root, file), content);
-  }
-  return root;
+  return writeRepo(files, 'k8s-app-retrofit-');
 }
 
 const run = (dir: string, options: Record<string, unknown>) =>

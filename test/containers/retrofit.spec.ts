@@ -3,14 +3,13 @@
 // pass against the running container (HTTP paths, or the TCP fallback), as the kubelet checks them.
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import { parseAllDocuments } from 'yaml';
 import { freePort, request } from '../contract/harness.ts';
-import { retrofitProject } from '../support/generate.ts';
-import { RETROFIT_FIXTURES, changedFiles, copyFixture, fileDigests, fixtureName } from '../support/retrofit-fixtures.ts';
+import { RETROFIT_FIXTURES, changedFiles, fileDigests, fixtureName, retrofitCopy } from '../support/retrofit-fixtures.ts';
 import { HARDENING } from './container-launcher.ts';
 import { DOCKER } from './engine.ts';
 import { dockerBuild } from './image-build.ts';
@@ -66,17 +65,17 @@ for (const fixture of RETROFIT_FIXTURES) {
     this.timeout(600_000);
     const slug = name.replace(/[^a-z0-9]+/g, '-').replace(/-$/, '');
     const image = `k8s-app-retrofit/${slug}:test`;
+    let copy: Awaited<ReturnType<typeof retrofitCopy>> | undefined;
     let root = '';
     let service = '';
     let original = new Map<string, string>();
 
     before(async () => {
-      ({ root, service } = copyFixture(fixture));
-      original = fileDigests(root);
-      await retrofitProject(service, fixture.options);
+      copy = await retrofitCopy(fixture);
+      ({ root, service, original } = copy);
     });
     after(async () => {
-      if (root) rmSync(root, { recursive: true, force: true });
+      copy?.remove();
       await execa(DOCKER, ['rmi', '-f', image], { reject: false });
     });
 

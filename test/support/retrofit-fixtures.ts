@@ -1,10 +1,11 @@
 // The fixture repositories under test/fixtures/retrofit: existing services, written for these tests,
 // one per language and package manager, a monorepo, and a repo with its own Dockerfile. Each entry says
 // what k8s-app must find there and what a run may change.
-import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { retrofitProject } from './generate.ts';
 
 export const FIXTURES_ROOT = new URL('../fixtures/retrofit/', import.meta.url).pathname;
 
@@ -110,6 +111,15 @@ export function copyFixture(fixture: RetrofitFixture): { root: string; service: 
   const root = path.join(mkdtempSync(path.join(tmpdir(), 'k8s-app-retrofit-')), fixture.repo);
   cpSync(path.join(FIXTURES_ROOT, fixture.repo), root, { recursive: true });
   return { root, service: path.join(root, fixture.folder) };
+}
+
+/** A copy of the fixture retrofitted with --defaults, its options and `options`: the copy's root, the
+ * service's folder, the repository's files before the run, and how to remove the copy. */
+export async function retrofitCopy(fixture: RetrofitFixture, options: Record<string, unknown> = {}) {
+  const { root, service } = copyFixture(fixture);
+  const original = fileDigests(root);
+  await retrofitProject(service, { ...fixture.options, ...options });
+  return { root, service, original, remove: () => rmSync(path.dirname(root), { recursive: true, force: true }) };
 }
 
 /** Every file under `root` and a digest of its content. */
