@@ -27,8 +27,16 @@ const environmentOptions = Object.fromEntries(
   args.filter((arg) => arg in ENVIRONMENT_FLAGS).map((arg) => [ENVIRONMENT_FLAGS[arg]!, true]),
 );
 
-const { createEnv } = await import('yeoman-environment');
 const extension = path.extname(fileURLToPath(import.meta.url));
+
+// The machine interface: what k8s-app offers, as JSON (schemas/info.schema.json).
+if (args.includes('--info')) {
+  const { generatorInfo } = (await import(`../generators/shared/info${extension}`)) as typeof import('../generators/shared/info.ts');
+  console.log(JSON.stringify(generatorInfo(), null, 2));
+  process.exit(0);
+}
+
+const { createEnv } = await import('yeoman-environment');
 const env = createEnv();
 for (const name of GENERATORS) {
   env.register(fileURLToPath(new URL(`../generators/${name}/index${extension}`, import.meta.url)), {

@@ -1,9 +1,10 @@
 // The published package, used the way people use it: our `k8s-app` bin (as whoever runs the tests,
 // root in CI) and `yo k8s-app` as a non-root user, from a packed and installed tarball.
 import assert from 'node:assert/strict';
-import { chmodSync, chownSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { execa } from 'execa';
 import { RETROFIT_FIXTURES, copyFixture, fileDigests } from './support/retrofit-fixtures.ts';
 
@@ -101,6 +102,61 @@ describe('the installed package', function () {
       }
       rmSync(path.dirname(root), { recursive: true, force: true });
     }
+  });
+
+  describe('the machine interface', () => {
+    const ajv = new Ajv2020({ allErrors: true, strict: true });
+    const compiled = new Map<string, ValidateFunction>();
+    const schema = (name: string) => {
+      if (!compiled.has(name)) compiled.set(name, ajv.compile(JSON.parse(readFileSync(path.join(REPO, 'schemas', name), 'utf8'))));
+      return compiled.get(name)!;
+    };
+    const assertValid = (validate: ReturnType<typeof schema>, document: unknown) =>
+      assert.ok(validate(document), `${JSON.stringify(validate.errors, null, 2)}\n${JSON.stringify(document, null, 2).slice(0, 2000)}`);
+
+    it('k8s-app --info prints the languages, versions, families and options as JSON valid against schemas/info.schema.json', async () => {
+      const result = await runAs('self', k8sApp(), ['--info'], newDir('self'));
+      assert.equal(result.exitCode, 0, result.stderr);
+      const info = JSON.parse(result.stdout);
+      assertValid(schema('info.schema.json'), info);
+      assert.deepEqual(info.languages.map((language: { language: string }) => language.language), ['node', 'python', 'go', 'java', 'rust']);
+      const options = info.options.map((option: { option: string }) => option.option);
+      for (const option of ['app-name', 'language', 'runtime-version', 'image-family', 'health-module', 'defaults', 'dry-run', 'json', 'info']) assert.ok(options.includes(option), option);
+    });
+
+    it('k8s-app --dry-run --json prints the answers and every file a real run writes, writes nothing', async () => {
+      const dir = newDir('self');
+      const result = await runAs('self', k8sApp(), ['--defaults', '--dry-run', '--json', '--app-name', 'orders', '--language', 'go'], dir);
+      assert.equal(result.exitCode, 0, result.stderr);
+      assert.deepEqual(readdirSync(dir), []);
+      const report = JSON.parse(result.stdout);
+      assertValid(schema('dry-run.schema.json'), report);
+      assert.equal(report.answers.appName, 'orders');
+      assert.equal(report.retrofit, false);
+      assert.ok(report.files.every((file: { action: string }) => file.action === 'create'));
+      const real = newDir('self');
+      assert.equal((await runAs('self', k8sApp(), ['--defaults', '--skip-install', '--app-name', 'orders', '--language', 'go'], real)).exitCode, 0);
+      const written = readdirSync(real, { recursive: true, encoding: 'utf8' }).filter((file) => statSync(path.join(real, file)).isFile()).sort();
+      assert.deepEqual(report.files.map((file: { path: string }) => file.path).sort(), written);
+    });
+
+    it('k8s-app --dry-run --json in an existing repository marks the files it would change', async () => {
+      const { root, service } = copyFixture(RETROFIT_FIXTURES.find((fixture) => fixture.repo === 'existing-dockerfile')!);
+      const result = await runAs('self', k8sApp(), ['--defaults', '--dry-run', '--json'], service);
+      assert.equal(result.exitCode, 0, result.stderr);
+      const report = JSON.parse(result.stdout);
+      assertValid(schema('dry-run.schema.json'), report);
+      assert.equal(report.retrofit, true);
+      assert.deepEqual(report.files.find((file: { path: string }) => file.path === 'Dockerfile'), { path: 'Dockerfile', action: 'conflict' });
+      assert.equal(report.answers.startCommand, 'python app.py');
+      rmSync(path.dirname(root), { recursive: true, force: true });
+    });
+
+    it('--json without --dry-run: a clear error', async () => {
+      const result = await runAs('self', k8sApp(), ['--defaults', '--json'], newDir('self'));
+      assert.equal(result.exitCode, 1);
+      assert.equal(result.stderr.trim(), 'k8s-app: --json prints what a dry run would do. Fix: pass --dry-run with --json.');
+    });
   });
 
   it('k8s-app docker runs the docker sub-generator alone', async () => {

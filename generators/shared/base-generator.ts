@@ -9,6 +9,7 @@ import { findStack, imageRef, imageRefWithArg, tiniArguments, type Stack } from 
 import type { ExistingBuild } from '../../stacks/types.ts';
 import { ANSWER_SPECS, commandWords, type AnswerSpec, type Answers } from './answers.ts';
 import { detectProject, type DetectedProject, type Detection } from './detect.ts';
+import { dryRunReport, RUN_OPTIONS, type FileAction } from './info.ts';
 import { UsageError } from './errors.ts';
 import { repoFiles } from './repo-files.ts';
 
@@ -99,8 +100,13 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
     for (const spec of ANSWER_SPECS) {
       this.option(spec.option, { type: String, description: spec.description });
     }
-    this.option('defaults', { type: Boolean, description: 'Use the default for every answer not given as an option; ask nothing' });
+    for (const { option, description } of RUN_OPTIONS.filter((candidate) => candidate.option === 'defaults' || candidate.option === 'json')) {
+      this.option(option, { type: Boolean, description });
+    }
     // Checked here, not in a task: a bad option or an unwritable folder stops the run before anything starts.
+    if (this.options.json && !this._environmentFlag('dryRun')) {
+      throw new UsageError('--json prints what a dry run would do. Fix: pass --dry-run with --json.');
+    }
     assertWritable(this.destinationRoot());
     this._detection = detectProject(this.destinationRoot());
     const stored = this.config.getAll();
@@ -204,8 +210,9 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
 
   /** A flag the environment acts on (--force, --dry-run): set on the environment by yo, on the root generator by our bin. */
   _environmentFlag(name: 'force' | 'dryRun'): boolean {
-    const env = this.env as unknown as { options: Record<string, unknown>; rootGenerator(): { options: Record<string, unknown> } };
-    return Boolean(env.options[name] ?? env.rootGenerator().options[name]);
+    const env = this.env as unknown as { options: Record<string, unknown>; rootGenerator(): { options: Record<string, unknown> } | undefined };
+    // While the root generator is being constructed, it is not the environment's root yet.
+    return Boolean(env.options[name] ?? (env.rootGenerator() ?? this).options[name]);
   }
 
   _defaultFor(spec: AnswerSpec, answers: Partial<Answers>): string | number {
@@ -253,15 +260,18 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
   conflicts() {
     // The same setting the environment's conflicter uses: its own option, else the root generator's.
     const force = this._environmentFlag('force');
-    // A dry run writes nothing: yeoman lists each file, conflicts included.
-    if (force || this._environmentFlag('dryRun') || process.stdin.isTTY) return;
-    const changed: string[] = [];
-    for (const file of (this.env as unknown as { sharedFs: { all(): MemFile[] } }).sharedFs.all()) {
-      if (file.state !== 'modified' || !file.contents || file.conflicter === 'force' || path.basename(file.path) === '.yo-rc.json') continue;
-      if (existsSync(file.path) && !readFileSync(file.path).equals(file.contents)) {
-        changed.push(path.relative(this.destinationRoot(), file.path));
+    if (this._environmentFlag('dryRun')) {
+      // A dry run writes nothing: yeoman lists each file, conflicts included; --json says it on stdout.
+      if (this.options.json && this.env.rootGenerator() === (this as unknown)) {
+        const report = dryRunReport(this.answers as unknown as Record<string, unknown>, this.retrofitting, this._pendingFiles());
+        process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       }
+      return;
     }
+    if (force || process.stdin.isTTY) return;
+    const changed = this._pendingFiles()
+      .filter((file) => file.action === 'conflict' && file.path !== '.yo-rc.json')
+      .map((file) => file.path);
     if (changed.length > 0) {
       throw new UsageError(
         `These files exist and differ from what k8s-app would write: ${changed.join(', ')}. Nothing was written. ` +
@@ -275,6 +285,22 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
     const target = this.destinationPath(file);
     this.fs.write(target, text);
     ((this.env as unknown as { sharedFs: { get(path: string): MemFile } }).sharedFs.get(target)).conflicter = 'force';
+  }
+
+  /** Every file this run would write, and what writing it would do to the folder. */
+  _pendingFiles(): { path: string; action: FileAction }[] {
+    const pending: { path: string; action: FileAction }[] = [];
+    for (const file of (this.env as unknown as { sharedFs: { all(): MemFile[] } }).sharedFs.all()) {
+      if (file.state !== 'modified' || !file.contents) continue;
+      const relative = path.relative(this.destinationRoot(), file.path);
+      let action: FileAction = 'create';
+      if (existsSync(file.path)) {
+        if (readFileSync(file.path).equals(file.contents)) action = 'identical';
+        else action = file.conflicter === 'force' ? 'force' : 'conflict';
+      }
+      pending.push({ path: relative, action });
+    }
+    return pending.sort((a, b) => a.path.localeCompare(b.path));
   }
 
   get templateData(): TemplateData {
