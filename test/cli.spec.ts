@@ -105,7 +105,7 @@ describe('the installed package', function () {
   });
 
   describe('the machine interface', () => {
-    const ajv = new Ajv2020({ allErrors: true, strict: true });
+    const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
     const compiled = new Map<string, ValidateFunction>();
     const schema = (name: string) => {
       if (!compiled.has(name)) compiled.set(name, ajv.compile(JSON.parse(readFileSync(path.join(REPO, 'schemas', name), 'utf8'))));

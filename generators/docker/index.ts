@@ -9,9 +9,9 @@ export default class DockerGenerator extends K8sAppGenerator {
   writing() {
     const data = this.templateData;
     const template = data.build ? 'existing.Dockerfile' : `Dockerfile.${data.imageFamily}`;
-    this.renderTemplate(`docker/${data.language}/${template}.ejs`, 'Dockerfile', data);
+    this._render(`docker/${data.language}/${template}.ejs`, 'Dockerfile', data);
     // With a workspace root as the build context, BuildKit reads the ignore file next to the Dockerfile.
-    this.renderTemplate('docker/dockerignore.ejs', data.build?.context ? 'Dockerfile.dockerignore' : '.dockerignore', data);
+    this._render('docker/dockerignore.ejs', data.build?.context ? 'Dockerfile.dockerignore' : '.dockerignore', data);
     if (data.build && data.healthModule) {
       this._renderTree(`health/${data.language}`, data.build.moduleDir ?? '.', data);
       const wiring = data.stack.existing.wireHealthModule?.(repoFiles(this.destinationRoot()), data.build);

@@ -6,6 +6,6 @@ export default class KubernetesGenerator extends K8sAppGenerator {
     const data = this.templateData;
     this._renderTree('kubernetes', 'k8s', data);
     // An existing repository keeps its own README: how to build, deploy and probe goes next to the manifests.
-    if (data.build) this.renderTemplate('existing/README.md.ejs', 'k8s/README.md', data);
+    if (data.build) this._render('existing/README.md.ejs', 'k8s/README.md', data);
   }
 }

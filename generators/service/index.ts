@@ -11,8 +11,8 @@ export default class ServiceGenerator extends K8sAppGenerator {
   writing() {
     const data = this.templateData;
     this._renderTree(`service/${data.language}`, '.', data);
-    this.renderTemplate('service/README.md.ejs', 'README.md', data);
-    this.renderTemplate('service/gitignore.ejs', '.gitignore', data);
+    this._render('service/README.md.ejs', 'README.md', data);
+    this._render('service/gitignore.ejs', '.gitignore', data);
   }
 
   async install() {

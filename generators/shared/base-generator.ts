@@ -10,6 +10,7 @@ import type { ExistingBuild } from '../../stacks/types.ts';
 import { ANSWER_SPECS, commandWords, type AnswerSpec, type Answers } from './answers.ts';
 import { detectProject, type DetectedProject, type Detection } from './detect.ts';
 import { dryRunReport, RUN_OPTIONS, type FileAction } from './info.ts';
+import { loadPreset, type LoadedPreset, type Preset } from './preset.ts';
 import { UsageError } from './errors.ts';
 import { repoFiles } from './repo-files.ts';
 
@@ -32,11 +33,27 @@ export interface ExistingProjectData {
   command: string[];
 }
 
-export function templateData(answers: Answers, existing?: ExistingProjectData) {
-  const stack = findStack(answers.language) as Stack;
+export function templateData(answers: Answers, existing?: ExistingProjectData, preset?: Preset) {
+  const languageStack = findStack(answers.language) as Stack;
   const family = answers.imageFamily as keyof Stack['images'];
-  const images = { ...stack.images[family], ...(existing?.build.builder?.[family] ? { builder: existing.build.builder[family] } : {}) };
+  // A preset's resources replace the language's defaults, request by request.
+  const stack: Stack = preset?.resources
+    ? {
+        ...languageStack,
+        resources: {
+          requests: { ...languageStack.resources.requests, ...preset.resources.requests },
+          limits: { ...languageStack.resources.limits, ...preset.resources.limits },
+        },
+      }
+    : languageStack;
+  const images = {
+    ...stack.images[family],
+    ...(existing?.build.builder?.[family] ? { builder: existing.build.builder[family] } : {}),
+    // A preset's base images (an internal mirror, golden images) win over both.
+    ...preset?.images?.[answers.language]?.[family],
+  };
   return {
+    preset: preset ? { name: preset.name, labels: preset.labels ?? {}, annotations: preset.annotations ?? {} } : undefined,
     // Absent for a new project: its Dockerfile builds the starter.
     build: existing?.build,
     command: existing?.command ?? [],
@@ -81,8 +98,12 @@ interface MemFile {
   conflicter?: string;
 }
 
-/** What .yo-rc.json holds: the answers, and whether the project was retrofitted. */
-type StoredConfig = Partial<Answers> & { retrofit?: boolean };
+/** What .yo-rc.json holds: the answers, whether the project was retrofitted, the preset in use, and
+ * the locked answers the user overrode. */
+type StoredConfig = Partial<Answers> & { retrofit?: boolean; preset?: string; lockOverrides?: string[] };
+
+/** Run options each generator declares (the environment's own, like --force, it reads itself). */
+const GENERATOR_RUN_OPTIONS: readonly string[] = ['defaults', 'json', 'preset', 'override-lock'];
 
 export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptions> {
   declare answers: Answers;
@@ -94,14 +115,16 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
       inheritTasks: true,
       // Templates read only the data they are given.
       templateContext: 'throw',
+      // A preset's template overrides live in its own folder.
+      allowTemplatesOutsideRoot: true,
       ...features,
     });
     this.sourceRoot(TEMPLATES_ROOT);
     for (const spec of ANSWER_SPECS) {
       this.option(spec.option, { type: String, description: spec.description });
     }
-    for (const { option, description } of RUN_OPTIONS.filter((candidate) => candidate.option === 'defaults' || candidate.option === 'json')) {
-      this.option(option, { type: Boolean, description });
+    for (const { option, type, description } of RUN_OPTIONS.filter((candidate) => GENERATOR_RUN_OPTIONS.includes(candidate.option))) {
+      this.option(option, { type: type === 'boolean' ? Boolean : String, description });
     }
     // Checked here, not in a task: a bad option or an unwritable folder stops the run before anything starts.
     if (this.options.json && !this._environmentFlag('dryRun')) {
@@ -110,12 +133,25 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
     assertWritable(this.destinationRoot());
     this._detection = detectProject(this.destinationRoot());
     const stored = this.config.getAll();
+    // A preset given now, else the one an earlier run recorded.
+    const presetSource = typeof this.options.preset === 'string' && this.options.preset !== '' ? this.options.preset : stored.preset;
+    if (this.options.preset === true || this.options.preset === '') {
+      throw new UsageError('--preset needs a value. Fix: pass --preset <file or installed package>, e.g. --preset ./acme-preset.yaml.');
+    }
+    if (presetSource) this._preset = loadPreset(presetSource, this.destinationRoot());
+    this._lockOverrides = [...(stored.lockOverrides ?? [])];
     this.retrofitting = stored.appName !== undefined ? stored.retrofit === true : this._detection.kind !== 'none';
     this._resolveKnown(this._known);
   }
 
   /** What the destination already holds: an existing repository is retrofitted, not overwritten. */
   _detection: Detection = { kind: 'none' };
+
+  /** The company preset in use (--preset, or recorded in .yo-rc.json). */
+  _preset: LoadedPreset | undefined;
+
+  /** Locked answers the command line overrode (--override-lock): reported and recorded. */
+  _lockOverrides: string[] = [];
 
   /**
    * Whether this run adds container and Kubernetes files around existing code: the folder holds a
@@ -161,11 +197,24 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
     for (const spec of ANSWER_SPECS) {
       if (!this._applies(spec, answers)) continue;
       const fromCli = this.options[spec.option];
+      const locked = this._preset?.locked?.[spec.option];
       let value: string | number;
-      if (fromCli === true || fromCli === '') {
+      const given = fromCli !== undefined && fromCli !== null;
+      // Overridden now (--override-lock with a value), or in an earlier run that recorded it.
+      const overridden = given ? Boolean(this.options['override-lock']) : (stored.lockOverrides ?? []).includes(spec.option);
+      if (locked !== undefined && !overridden) {
+        // A locked answer is the preset's; a different one on the command line needs --override-lock.
+        value = parseOrThrow(spec, locked, answers, `--${spec.option} locked by the preset ${this._preset!.name}`);
+        if (given && String(fromCli) !== String(locked)) {
+          throw new UsageError(
+            `--${spec.option} is locked to ${locked} by the preset ${this._preset!.name} (${this._preset!.file}). Nothing was written. Fix: leave out --${spec.option}, or pass --override-lock to override it (the override is reported and recorded in .yo-rc.json).`,
+          );
+        }
+      } else if (fromCli === true || fromCli === '') {
         throw new UsageError(`--${spec.option} needs a value. Fix: pass it as --${spec.option} <value>, e.g. --${spec.option} ${this._defaultFor(spec, answers)}.`);
       } else if (fromCli !== undefined && fromCli !== null) {
         value = parseOrThrow(spec, fromCli, answers, `--${spec.option}`);
+        if (locked !== undefined && String(value) !== String(locked) && !this._lockOverrides.includes(spec.option)) this._lockOverrides.push(spec.option);
       } else if (stored[spec.name] !== undefined) {
         value = parseOrThrow(spec, stored[spec.name], answers, `${spec.name} in .yo-rc.json`);
       } else if (this.options.defaults) {
@@ -179,6 +228,7 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
       } else {
         return spec;
       }
+      if (spec.name === 'language') this._assertLanguageOffered(String(value));
       (answers as Record<string, unknown>)[spec.name] = value;
     }
     return undefined;
@@ -196,6 +246,13 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
     this.answers = answers as Answers;
     this.config.set(this.answers);
     if (this.retrofitting) this.config.set('retrofit', true);
+    if (this._preset) {
+      this.config.set('preset', this._preset.source);
+      for (const option of this._lockOverrides) {
+        this.log(`WARNING: --${option} overrides the value the preset ${this._preset.name} locks (${this._preset.locked![option]}); recorded in .yo-rc.json.`);
+      }
+      if (this._lockOverrides.length > 0) this.config.set('lockOverrides', this._lockOverrides);
+    }
   }
 
   /** An option for an answer this run does not use (--health-module for a new project) would be
@@ -216,7 +273,25 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
   }
 
   _defaultFor(spec: AnswerSpec, answers: Partial<Answers>): string | number {
-    return this._detected(spec, answers)?.value ?? spec.default(answers, { directoryName: path.basename(this.destinationRoot()) });
+    const preset = this._preset;
+    const fromPreset = preset?.defaults?.[spec.option];
+    if (this._detected(spec, answers)) return this._detected(spec, answers)!.value;
+    if (fromPreset !== undefined) return fromPreset;
+    if (spec.name === 'imageRepository' && preset?.imageRepositoryPrefix && answers.appName) return `${preset.imageRepositoryPrefix}/${answers.appName}`;
+    const builtIn = spec.default(answers, { directoryName: path.basename(this.destinationRoot()) });
+    // A preset that offers fewer languages defaults to the first it offers.
+    if (spec.name === 'language' && preset?.languages && !preset.languages.includes(String(builtIn))) return preset.languages[0]!;
+    return builtIn;
+  }
+
+  /** A preset may offer fewer languages than k8s-app does. */
+  _assertLanguageOffered(language: string) {
+    const offered = this._preset?.languages;
+    if (offered && !offered.includes(language)) {
+      throw new UsageError(
+        `The preset ${this._preset!.name} offers ${offered.join(', ')}; not ${language}. Nothing was written. Fix: pass --language ${offered[0]}, or ask the preset's owners to offer ${language}.`,
+      );
+    }
   }
 
   /**
@@ -243,7 +318,9 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
       name: spec.name,
       message: spec.prompt.message,
       default: this._defaultFor(spec, answers),
-      ...(spec.choices ? { choices: spec.choices(answers) } : {}),
+      ...(spec.choices
+        ? { choices: spec.choices(answers).filter((choice) => spec.name !== 'language' || !this._preset?.languages || this._preset.languages.includes(choice.value)) }
+        : {}),
       validate: (input: unknown) => {
         const parsed = spec.parse(input, answers);
         return 'problem' in parsed ? `${capitalize(parsed.problem)}.` : true;
@@ -304,7 +381,7 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
   }
 
   get templateData(): TemplateData {
-    return templateData(this.answers, this.retrofitting ? this._existingProject() : undefined);
+    return templateData(this.answers, this.retrofitting ? this._existingProject() : undefined, this._preset);
   }
 
   /** The existing project's build, as the answered language's stack plans it from the repo's files. */
@@ -318,14 +395,34 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
   /** Renders every file under `templates/<source>` to `<destination>`, dropping the `.ejs` suffix;
    * a `{name}` in a path becomes the stack's name of that key (a Java package path, say). */
   _renderTree(source: string, destination: string, data: { names: Readonly<Record<string, string>> }) {
-    for (const file of listFiles(this.templatePath(source))) {
+    // Ours, and any file the preset's override folder adds at the same relative place.
+    const overrides = this._preset?.templates ? path.join(this._preset.templates, source) : undefined;
+    const files = [...new Set([...listFiles(this.templatePath(source)), ...(overrides && existsSync(overrides) ? listFiles(overrides) : [])])].sort();
+    for (const file of files) {
       const renamed = file.replace(/\{([A-Za-z]+)\}/g, (segment, key: string) => {
         const name = data.names[key];
         if (name === undefined) throw new Error(`Template path ${file} names ${segment}, but the stack defines no name "${key}"`);
         return name;
       });
       const target = path.join(destination, renamed.replace(/\.ejs$/, ''));
-      this.renderTemplate(path.join(source, file), target, data);
+      this._render(path.join(source, file), target, data);
+    }
+  }
+
+  /** Renders a template: the preset's override at the same relative path when it has one, else ours. */
+  _render(source: string, destination: string, data: object) {
+    const override = this._preset?.templates ? path.join(this._preset.templates, source) : undefined;
+    if (!override || !existsSync(override)) {
+      this.renderTemplate(source, destination, data);
+      return;
+    }
+    try {
+      this.renderTemplate(override, destination, data);
+    } catch (error) {
+      const missing = /(\S+) is not defined|Property (\S+) (?:does not exist|not found)/.exec((error as Error).message);
+      throw new UsageError(
+        `The preset ${this._preset!.name}'s template ${override} cannot be rendered: ${missing ? `it uses "${missing[1] ?? missing[2]}", which k8s-app does not provide` : (error as Error).message.split('\n')[0]}. Template data: ${Object.keys(data).sort().join(', ')}. Nothing was written. Fix: correct the template.`,
+      );
     }
   }
 }
