@@ -79,6 +79,14 @@ for (const stack of STACKS) {
   }
 }
 
+// The example company generator's preset: its mirrored images, labels, annotations and resources.
+const EXAMPLE_PRESET = new URL('../examples/company-generator/preset.yaml', import.meta.url).pathname;
+for (const language of ['node', 'go', 'java']) {
+  lintProject(`preset acme ${language}`, async () => ({
+    dir: await generateProject({ 'app-name': 'lint-svc', language, preset: EXAMPLE_PRESET }, mkdtempSync(path.join(workDir, 'project-'))),
+  }));
+}
+
 // Retrofitted fixture repositories: the Dockerfiles that follow each repository's own build.
 for (const fixture of RETROFIT_FIXTURES) {
   for (const family of ['distroless', 'alpine']) {

@@ -1,7 +1,7 @@
 // The published package, used the way people use it: our `k8s-app` bin (as whoever runs the tests,
 // root in CI) and `yo k8s-app` as a non-root user, from a packed and installed tarball.
 import assert from 'node:assert/strict';
-import { chmodSync, chownSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
@@ -17,6 +17,7 @@ describe('the installed package', function () {
   this.timeout(240_000);
   let prefix = '';
   let nodeBin = '';
+  let tarball = '';
 
   /** Runs a command the way a user in a terminal-less CI job would (no stdin), as `user` when root. */
   const runAs = (user: 'self' | 'other', command: string, args: string[], cwd: string) => {
@@ -46,7 +47,7 @@ describe('the installed package', function () {
     if (isRoot) chownSync(path.join(prefix, 'home'), NOBODY.uid, NOBODY.gid);
     // npm pack runs `prepare` (tsc), so the tarball holds the built JavaScript.
     const { stdout } = await execa('npm', ['pack', '--silent', '--pack-destination', prefix], { cwd: REPO });
-    const tarball = path.join(prefix, stdout.trim().split('\n').pop()!);
+    tarball = path.join(prefix, stdout.trim().split('\n').pop()!);
     await execa('npm', ['init', '-y'], { cwd: prefix });
     await execa('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball, `yo@${packageJson.devDependencies.yo}`], { cwd: prefix });
     await execa('chmod', ['-R', 'a+rX', prefix]);
@@ -157,6 +158,24 @@ describe('the installed package', function () {
       assert.equal(result.exitCode, 1);
       assert.equal(result.stderr.trim(), 'k8s-app: --json prints what a dry run would do. Fix: pass --dry-run with --json.');
     });
+  });
+
+  it('the example company generator composes k8s-app with its preset and adds its own file', async () => {
+    const example = path.join(prefix, 'company-generator');
+    cpSync(path.join(REPO, 'examples/company-generator'), example, { recursive: true });
+    copyFileSync(path.join(REPO, 'test/support/run-generator.mjs'), path.join(example, 'run-generator.mjs'));
+    // As a company would: our published package (the tarball), and yeoman-generator.
+    await execa('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball, `yeoman-generator@${packageJson.dependencies['yeoman-generator']}`], { cwd: example });
+    const dir = newDir('self');
+    const result = await runAs('self', path.join(nodeBin, 'node'), [path.join(example, 'run-generator.mjs'), '--defaults', '--app-name', 'orders', '--language', 'go', '--team', 'payments'], dir);
+    assert.equal(result.exitCode, 0, `${result.stdout}\n${result.stderr}`);
+    assert.match(readFileSync(path.join(dir, 'CODEOWNERS'), 'utf8'), /^\*\s+@acme\/payments$/m);
+    const dockerfile = readFileSync(path.join(dir, 'Dockerfile'), 'utf8');
+    assert.match(dockerfile, /^FROM registry\.acme\.example\/golden\/static-debian13:nonroot$/m);
+    const saved = JSON.parse(readFileSync(path.join(dir, '.yo-rc.json'), 'utf8'))['generator-k8s-app'];
+    assert.equal(saved.preset, path.join(example, 'preset.yaml'));
+    assert.equal(saved.imageRepository, 'registry.acme.example/payments/orders');
+    assert.match(readFileSync(path.join(dir, 'k8s/base/kustomization.yaml'), 'utf8'), /acme\.example\/team: "payments"/);
   });
 
   it('k8s-app docker runs the docker sub-generator alone', async () => {
