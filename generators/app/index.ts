@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import K8sAppGenerator from '../shared/base-generator.ts';
 import { describeDetection } from '../shared/detect.ts';
+import { GENERATOR_VERSION } from '../shared/info.ts';
 
 // Composed by path, with the same extension as this file (.ts from source, .js once built).
 const extension = path.extname(fileURLToPath(import.meta.url));
@@ -10,6 +11,13 @@ const SUB_GENERATORS = ['service', 'docker', 'kubernetes'] as const;
 
 export default class AppGenerator extends K8sAppGenerator {
   initializing() {
+    const stored = this.config.getAll();
+    if (stored.appName !== undefined && stored.generatorVersion !== GENERATOR_VERSION) {
+      this.log(
+        `Regenerating ${stored.appName} from the answers in .yo-rc.json, written by k8s-app ${stored.generatorVersion ?? 'before 0.1.0'}; this is ${GENERATOR_VERSION}. ` +
+          'Each file that would change is shown for review (yeoman\'s conflict prompt, with a diff); a file you edited is never overwritten without your answer.',
+      );
+    }
     if (this.retrofitting) {
       for (const line of describeDetection(this._detection, this.destinationRoot())) this.log(line);
     }

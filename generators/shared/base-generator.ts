@@ -1,5 +1,6 @@
 // What every k8s-app sub-generator shares: options and prompts from ANSWER_SPECS, answers resolved
 // from CLI > .yo-rc.json > prompt or default, the template data, and the safety checks.
+import { createHash } from 'node:crypto';
 import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +10,7 @@ import { findStack, imageRef, imageRefWithArg, tiniArguments, type Stack } from 
 import type { ExistingBuild } from '../../stacks/types.ts';
 import { ANSWER_SPECS, commandWords, type AnswerSpec, type Answers } from './answers.ts';
 import { detectProject, type DetectedProject, type Detection } from './detect.ts';
-import { dryRunReport, RUN_OPTIONS, type FileAction } from './info.ts';
+import { dryRunReport, GENERATOR_VERSION, RUN_OPTIONS, type FileAction } from './info.ts';
 import { loadPreset, type LoadedPreset, type Preset } from './preset.ts';
 import { UsageError } from './errors.ts';
 import { repoFiles } from './repo-files.ts';
@@ -100,7 +101,27 @@ interface MemFile {
 
 /** What .yo-rc.json holds: the answers, whether the project was retrofitted, the preset in use, and
  * the locked answers the user overrode. */
-type StoredConfig = Partial<Answers> & { retrofit?: boolean; preset?: string; lockOverrides?: string[] };
+type StoredConfig = Partial<Answers> & {
+  retrofit?: boolean;
+  preset?: string;
+  lockOverrides?: string[];
+  /** The k8s-app release that last wrote the files, and a digest of each file as it wrote it. */
+  generatorVersion?: string;
+  files?: Record<string, string>;
+};
+
+interface PendingFile {
+  path: string;
+  action: FileAction;
+  /** sha256 of what this run would write. */
+  digest: string;
+  /** For a file that would change: whether it differs from what k8s-app last wrote (known from .yo-rc.json). */
+  edited?: boolean;
+}
+
+function sha256(content: Buffer): string {
+  return createHash('sha256').update(content).digest('hex');
+}
 
 /** Run options each generator declares (the environment's own, like --force, it reads itself). */
 const GENERATOR_RUN_OPTIONS: readonly string[] = ['defaults', 'json', 'preset', 'override-lock'];
@@ -340,20 +361,32 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
     if (this._environmentFlag('dryRun')) {
       // A dry run writes nothing: yeoman lists each file, conflicts included; --json says it on stdout.
       if (this.options.json && this.env.rootGenerator() === (this as unknown)) {
-        const report = dryRunReport(this.answers as unknown as Record<string, unknown>, this.retrofitting, this._pendingFiles());
+        const files = this._pendingFiles().map(({ path: file, action, edited }) => ({ path: file, action, ...(edited === undefined ? {} : { edited }) }));
+        const report = dryRunReport(this.answers as unknown as Record<string, unknown>, this.retrofitting, files);
         process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       }
       return;
     }
-    if (force || process.stdin.isTTY) return;
-    const changed = this._pendingFiles()
-      .filter((file) => file.action === 'conflict' && file.path !== '.yo-rc.json')
-      .map((file) => file.path);
-    if (changed.length > 0) {
-      throw new UsageError(
-        `These files exist and differ from what k8s-app would write: ${changed.join(', ')}. Nothing was written. ` +
-          'Run again in a terminal to review each change, or pass --force to overwrite them.',
-      );
+    const pending = this._pendingFiles();
+    const isRoot = this.env.rootGenerator() === (this as unknown);
+    if (!force && !process.stdin.isTTY) {
+      const changed = pending.filter((file) => file.action === 'conflict' && file.path !== '.yo-rc.json');
+      if (changed.length > 0) {
+        const described = changed.map((file) =>
+          file.edited === undefined ? file.path : `${file.path} (${file.edited ? 'edited since k8s-app wrote it' : 'not edited since k8s-app wrote it; its template changed'})`,
+        );
+        throw new UsageError(
+          `These files exist and differ from what k8s-app would write: ${described.join(', ')}. Nothing was written. ` +
+            'Run again in a terminal to review each change, or pass --force to overwrite them.',
+        );
+      }
+    }
+    if (isRoot) {
+      // What this run writes, by content: a later run (an upgrade) can tell the files the user edited.
+      const files = { ...this.config.get('files') };
+      for (const file of pending) if (file.path !== '.yo-rc.json' && file.digest) files[file.path] = file.digest;
+      this.config.set('files', files);
+      this.config.set('generatorVersion', GENERATOR_VERSION);
     }
   }
 
@@ -364,18 +397,24 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
     ((this.env as unknown as { sharedFs: { get(path: string): MemFile } }).sharedFs.get(target)).conflicter = 'force';
   }
 
-  /** Every file this run would write, and what writing it would do to the folder. */
-  _pendingFiles(): { path: string; action: FileAction }[] {
-    const pending: { path: string; action: FileAction }[] = [];
+  /** Every file this run would write, what writing it would do to the folder, and (for a file that
+   * would change) whether the user edited it since k8s-app last wrote it, when .yo-rc.json says. */
+  _pendingFiles(): PendingFile[] {
+    const recorded = this.config.get('files') ?? {};
+    const pending: PendingFile[] = [];
     for (const file of (this.env as unknown as { sharedFs: { all(): MemFile[] } }).sharedFs.all()) {
       if (file.state !== 'modified' || !file.contents) continue;
       const relative = path.relative(this.destinationRoot(), file.path);
-      let action: FileAction = 'create';
+      const entry: PendingFile = { path: relative, action: 'create', digest: sha256(file.contents) };
       if (existsSync(file.path)) {
-        if (readFileSync(file.path).equals(file.contents)) action = 'identical';
-        else action = file.conflicter === 'force' ? 'force' : 'conflict';
+        const onDisk = readFileSync(file.path);
+        if (onDisk.equals(file.contents)) entry.action = 'identical';
+        else {
+          entry.action = file.conflicter === 'force' ? 'force' : 'conflict';
+          if (recorded[relative]) entry.edited = sha256(onDisk) !== recorded[relative];
+        }
       }
-      pending.push({ path: relative, action });
+      pending.push(entry);
     }
     return pending.sort((a, b) => a.path.localeCompare(b.path));
   }

@@ -6,6 +6,9 @@ import { ANSWER_SPECS } from './answers.ts';
 
 const PACKAGE = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
 
+/** This release, as .yo-rc.json records it (an upgrade compares it). */
+export const GENERATOR_VERSION = PACKAGE.version;
+
 /** Options that act on the run rather than set an answer. */
 export const RUN_OPTIONS = [
   { option: 'defaults', type: 'boolean', description: 'Use the default for every answer not given as an option; ask nothing' },
@@ -46,6 +49,6 @@ export function generatorInfo() {
 export type FileAction = 'create' | 'conflict' | 'identical' | 'force';
 
 /** What `--dry-run --json` prints. */
-export function dryRunReport(answers: Record<string, unknown>, retrofit: boolean, files: { path: string; action: FileAction }[]) {
+export function dryRunReport(answers: Record<string, unknown>, retrofit: boolean, files: { path: string; action: FileAction; edited?: boolean }[]) {
   return { generator: { name: PACKAGE.name, version: PACKAGE.version }, retrofit, answers, files };
 }
