@@ -269,7 +269,8 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
     if (this.retrofitting) this.config.set('retrofit', true);
     if (this._preset) {
       this.config.set('preset', this._preset.source);
-      for (const option of this._lockOverrides) {
+      const isRoot = this.env.rootGenerator() === (this as unknown);
+      for (const option of isRoot ? this._lockOverrides : []) {
         this.log(`WARNING: --${option} overrides the value the preset ${this._preset.name} locks (${this._preset.locked![option]}); recorded in .yo-rc.json.`);
       }
       if (this._lockOverrides.length > 0) this.config.set('lockOverrides', this._lockOverrides);

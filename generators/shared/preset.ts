@@ -65,7 +65,8 @@ export function loadPreset(source: string, cwd: string): LoadedPreset {
 function presetFile(source: string, cwd: string): string {
   const asFile = path.resolve(cwd, source);
   if (existsSync(asFile) && statSync(asFile).isFile()) return asFile;
-  const looksLikeFile = /[\\/]/.test(source) && !source.startsWith('@') || /\.(json|ya?ml)$/i.test(source);
+  // A path (./acme.yaml, presets/acme.json), not a package name (acme-preset, @acme/k8s-preset).
+  const looksLikeFile = (/[\\/]/.test(source) && !source.startsWith('@')) || /\.(json|ya?ml)$/i.test(source);
   if (!looksLikeFile) {
     try {
       const manifest = createRequire(path.join(cwd, 'package.json')).resolve(`${source}/package.json`);
