@@ -76,8 +76,6 @@ export function templateData(answers: Answers, existing?: ExistingProjectData, p
     // preStop pause + the app's own drain deadline + a margin for the process to exit.
     terminationGracePeriodSeconds: common.PRESTOP_SLEEP_SECONDS + common.SHUTDOWN_TIMEOUT_SECONDS + 5,
     tiniArgs: tiniArguments(stack),
-    // Where the final stage has tini: copied from the tini stage (distroless), or Alpine's package.
-    tiniPath: family === 'distroless' ? '/tini' : '/sbin/tini',
     // What the probes check: the contract's endpoints, or an existing service's own (tcp: the port only).
     // Retrofits may add k8s-app's health module, which serves the contract's paths on a port of its own.
     healthModule: answers.healthModule === 'yes',
