@@ -172,6 +172,7 @@ describe('the installed package', function () {
     assert.match(readFileSync(path.join(dir, 'CODEOWNERS'), 'utf8'), /^\*\s+@acme\/payments$/m);
     const dockerfile = readFileSync(path.join(dir, 'Dockerfile'), 'utf8');
     assert.match(dockerfile, /^FROM registry\.acme\.example\/golden\/static-debian13:nonroot$/m);
+    assert.match(dockerfile, /^FROM registry\.acme\.example\/mirror\/debian:13-slim AS tini$/m);
     const saved = JSON.parse(readFileSync(path.join(dir, '.yo-rc.json'), 'utf8'))['generator-k8s-app'];
     assert.equal(saved.preset, path.join(example, 'preset.yaml'));
     assert.equal(saved.imageRepository, 'registry.acme.example/payments/orders');

@@ -1,7 +1,8 @@
 // The service contract, run natively: for every language and runtime version the generator offers,
 // generate the project, run its own install, build and tests, then check DESIGN.md section 2 against
 // the running service.
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import path from 'node:path';
 import { execa } from 'execa';
 import { STACKS, tiniArguments } from '../stacks/index.ts';
 import { contractChecks } from './contract/harness.ts';
@@ -31,6 +32,10 @@ for (const stack of STACKS) {
       before(async () => {
         toolchain = await nativeToolchain(stack.language, runtime.version, runtime.toolchain);
         projectDir = await generateProject({ 'app-name': APP_NAME, language: stack.language, 'runtime-version': runtime.version });
+        for (const [folder, cached] of Object.entries(toolchain.cachedFolders ?? {})) {
+          mkdirSync(cached, { recursive: true });
+          symlinkSync(cached, path.join(projectDir, folder));
+        }
       });
       after(() => projectDir && rmSync(projectDir, { recursive: true, force: true }));
 

@@ -3,19 +3,12 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { execa } from 'execa';
-import { parseAllDocuments } from 'yaml';
 import { HEALTH, PRESTOP_SLEEP_SECONDS, RUNTIME_USER } from '../stacks/common.ts';
 import { IMAGE_FAMILIES, STACKS } from '../stacks/index.ts';
 import { generateProject } from './support/generate.ts';
+import { renderOverlay, type Manifest } from './support/kustomize.ts';
 import { definesDefault } from './support/source-defaults.ts';
 
-type Manifest = { kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; spec?: any };
-
-async function render(projectDir: string, overlay: string): Promise<Manifest[]> {
-  const { stdout } = await execa('kubectl', ['kustomize', path.join(projectDir, 'k8s', 'overlays', overlay)]);
-  return parseAllDocuments(stdout).map((document) => document.toJS() as Manifest);
-}
 
 function only(manifests: Manifest[], kind: string): Manifest {
   const found = manifests.filter((manifest) => manifest.kind === kind);
@@ -55,7 +48,7 @@ describe('kubernetes manifests', () => {
               let container: any;
               let podLabels: Record<string, string>;
               before(async () => {
-                manifests = await render(projectDir, overlay);
+                manifests = await renderOverlay(projectDir, overlay);
                 deployment = only(manifests, 'Deployment');
                 container = deployment.spec.template.spec.containers[0];
                 podLabels = deployment.spec.template.metadata.labels;

@@ -4,10 +4,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { execa } from 'execa';
 import helpers, { result } from 'yeoman-test';
-import { parseAllDocuments } from 'yaml';
 import { APP_GENERATOR } from './support/generate.ts';
+import { renderOverlay } from './support/kustomize.ts';
 import { writeRepo } from './support/temp-repo.ts';
 
 const EXAMPLE_PRESET = new URL('../examples/company-generator/preset.yaml', import.meta.url).pathname;
@@ -17,12 +16,6 @@ const folderWith = (files: Record<string, string> = {}) => writeRepo(files, 'k8s
 
 const run = (dir: string, options: Record<string, unknown>) =>
   helpers.run(APP_GENERATOR).cd(dir).withOptions({ defaults: true, skipInstall: true, ...options } as never);
-
-function renderedObjects(dir: string) {
-  return execa('kubectl', ['kustomize', path.join(dir, 'k8s/overlays/prod')]).then(({ stdout }) =>
-    parseAllDocuments(stdout).map((document) => document.toJS() as { kind: string; metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: { template?: { metadata: { labels: Record<string, string> } } } }),
-  );
-}
 
 describe('presets', () => {
   describe('a preset file', () => {
@@ -44,10 +37,12 @@ describe('presets', () => {
       result.assertFileContent('Dockerfile', 'FROM registry.acme.example/mirror/golang:${GO_VERSION}-trixie AS build\n');
       result.assertFileContent('Dockerfile', 'FROM registry.acme.example/golden/static-debian13:nonroot\n');
       result.assertNoFileContent('Dockerfile', 'gcr.io/distroless');
+      result.assertFileContent('Dockerfile', 'FROM registry.acme.example/mirror/debian:13-slim AS tini\n');
+      assert.deepEqual(readFileSync(path.join(dir, 'Dockerfile'), 'utf8').match(/^FROM \S+/gm)?.filter((from) => !from.includes('registry.acme.example/')), [], 'every image from the mirror');
     });
 
     it('adds its labels and annotations to every object, and its labels to the pods', async () => {
-      const objects = await renderedObjects(dir);
+      const objects = await renderOverlay(dir, 'prod');
       assert.ok(objects.length >= 6, `only ${objects.length} objects`);
       for (const object of objects) {
         assert.equal(object.metadata.labels?.['acme.example/team'], 'payments', `${object.kind}/${object.metadata.name} lacks the label`);
@@ -128,12 +123,15 @@ describe('presets', () => {
     };
 
     it('names an unknown key and the keys allowed', () =>
-      rejects('name: x\nlabel:\n  a: b\n', /does not match schemas\/preset\.schema\.json:\n  - label is not a preset key; allowed: name, defaults, locked, languages, imageRepositoryPrefix, images, labels, annotations, resources, templates/));
+      rejects('name: x\nlabel:\n  a: b\n', /does not match schemas\/preset\.schema\.json:\n  - label is not a preset key; allowed: name, defaults, locked, languages, imageRepositoryPrefix, images, tiniImage, labels, annotations, resources, templates/));
 
     it('names a value that is not allowed, and the values that are', () =>
       rejects('name: x\nlanguages: [node, cobol]\n', /languages\.1 is "cobol"; allowed: node, python, go, java, rust/));
 
     it('names an option a default cannot be given for', () => rejects('name: x\ndefaults:\n  colour: blue\n', /defaults: "colour" is not allowed as a key here/));
+
+    it('names a malformed tini image', () =>
+      rejects('name: x\ntiniImage: "mirror/debian:{version}"\n', /tiniImage is "mirror\/debian:\{version\}", which is not an image reference without \{version\}/));
 
     it('names a malformed quantity', () => rejects('name: x\nresources:\n  limits:\n    memory: lots\n', /resources\.limits\.memory is "lots", which is not a Kubernetes quantity/));
 

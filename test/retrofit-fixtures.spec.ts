@@ -43,17 +43,23 @@ describe('retrofitting the fixture repositories', () => {
           expect(readFileSync(path.join(service, ignoreFile), 'utf8')).toMatchSnapshot();
         });
 
+        /** The files the run added, relative to the service's folder. */
+        const addedFiles = () => [...fileDigests(root).keys()].filter((file) => !original.has(file)).map((file) => path.relative(fixture.folder, file)).sort();
+        const healthModule = /^(.+\/)?(k8s-health\.cjs|k8s_health\.(py|go|rs)|src\/main\/java\/k8shealth\/K8sHealth\.java)$/;
+
         it('explains in k8s/README.md how to build and deploy, and warns when the probes can only check the port', () => {
           const readme = readFileSync(path.join(service, 'k8s/README.md'), 'utf8');
           const tcp = fixture.expected.livenessPath === 'tcp';
-          if (fixture.variant === 'health module') assert.match(readme, /health module/);
+          if (fixture.variant === 'health module') {
+            assert.match(readme, /health module/);
+            for (const file of addedFiles().filter((added) => healthModule.test(added))) assert.ok(readme.includes(`\`${file}\``), `k8s/README.md does not name ${file}`);
+          }
           assert.equal(/WARNING: the probes only check that port \d+ accepts TCP connections/.test(readme), tcp, readme);
           assert.match(readme, fixture.folder && fixture.expected.language === 'node' ? /cd \.\.\/\.\. && DOCKER_BUILDKIT=1 docker build -f services\/web\/Dockerfile / : /\nDOCKER_BUILDKIT=1 docker build -t /);
         });
 
         it('writes no starter code and no top-level README', () => {
-          const added = [...fileDigests(root).keys()].filter((file) => !original.has(file)).map((file) => path.relative(fixture.folder, file)).sort();
-          const healthModule = /^(.+\/)?(k8s-health\.cjs|k8s_health\.(py|go|rs)|src\/main\/java\/k8shealth\/K8sHealth\.java)$/;
+          const added = addedFiles();
           for (const file of added) {
             if (fixture.variant === 'health module' && healthModule.test(file)) continue;
             assert.match(file, /^(Dockerfile|\.dockerignore|Dockerfile\.dockerignore|\.yo-rc\.json|k8s\/.+)$/, `${file} was added`);

@@ -2,11 +2,12 @@
 // answers the repository states, adds only the container and Kubernetes files, and leaves the
 // user's files untouched.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import helpers, { result } from 'yeoman-test';
 import { APP_GENERATOR } from './support/generate.ts';
+import { renderOverlay } from './support/kustomize.ts';
 import { writeRepo } from './support/temp-repo.ts';
 
 function existingRepo(files: Record<string, string>): string {
@@ -41,6 +42,18 @@ describe('k8s-app in an existing repository', () => {
 
     it('leaves the existing files as they were', () => {
       for (const [file, content] of Object.entries(goRepo)) assert.equal(readFileSync(path.join(dir, file), 'utf8'), content);
+    });
+
+    it("mounts an empty ConfigMap and sets none of the starter's settings, which the service does not read", async () => {
+      assert.equal(existsSync(path.join(dir, 'k8s/base/config')), false, 'no starter settings files');
+      for (const overlay of ['dev', 'prod']) {
+        const manifests = await renderOverlay(dir, overlay);
+        const configMaps = manifests.filter((manifest) => manifest.kind === 'ConfigMap');
+        assert.equal(configMaps.length, 1, `${overlay}: one ConfigMap`);
+        assert.deepEqual(configMaps[0]!.data ?? {}, {}, `${overlay}: the ConfigMap is empty`);
+        const [container] = manifests.find((manifest) => manifest.kind === 'Deployment')!.spec.template.spec.containers;
+        assert.deepEqual(container.env.map((variable: { name: string }) => variable.name), ['PORT'], `${overlay}: only PORT is set`);
+      }
     });
   });
 

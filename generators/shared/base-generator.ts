@@ -64,6 +64,9 @@ export function templateData(answers: Answers, existing?: ExistingProjectData, p
     languageName: stack.displayName.split(' (')[0]!,
     common,
     configDir: `/etc/${answers.appName}/config`,
+    // The ConfigMap's files (k8s/base/config/): the settings the starter reads. An existing service
+    // reads its own, so its ConfigMap starts empty for the team to fill.
+    configFiles: existing ? [] : ['greeting', 'log-level'],
     secretsDir: `/etc/${answers.appName}/secrets`,
     imageTag: IMAGE_TAG,
     // As the Dockerfile writes them: the version is a top-level ARG.
@@ -76,9 +79,20 @@ export function templateData(answers: Answers, existing?: ExistingProjectData, p
     // preStop pause + the app's own drain deadline + a margin for the process to exit.
     terminationGracePeriodSeconds: common.PRESTOP_SLEEP_SECONDS + common.SHUTDOWN_TIMEOUT_SECONDS + 5,
     tiniArgs: tiniArguments(stack),
+    // The tini stage's image (distroless): Debian 13, or the preset's mirror of it.
+    tiniImage: preset?.tiniImage ?? common.TINI_IMAGE,
+    // Where the final stage has tini: copied from the tini stage (distroless), or Alpine's package.
+    tiniPath: family === 'distroless' ? '/tini' : '/sbin/tini',
     // What the probes check: the contract's endpoints, or an existing service's own (tcp: the port only).
     // Retrofits may add k8s-app's health module, which serves the contract's paths on a port of its own.
     healthModule: answers.healthModule === 'yes',
+    // The module's files as the docker generator writes them (templates/health/<language>/), for k8s/README.md.
+    healthModuleFiles:
+      existing && answers.healthModule === 'yes'
+        ? listFiles(path.join(TEMPLATES_ROOT, 'health', answers.language)).map((file) =>
+            path.posix.join(existing.build.moduleDir ?? '.', file.replace(/\.ejs$/, '')),
+          )
+        : [],
     probes:
       answers.healthModule === 'yes'
         ? { liveness: common.HEALTH.liveness, readiness: common.HEALTH.readiness, port: 'health' }
@@ -433,12 +447,13 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
   }
 
   /** Renders every file under `templates/<source>` to `<destination>`, dropping the `.ejs` suffix;
-   * a `{name}` in a path becomes the stack's name of that key (a Java package path, say). */
-  _renderTree(source: string, destination: string, data: { names: Readonly<Record<string, string>> }) {
+   * a `{name}` in a path becomes the stack's name of that key (a Java package path, say). Files
+   * `include` turns down are skipped. */
+  _renderTree(source: string, destination: string, data: { names: Readonly<Record<string, string>> }, include: (file: string) => boolean = () => true) {
     // Ours, and any file the preset's override folder adds at the same relative place.
     const overrides = this._preset?.templates ? path.join(this._preset.templates, source) : undefined;
     const files = [...new Set([...listFiles(this.templatePath(source)), ...(overrides && existsSync(overrides) ? listFiles(overrides) : [])])].sort();
-    for (const file of files) {
+    for (const file of files.filter(include)) {
       const renamed = file.replace(/\{([A-Za-z]+)\}/g, (segment, key: string) => {
         const name = data.names[key];
         if (name === undefined) throw new Error(`Template path ${file} names ${segment}, but the stack defines no name "${key}"`);

@@ -106,6 +106,12 @@ async function javaToolchain(version: string): Promise<NativeToolchain> {
 export interface NativeToolchain {
   path: string[];
   env: Record<string, string>;
+  /**
+   * Project folders that live in the cache instead (linked into each generated project): build
+   * output other languages keep per machine anyway (~/.m2, GOCACHE), so warm runs skip rebuilding
+   * dependencies. The project's own commands still find them at their usual paths.
+   */
+  cachedFolders?: Record<string, string>;
 }
 
 /** The runtime (and build tools) for `language` at `version`, for native runs. */
@@ -120,7 +126,8 @@ export async function nativeToolchain(language: string, version: string, toolcha
     case 'java':
       return javaToolchain(version);
     case 'rust':
-      return { path: [await rustToolchain(toolchain)], env: {} };
+      // cargo compiles every dependency into the project's target/ (about 2 minutes here).
+      return { path: [await rustToolchain(toolchain)], env: {}, cachedFolders: { target: path.join(CACHE_DIR, 'cargo-target', toolchain) } };
     default:
       throw new Error(`no native toolchain is known for ${language} ${version}: add one to test/support/toolchains.ts`);
   }
