@@ -157,10 +157,12 @@ describe('presets', () => {
       const dir = overridden({
         'kubernetes/base/serviceaccount.yaml.ejs': 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: <%= appName %>\n  labels:\n    acme.example/reviewed: "true"\nautomountServiceAccountToken: false\n',
         'kubernetes/base/OWNERS.ejs': 'payments-team # <%= appName %>\n',
+        'kubernetes/base/config/team.ejs': 'payments\n',
       });
       await run(dir, { preset: './preset.yaml', 'app-name': 'orders' });
       result.assertFileContent('k8s/base/serviceaccount.yaml', 'acme.example/reviewed: "true"');
       result.assertFileContent('k8s/base/OWNERS', 'payments-team # orders\n');
+      result.assertFileContent('k8s/base/config/team', 'payments\n');
       result.assertFile('k8s/base/deployment.yaml');
     });
 

@@ -447,13 +447,13 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
   }
 
   /** Renders every file under `templates/<source>` to `<destination>`, dropping the `.ejs` suffix;
-   * a `{name}` in a path becomes the stack's name of that key (a Java package path, say). Files
-   * `include` turns down are skipped. */
+   * a `{name}` in a path becomes the stack's name of that key (a Java package path, say). Our files
+   * `include` turns down are skipped; files a preset's override folder adds are always written. */
   _renderTree(source: string, destination: string, data: { names: Readonly<Record<string, string>> }, include: (file: string) => boolean = () => true) {
-    // Ours, and any file the preset's override folder adds at the same relative place.
+    const ours = listFiles(this.templatePath(source));
     const overrides = this._preset?.templates ? path.join(this._preset.templates, source) : undefined;
-    const files = [...new Set([...listFiles(this.templatePath(source)), ...(overrides && existsSync(overrides) ? listFiles(overrides) : [])])].sort();
-    for (const file of files.filter(include)) {
+    const added = overrides && existsSync(overrides) ? listFiles(overrides).filter((file) => !ours.includes(file)) : [];
+    for (const file of [...ours.filter(include), ...added].sort()) {
       const renamed = file.replace(/\{([A-Za-z]+)\}/g, (segment, key: string) => {
         const name = data.names[key];
         if (name === undefined) throw new Error(`Template path ${file} names ${segment}, but the stack defines no name "${key}"`);
