@@ -53,6 +53,8 @@ export function templateData(answers: Answers, existing?: ExistingProjectData, p
     // A preset's base images (an internal mirror, golden images) win over both.
     ...preset?.images?.[answers.language]?.[family],
   };
+  // Folder names a template path's {key} segments stand for (a Java package path, say).
+  const names = stack.names?.(answers.appName) ?? {};
   return {
     preset: preset ? { name: preset.name, labels: preset.labels ?? {}, annotations: preset.annotations ?? {} } : undefined,
     // Absent for a new project: its Dockerfile builds the starter.
@@ -89,15 +91,13 @@ export function templateData(answers: Answers, existing?: ExistingProjectData, p
     // The module's files as the docker generator writes them (templates/health/<language>/), for k8s/README.md.
     healthModuleFiles:
       existing && answers.healthModule === 'yes'
-        ? listFiles(path.join(TEMPLATES_ROOT, 'health', answers.language)).map((file) =>
-            path.posix.join(existing.build.moduleDir ?? '.', file.replace(/\.ejs$/, '')),
-          )
+        ? listFiles(path.join(TEMPLATES_ROOT, 'health', answers.language)).map((file) => path.posix.join(existing.build.moduleDir ?? '.', outputPath(file, names)))
         : [],
     probes:
       answers.healthModule === 'yes'
         ? { liveness: common.HEALTH.liveness, readiness: common.HEALTH.readiness, port: 'health' }
         : { liveness: answers.livenessPath ?? common.HEALTH.liveness, readiness: answers.readinessPath ?? common.HEALTH.readiness, port: 'http' },
-    names: stack.names?.(answers.appName) ?? {},
+    names,
     // Run where the Dockerfile's build context is: a workspace service builds from the workspace root.
     dockerBuildCommand: existing?.build.context
       ? `cd ${existing.build.context} && DOCKER_BUILDKIT=1 docker build -f ${existing.build.servicePath}/Dockerfile -t ${answers.imageRepository}:${IMAGE_TAG} .`
@@ -454,13 +454,7 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
     const overrides = this._preset?.templates ? path.join(this._preset.templates, source) : undefined;
     const added = overrides && existsSync(overrides) ? listFiles(overrides).filter((file) => !ours.includes(file)) : [];
     for (const file of [...ours.filter(include), ...added].sort()) {
-      const renamed = file.replace(/\{([A-Za-z]+)\}/g, (segment, key: string) => {
-        const name = data.names[key];
-        if (name === undefined) throw new Error(`Template path ${file} names ${segment}, but the stack defines no name "${key}"`);
-        return name;
-      });
-      const target = path.join(destination, renamed.replace(/\.ejs$/, ''));
-      this._render(path.join(source, file), target, data);
+      this._render(path.join(source, file), path.join(destination, outputPath(file, data.names)), data);
     }
   }
 
@@ -497,6 +491,17 @@ function parseOrThrow(spec: AnswerSpec, raw: unknown, answers: Partial<Answers>,
 
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** Where a template of a tree is written, relative to the tree's destination: without `.ejs`, and
+ * each `{name}` segment replaced by the stack's name of that key. */
+function outputPath(file: string, names: Readonly<Record<string, string>>): string {
+  const renamed = file.replace(/\{([A-Za-z]+)\}/g, (segment, key: string) => {
+    const name = names[key];
+    if (name === undefined) throw new Error(`Template path ${file} names ${segment}, but the stack defines no name "${key}"`);
+    return name;
+  });
+  return renamed.replace(/\.ejs$/, '');
 }
 
 function listFiles(root: string): string[] {
