@@ -6,6 +6,6 @@ module.exports = {
   // The container tests have their own command and config (test/containers/mocharc.cjs).
   spec: [path.join(__dirname, 'test/*.spec.ts')],
   extension: ['ts'],
-  require: ['yeoman-test/mocha-cleanup'],
+  require: ['yeoman-test/mocha-cleanup', path.join(__dirname, 'test/support/test-adapter.ts')],
   timeout: 60000,
 };

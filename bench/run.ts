@@ -7,7 +7,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { IMAGE_FAMILIES, STACKS, imageRef, type Stack } from '../stacks/index.ts';
+import { IMAGE_FAMILIES, STACKS, imageRef, stackCommands, type Stack } from '../stacks/registry.ts';
 import { freePort } from '../test/contract/harness.ts';
 import { HARDENING, startDetached } from '../test/containers/container-launcher.ts';
 import { DOCKER, ensureEngine } from '../test/containers/engine.ts';
@@ -92,7 +92,7 @@ function naiveDockerfile(stack: Stack, version: string): string {
     ...(NAIVE_SETUP[stack.language] ?? []),
     'WORKDIR /app',
     'COPY . .',
-    `RUN ${stack.commands.install} && ${stack.commands.build}`,
+    `RUN ${stackCommands(stack, version).install} && ${stack.commands.build}`,
     `CMD ${stack.commands.start}`,
     '',
   ].join('\n');

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { STACKS } from '../stacks/index.ts';
+import { STACKS } from '../stacks/registry.ts';
 import { generateProject } from '../test/support/generate.ts';
 import { RETROFIT_FIXTURES, fixtureName, retrofitCopy } from '../test/support/retrofit-fixtures.ts';
 import { describeFindings, hadolint, kubeconform, kubeScore, podSecurity, type Finding } from './linters.ts';

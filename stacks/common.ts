@@ -16,7 +16,7 @@ export const MUSL_ALPINE_PIN = '~1.2';
 /** The Alpine release of runtime images that do not come with a language runtime (Go, Rust). */
 export const ALPINE_IMAGE = 'alpine:3.24';
 
-/** The service contract's endpoints (DESIGN.md section 2). */
+/** The service contract's endpoints (docs/service-contract.md). */
 export const HEALTH = { liveness: '/livez', readiness: '/readyz' } as const;
 
 /** Where k8s-app's health module (retrofits, --health-module yes) serves /livez and /readyz: a port

@@ -17,6 +17,7 @@ const go: Stack = {
     alpine: { builder: 'golang:{version}-alpine', runtime: ALPINE_IMAGE },
   },
   sourceDir: 'internal',
+  localToolchain: 'Go {version} or newer: go.mod names go{toolchain}, which an older go command fetches by itself',
   commands: {
     install: 'go mod download',
     build: 'CGO_ENABLED=0 go build -trimpath -o service .',

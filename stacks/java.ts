@@ -3,6 +3,13 @@ import type { ExistingBuild, RepoFiles, Stack } from './types.ts';
 
 // Java: Spring Boot on the current LTS by default (25), the previous LTS (21) offered. Distroless
 // java<version>-debian13 carries a Temurin JRE; Alpine uses Temurin's own JRE image.
+/**
+ * The JVM's options wherever the service runs. The heap follows the container's memory limit (the
+ * default is a quarter of it); an OutOfMemoryError ends the process so Kubernetes restarts it; and the
+ * JVM's own warnings (CDS, perf data) go to stderr, since stdout carries only the service's JSON lines.
+ */
+const JVM_OPTIONS = ['-XX:MaxRAMPercentage=75', '-XX:+ExitOnOutOfMemoryError', '-Xlog:disable', '-Xlog:all=warning:stderr'];
+
 const java: Stack = {
   language: 'java',
   displayName: 'Java (Spring Boot with Actuator)',
@@ -18,14 +25,15 @@ const java: Stack = {
     alpine: { builder: 'eclipse-temurin:{version}-jdk-alpine', runtime: 'eclipse-temurin:{version}-jre-alpine' },
   },
   sourceDir: 'src',
+  localToolchain: 'a JDK {version} (Eclipse Temurin {version}, say) as JAVA_HOME or java on PATH; the Maven wrapper fetches Maven itself',
   commands: {
     install: './mvnw -B -q dependency:go-offline',
     build: './mvnw -B -q package -DskipTests',
     test: './mvnw -B -q test',
     start: 'java -jar target/app.jar',
   },
-  // The heap follows the container's memory limit (the JVM's default is a quarter of it).
-  serveCommand: ['java', '-XX:MaxRAMPercentage=75', '-jar', 'target/app.jar'],
+  runtimeOptions: JVM_OPTIONS,
+  serveCommand: ['java', ...JVM_OPTIONS, '-jar', 'target/app.jar'],
   // The JVM exits 128+signal after its shutdown hooks ran: 143 for SIGTERM, 130 for SIGINT.
   signalExitCodes: [143, 130],
   cacheMounts: ['/root/.m2'],

@@ -18,6 +18,7 @@ const node: Stack = {
     alpine: { builder: 'node:{version}-alpine', runtime: 'node:{version}-alpine' },
   },
   sourceDir: 'src',
+  localToolchain: 'Node.js {version} (the version in .nvmrc, for nvm or fnm; engines in package.json says the same)',
   commands: { install: 'npm ci', build: 'npm run build', test: 'npm test', start: 'npm start' },
   serveCommand: ['node', 'dist/server.js'],
   signalExitCodes: [],

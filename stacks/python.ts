@@ -17,8 +17,13 @@ const python: Stack = {
     alpine: { builder: 'python:{version}-alpine', runtime: 'python:{version}-alpine' },
   },
   sourceDir: 'app',
+  localToolchain: 'Python {version} or newer as python3 (requires-python in pyproject.toml; the install command checks it)',
   commands: {
-    install: 'python3 -m venv .venv && .venv/bin/pip install --quiet --require-hashes -r requirements.txt -r requirements-dev.txt',
+    // The check first: venv would otherwise build the project on whatever python3 is (pip then fails
+    // on requires-python, or worse, the tests run on a release the image never uses).
+    install:
+      'python3 -c \'import sys; sys.exit(sys.version_info < ({versionTuple}) and f"This project needs Python {version} or newer (requires-python); python3 is {sys.version.split()[0]}. Put Python {version} first on PATH and run this again.")\'' +
+      ' && python3 -m venv .venv && .venv/bin/pip install --quiet --require-hashes -r requirements.txt -r requirements-dev.txt',
     build: '.venv/bin/python -m compileall -q app',
     test: '.venv/bin/python -m pytest',
     start: '.venv/bin/python -m app',

@@ -15,6 +15,7 @@ const rust: Stack = {
     alpine: { builder: 'rust:{version}-alpine', runtime: ALPINE_IMAGE },
   },
   sourceDir: 'src',
+  localToolchain: 'rustup: rust-toolchain.toml names Rust {toolchain}, which rustup installs on first use',
   commands: {
     install: 'cargo fetch --locked',
     build: 'cargo build --release --locked',
@@ -24,7 +25,7 @@ const rust: Stack = {
   serveCommand: ['./target/release/service'],
   signalExitCodes: [],
   cacheMounts: ['/usr/local/cargo/registry', '/src/target'],
-  dockerignore: ['target'],
+  dockerignore: ['target', 'rust-toolchain.toml'],
   gitignore: ['/target/'],
   startupProbe: { periodSeconds: 2, failureThreshold: 15 },
   resources: {

@@ -112,8 +112,13 @@ export interface Stack {
   /** Commands as a developer types them in the generated project (shown in its README); the
    * generator runs `install` after writing a new project (unless --skip-install). */
   commands: { install: string; build: string; test: string; start: string };
+  /** What a developer needs installed to run those commands, as the generated README says it
+   * ({version} and {toolchain} are filled in). */
+  localToolchain: string;
   /** Starts the built service directly, with no package-manager wrapper, so signals reach it. */
   serveCommand: readonly string[];
+  /** Options of the runtime itself (the JVM's), in the image's entrypoint and the serve command. */
+  runtimeOptions?: readonly string[];
   /** Exit codes that mean "stopped cleanly on a signal" for this runtime (the JVM exits 128+signal);
    * tini maps them to 0 (`tini -e`), in the image and in native runs. */
   signalExitCodes: readonly number[];

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { execa } from 'execa';
+import { COMMAND_LINE_OPTIONS } from '../generators/shared/command-line.ts';
 import { RETROFIT_FIXTURES, copyFixture, fileDigests } from './support/retrofit-fixtures.ts';
 
 const REPO = new URL('..', import.meta.url).pathname;
@@ -20,8 +21,8 @@ describe('the installed package', function () {
   let tarball = '';
 
   /** Runs a command the way a user in a terminal-less CI job would (no stdin), as `user` when root. */
-  const runAs = (user: 'self' | 'other', command: string, args: string[], cwd: string) => {
-    const env = { PATH: `${nodeBin}:/usr/bin:/bin`, HOME: path.join(prefix, 'home'), NO_UPDATE_NOTIFIER: '1', CI: 'true' };
+  const runAs = (user: 'self' | 'other', command: string, args: string[], cwd: string, extraEnv: Record<string, string> = {}) => {
+    const env = { PATH: `${nodeBin}:/usr/bin:/bin`, HOME: path.join(prefix, 'home'), NO_UPDATE_NOTIFIER: '1', CI: 'true', ...extraEnv };
     if (user === 'other' && isRoot) {
       return execa('/usr/sbin/runuser', ['-u', NOBODY.name, '--', 'env', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), command, ...args], {
         cwd, reject: false, stdin: 'ignore', extendEnv: false,
@@ -186,12 +187,67 @@ describe('the installed package', function () {
     assert.deepEqual(readdirSync(dir).sort(), ['.dockerignore', '.yo-rc.json', 'Dockerfile']);
   });
 
-  it('k8s-app --help lists every option', async () => {
-    const result = await runAs('self', k8sApp(), ['--help'], newDir('self'));
+  it('k8s-app --help lists every option we support, wrapped to the terminal, and none of yeoman\'s', async () => {
+    const dir = newDir('self');
+    const result = await runAs('self', k8sApp(), ['--help'], dir, { COLUMNS: '72' });
     assert.equal(result.exitCode, 0, result.stderr);
-    for (const option of ['--app-name', '--language', '--runtime-version', '--image-family', '--port', '--image-repository', '--k8s-namespace', '--defaults']) {
-      assert.ok(result.stdout.includes(option), `--help does not list ${option}`);
-    }
+    for (const { option } of COMMAND_LINE_OPTIONS) assert.match(result.stdout, new RegExp(`^  --${option}\\b`, 'm'), `--help does not list --${option}`);
+    for (const option of ['--dry-run', '--force', '--info', '--version']) assert.ok(result.stdout.includes(option), `--help does not list ${option}`);
+    for (const internal of ['--skip-cache', '--ask-answered', '--skip-local-cache', '--force-install']) assert.ok(!result.stdout.includes(internal), `--help shows yeoman's ${internal}`);
+    for (const line of result.stdout.split('\n')) assert.ok(line.length <= 72, `wider than the terminal: ${line}`);
+    assert.deepEqual(readdirSync(dir), []);
+  });
+
+  it('k8s-app --version prints the version and generates nothing', async () => {
+    const dir = newDir('self');
+    const result = await runAs('self', k8sApp(), ['--version'], dir);
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.equal(result.stdout.trim(), packageJson.version);
+    assert.deepEqual(readdirSync(dir), []);
+  });
+
+  for (const [typo, meant] of [['--langauge', '--language'], ['--dryrun', '--dry-run'], ['--app_name', '--app-name']]) {
+    it(`an unknown option (${typo}): exit 2, "did you mean ${meant}?", nothing written`, async () => {
+      const dir = newDir('self');
+      const result = await runAs('self', k8sApp(), ['--defaults', typo, 'x'], dir);
+      assert.equal(result.exitCode, 2);
+      assert.equal(result.stderr.trim(), `k8s-app: unknown option ${typo}. Did you mean ${meant}? Nothing was written. Fix: k8s-app --help lists every option.`);
+      assert.deepEqual(readdirSync(dir), []);
+    });
+  }
+
+  it('yo --generators lists the k8s-app parts and nothing that is not one', async () => {
+    const result = await runAs('other', path.join(prefix, 'node_modules', '.bin', 'yo'), ['--generators', '--no-insight'], newDir('other'));
+    assert.equal(result.exitCode, 0, result.stderr);
+    for (const part of ['app', 'docker', 'kubernetes', 'service']) assert.match(result.stdout, new RegExp(`\\b${part}\\b`), `yo --generators does not list k8s-app:${part}`);
+    assert.doesNotMatch(result.stdout, /stacks/);
+  });
+
+  it('a malformed .yo-rc.json: one line naming the file and the fix, nothing written', async () => {
+    const dir = newDir('self');
+    writeFileSync(path.join(dir, '.yo-rc.json'), '{ "generator-k8s-app": {\n');
+    const result = await runAs('self', k8sApp(), ['--defaults', '--skip-install'], dir);
+    assert.equal(result.exitCode, 1);
+    assert.match(result.stderr.trim(), /^k8s-app: \S+\.yo-rc\.json is not valid JSON \(.*\)\. Nothing was written\. Fix: correct it, or delete it to answer every question again\.$/);
+    assert.deepEqual(readdirSync(dir), ['.yo-rc.json']);
+  });
+
+  it('Ctrl-C at a question in a terminal: exit 130, "Cancelled, nothing written"', async () => {
+    const dir = newDir('self');
+    // script(1) gives k8s-app a terminal; ETX (Ctrl-C) arrives once the first question is shown.
+    const run = execa('script', ['-qfec', `${k8sApp()}`, '/dev/null'], {
+      cwd: dir, reject: false, extendEnv: false, env: { PATH: `${nodeBin}:/usr/bin:/bin`, HOME: path.join(prefix, 'home'), TERM: 'dumb' }, timeout: 60_000,
+    });
+    let shown = '';
+    run.stdout!.on('data', (chunk: Buffer) => {
+      shown += chunk.toString();
+      if (shown.includes('Service name')) run.stdin!.write('\u0003');
+    });
+    const cancelled = await run;
+    assert.equal(cancelled.exitCode, 130, cancelled.stdout);
+    assert.match(cancelled.stdout, /k8s-app: Cancelled, nothing written\./);
+    assert.doesNotMatch(cancelled.stdout, /without a terminal/);
+    assert.deepEqual(readdirSync(dir), []);
   });
 
   it('a question without a terminal: a clear message naming the fix, nothing written', async () => {
@@ -223,6 +279,18 @@ describe('the installed package', function () {
     const forced = await runAs('self', k8sApp(), ['--defaults', '--skip-install', '--force'], dir);
     assert.equal(forced.exitCode, 0, forced.stderr);
     assert.match(readFileSync(path.join(dir, 'Dockerfile'), 'utf8'), /ENTRYPOINT \["\/tini"/);
+  });
+
+  it('a subfolder the user cannot write: one line naming it, nothing written', async function () {
+    // Root can write anywhere: the case needs a second user, which only root can switch to.
+    if (!isRoot) this.skip();
+    const dir = newDir('other');
+    mkdirSync(path.join(dir, 'k8s'));
+    chmodSync(path.join(dir, 'k8s'), 0o555);
+    const result = await runAs('other', k8sApp(), ['--defaults', '--skip-install'], dir);
+    assert.equal(result.exitCode, 1);
+    assert.match(result.stderr.trim(), /^k8s-app: Cannot write the project: \S+\/k8s is not writable \(needed for k8s\/base\/config\/greeting, .* and \d+ more\)\. Nothing was written\. Fix: make it writable by this user \(chmod\/chown\), or run k8s-app in a directory you own\.$/);
+    assert.deepEqual(readdirSync(dir, { recursive: true }), ['k8s']);
   });
 
   it('a destination the user cannot write: a clear error, nothing written', async function () {

@@ -1,10 +1,10 @@
 // The service contract, run natively: for every language and runtime version the generator offers,
-// generate the project, run its own install, build and tests, then check DESIGN.md section 2 against
+// generate the project, run its own install, build and tests, then check docs/service-contract.md against
 // the running service.
 import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { STACKS, tiniArguments } from '../stacks/index.ts';
+import { STACKS, stackCommands, tiniArguments } from '../stacks/registry.ts';
 import { contractChecks } from './contract/harness.ts';
 import { nativeLauncher } from './contract/native-launcher.ts';
 import { generateProject } from './support/generate.ts';
@@ -39,14 +39,15 @@ for (const stack of STACKS) {
       });
       after(() => projectDir && rmSync(projectDir, { recursive: true, force: true }));
 
-      it(`installs its dependencies (${stack.commands.install})`, async () => {
-        await projectCommand(stack.commands.install);
+      const commands = stackCommands(stack, runtime.version);
+      it(`installs its dependencies (${commands.install})`, async () => {
+        await projectCommand(commands.install);
       });
-      it(`builds (${stack.commands.build})`, async () => {
-        await projectCommand(stack.commands.build);
+      it(`builds (${commands.build})`, async () => {
+        await projectCommand(commands.build);
       });
-      it(`passes its own tests (${stack.commands.test})`, async () => {
-        await projectCommand(stack.commands.test);
+      it(`passes its own tests (${commands.test})`, async () => {
+        await projectCommand(commands.test);
       });
 
       const launcher = nativeLauncher(() => ({

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { detectProject, nearestOffered, type DetectedProject } from '../generators/shared/detect.ts';
-import { findStack } from '../stacks/index.ts';
+import { findStack } from '../stacks/registry.ts';
 import { writeRepo } from './support/temp-repo.ts';
 
 function repo(files: Record<string, string>): string {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import helpers from 'yeoman-test';
 import { commandWords } from '../generators/shared/answers.ts';
 import { repoFiles } from '../generators/shared/repo-files.ts';
-import { findStack } from '../stacks/index.ts';
+import { findStack } from '../stacks/registry.ts';
 import type { ExistingBuild } from '../stacks/types.ts';
 import { APP_GENERATOR } from './support/generate.ts';
 import { writeRepo } from './support/temp-repo.ts';

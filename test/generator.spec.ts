@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'esmocha';
 import helpers, { result } from 'yeoman-test';
-import { STACKS, findStack } from '../stacks/index.ts';
+import { STACKS, findStack } from '../stacks/registry.ts';
 import { ANSWER_SPECS } from '../generators/shared/answers.ts';
 import { APP_GENERATOR } from './support/generate.ts';
 import { definesDefault } from './support/source-defaults.ts';
@@ -117,9 +117,9 @@ describe('k8s-app:app', () => {
       ),
     );
 
-    it('asks every answer that applies to a new project once, in order', () => {
+    it('asks every answer that applies to a new project once, in order, then confirms the recap', () => {
       const forNewProjects = ANSWER_SPECS.filter((spec) => spec.when?.({ retrofitting: false }, { language: 'node' }) ?? true);
-      expect(result.askedQuestions.map((question) => question.name)).toEqual(forNewProjects.map((spec) => spec.name));
+      expect(result.askedQuestions.map((question) => question.name)).toEqual([...forNewProjects.map((spec) => spec.name), 'confirmAnswers']);
     });
 
     it('uses and saves the answers', () => {
@@ -127,6 +127,31 @@ describe('k8s-app:app', () => {
       result.assertFileContent('k8s/base/deployment.yaml', 'image: registry.example.com/team/asked:0.1.0');
       result.assertFileContent('k8s/overlays/prod/kustomization.yaml', 'namespace: team');
       result.assertJsonFileContent('.yo-rc.json', { 'generator-k8s-app': { port: 9090, runtimeVersion: '24', imageFamily: 'alpine' } });
+    });
+  });
+
+  describe('the recap before writing', () => {
+    const typed = { appName: 'recap', language: 'go', runtimeVersion: '1.27', imageFamily: 'distroless', port: '8080', imageRepository: 'recap', namespace: 'recap' };
+
+    it('shows every answer typed at a prompt and asks to write, once', async () => {
+      const recap = await run({}).withAnswers({ ...typed, confirmAnswers: true });
+      const recapQuestions = recap.askedQuestions.filter((question) => question.name === 'confirmAnswers');
+      expect(recapQuestions.length).toEqual(1);
+      const logged = (recap.env.adapter.log as unknown as { mock: { calls: { arguments: unknown[] }[] } }).mock.calls.map((call) => String(call.arguments[0])).join('\n');
+      assert.match(logged, /k8s-app will generate with these answers:\n  Service name: recap\n  Language: go\n  Runtime version: 1\.27\n/);
+      recap.assertFile('go.mod');
+    });
+
+    it('writes nothing when the answer is no', async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'k8s-app-recap-'));
+      await assert.rejects(run({}).cd(dir).withAnswers({ ...typed, confirmAnswers: false }), /Cancelled, nothing written\./);
+      expect(readdirSync(dir)).toEqual([]);
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('is not shown with --defaults or when every answer is an option', async () => {
+      const quiet = await run({ defaults: true, language: 'go' });
+      expect(quiet.askedQuestions).toEqual([]);
     });
   });
 

@@ -1,10 +1,10 @@
 // The kustomize output of every combination: each overlay renders with the real kubectl, and the
-// files agree with each other and with the service (DESIGN.md section 4, cross-file invariants).
+// files agree with each other and with the service (docs/service-contract.md, "Manifests").
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { HEALTH, PRESTOP_SLEEP_SECONDS, RUNTIME_USER } from '../stacks/common.ts';
-import { IMAGE_FAMILIES, STACKS } from '../stacks/index.ts';
+import { IMAGE_FAMILIES, STACKS } from '../stacks/registry.ts';
 import { generateProject } from './support/generate.ts';
 import { renderOverlay, type Manifest } from './support/kustomize.ts';
 import { definesDefault } from './support/source-defaults.ts';
@@ -54,10 +54,24 @@ describe('kubernetes manifests', () => {
                 podLabels = deployment.spec.template.metadata.labels;
               });
 
+              const namespace = overlay === 'prod' ? 'shop' : 'shop-dev';
+
+              it(`creates its own namespace (${namespace}), first, with the Pod Security restricted profile enforced`, () => {
+                assert.equal(manifests[0]!.kind, 'Namespace', 'kubectl apply creates the namespace before what goes in it');
+                const created = only(manifests, 'Namespace');
+                assert.equal(created.metadata.name, namespace);
+                assert.equal(created.metadata.labels?.['pod-security.kubernetes.io/enforce'], 'restricted');
+              });
+
+              it(overlay === 'dev' ? 'pulls the image only when the node lacks it (a locally loaded image runs)' : 'always pulls the image', () => {
+                assert.equal(container.imagePullPolicy, overlay === 'dev' ? 'IfNotPresent' : 'Always');
+              });
+
               it('renders every object into the namespace, with the app.kubernetes.io labels', () => {
-                assert.deepEqual(manifests.map((m) => m.kind).sort(), ['ConfigMap', 'Deployment', 'NetworkPolicy', 'PodDisruptionBudget', 'Service', 'ServiceAccount']);
-                for (const manifest of manifests) {
-                  assert.equal(manifest.metadata.namespace, 'shop', `${manifest.kind} namespace`);
+                const namespaced = manifests.filter((m) => m.kind !== 'Namespace');
+                assert.deepEqual(namespaced.map((m) => m.kind).sort(), ['ConfigMap', 'Deployment', 'NetworkPolicy', 'PodDisruptionBudget', 'Service', 'ServiceAccount']);
+                for (const manifest of namespaced) {
+                  assert.equal(manifest.metadata.namespace, namespace, `${manifest.kind} namespace`);
                   assert.equal(manifest.metadata.labels?.['app.kubernetes.io/name'], appName, `${manifest.kind} labels`);
                   assert.equal(manifest.metadata.labels?.['app.kubernetes.io/instance'], appName, `${manifest.kind} labels`);
                 }

@@ -179,7 +179,7 @@ describe('presets', () => {
   it('the published schema names every option, language and family k8s-app has', async () => {
     const schema = JSON.parse(readFileSync(new URL('../schemas/preset.schema.json', import.meta.url), 'utf8'));
     const { ANSWER_SPECS } = await import('../generators/shared/answers.ts');
-    const { STACKS, IMAGE_FAMILIES } = await import('../stacks/index.ts');
+    const { STACKS, IMAGE_FAMILIES } = await import('../stacks/registry.ts');
     assert.deepEqual(schema.$defs.option.enum, ANSWER_SPECS.map((spec) => spec.option));
     assert.deepEqual(schema.$defs.language.enum, STACKS.map((stack) => stack.language));
     assert.deepEqual(schema.properties.images.additionalProperties.propertyNames.enum, [...IMAGE_FAMILIES]);

@@ -8,7 +8,7 @@ import { execa } from 'execa';
 import { debianMirror, debianMirrors } from './containers/debian-mirror.ts';
 import { dependencyStep, parseSteps } from './containers/image-build.ts';
 import { distrolessReferences } from './containers/standins.ts';
-import { STACKS, imageRef } from '../stacks/index.ts';
+import { STACKS, imageRef } from '../stacks/registry.ts';
 import { TINI_IMAGE } from '../stacks/common.ts';
 
 const REPO = new URL('..', import.meta.url).pathname;

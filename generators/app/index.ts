@@ -65,7 +65,7 @@ export default class AppGenerator extends K8sAppGenerator {
     this.log(
       [
         '',
-        `Generated ${data.appName}: ${data.stack.displayName} ${data.runtimeVersion} on a ${data.imageFamily} image. Next:`,
+        `Generated ${data.appName}: ${data.stack.displayName} ${data.runtimeVersion} on ${data.imageFamily === 'alpine' ? 'an Alpine' : 'a distroless'} image. Next:`,
         `  ${data.stack.commands.test}`,
         `  ${data.stack.commands.build} && ${data.stack.commands.start}`,
         `  ${data.dockerBuildCommand}`,

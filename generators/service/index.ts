@@ -1,5 +1,6 @@
 // `yo k8s-app:service`: the starter service of the chosen language (templates/service/<language>/).
 import K8sAppGenerator, { type K8sAppOptions } from '../shared/base-generator.ts';
+import { UsageError } from '../shared/errors.ts';
 
 export default class ServiceGenerator extends K8sAppGenerator {
   constructor(args: string[], options: K8sAppOptions) {
@@ -22,6 +23,15 @@ export default class ServiceGenerator extends K8sAppGenerator {
       this.log(`Dry run: ${this.templateData.stack.commands.install} was not run.`);
       return;
     }
-    await this.spawn('sh', ['-c', this.templateData.stack.commands.install], { stdio: 'inherit' });
+    const command = this.templateData.stack.commands.install;
+    try {
+      await this.spawn('sh', ['-c', command], { stdio: 'inherit' });
+    } catch (error) {
+      // The project is written; only its dependencies are missing. Its output above says why.
+      const exitCode = (error as { exitCode?: number }).exitCode;
+      throw new UsageError(
+        `The project is written, but installing its dependencies failed${exitCode === undefined ? '' : ` (exit ${exitCode})`}; the output above says why. Fix: correct that, then run the install command from README.md ("Run it locally") in the project.`,
+      );
+    }
   }
 }

@@ -1,7 +1,7 @@
 // Every answer the generator needs, declared once: its CLI option, prompt, default and validation.
 // The base generator turns this list into options, prompts and checks; nothing else declares them.
 import { HEALTH_MODULE_PORT } from '../../stacks/common.ts';
-import { IMAGE_FAMILIES, familiesFor, findStack, languages, STACKS } from '../../stacks/index.ts';
+import { IMAGE_FAMILIES, familiesFor, findStack, languages, STACKS } from '../../stacks/registry.ts';
 
 export interface Answers {
   appName: string;
@@ -50,10 +50,10 @@ export interface AnswerSpec {
 
 const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
-function dnsLabel(what: string) {
+function dnsLabel(what: string, maxLength = 63, why = 'a DNS-1123 label has at most 63') {
   return (raw: unknown) => {
     const value = String(raw).trim();
-    if (value.length > 63) return { problem: `${what} is ${value.length} characters long; a DNS-1123 label has at most 63` };
+    if (value.length > maxLength) return { problem: `${what} is ${value.length} characters long; ${why}` };
     if (!DNS_1123_LABEL.test(value)) {
       return {
         problem: `${what} must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit`,
@@ -224,10 +224,10 @@ export const ANSWER_SPECS: readonly AnswerSpec[] = [
   {
     name: 'namespace',
     option: 'k8s-namespace',
-    description: 'Kubernetes namespace the overlays deploy into (a DNS-1123 label)',
-    prompt: { type: 'input', message: 'Kubernetes namespace' },
-    default: (answers) => answers.appName ?? 'default',
-    parse: dnsLabel('the namespace'),
+    description: 'Kubernetes namespace of the prod overlay (a DNS-1123 label); the dev overlay uses <namespace>-dev',
+    prompt: { type: 'input', message: 'Kubernetes namespace (prod; dev gets -dev)' },
+    default: (answers) => (answers.appName ?? 'default').slice(0, 59).replace(/-+$/, ''),
+    parse: dnsLabel('the namespace', 59, 'at most 59 leave room for the dev overlay\'s "-dev"'),
   },
   {
     name: 'healthModule',

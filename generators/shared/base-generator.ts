@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import * as common from '../../stacks/common.ts';
-import { findStack, imageRef, imageRefWithArg, tiniArguments, type Stack } from '../../stacks/index.ts';
+import { findStack, forVersion, imageRef, imageRefWithArg, stackCommands, tiniArguments, type Stack } from '../../stacks/registry.ts';
 import type { ExistingBuild } from '../../stacks/types.ts';
 import { ANSWER_SPECS, commandWords, type AnswerSpec, type Answers } from './answers.ts';
 import { detectProject, type DetectedProject, type Detection } from './detect.ts';
@@ -38,15 +38,20 @@ export function templateData(answers: Answers, existing?: ExistingProjectData, p
   const languageStack = findStack(answers.language) as Stack;
   const family = answers.imageFamily as keyof Stack['images'];
   // A preset's resources replace the language's defaults, request by request.
-  const stack: Stack = preset?.resources
-    ? {
-        ...languageStack,
-        resources: {
-          requests: { ...languageStack.resources.requests, ...preset.resources.requests },
-          limits: { ...languageStack.resources.limits, ...preset.resources.limits },
-        },
-      }
-    : languageStack;
+  const stack: Stack = {
+    ...languageStack,
+    // A command may name the runtime version, to check the interpreter it runs on.
+    commands: stackCommands(languageStack, answers.runtimeVersion),
+    localToolchain: forVersion(languageStack, answers.runtimeVersion, languageStack.localToolchain),
+    ...(preset?.resources
+      ? {
+          resources: {
+            requests: { ...languageStack.resources.requests, ...preset.resources.requests },
+            limits: { ...languageStack.resources.limits, ...preset.resources.limits },
+          },
+        }
+      : {}),
+  };
   const images = {
     ...stack.images[family],
     ...(existing?.build.builder?.[family] ? { builder: existing.build.builder[family] } : {}),
@@ -55,6 +60,12 @@ export function templateData(answers: Answers, existing?: ExistingProjectData, p
   };
   // Folder names a template path's {key} segments stand for (a Java package path, say).
   const names = stack.names?.(answers.appName) ?? {};
+  // What the probes check: the contract's endpoints, or an existing service's own (tcp: the port only).
+  // Retrofits may add k8s-app's health module, which serves the contract's paths on a port of its own.
+  const probes =
+    answers.healthModule === 'yes'
+      ? { liveness: common.HEALTH.liveness, readiness: common.HEALTH.readiness, port: 'health' }
+      : { liveness: answers.livenessPath ?? common.HEALTH.liveness, readiness: answers.readinessPath ?? common.HEALTH.readiness, port: 'http' };
   return {
     preset: preset ? { name: preset.name, labels: preset.labels ?? {}, annotations: preset.annotations ?? {} } : undefined,
     // Absent for a new project: its Dockerfile builds the starter.
@@ -78,6 +89,8 @@ export function templateData(answers: Answers, existing?: ExistingProjectData, p
     versionedImage: images.runtime.includes('{version}'),
     // As it resolves for the chosen version.
     runtimeImageRef: imageRef(images.runtime, answers.runtimeVersion),
+    // The exact toolchain release of the version answered (rust-toolchain.toml, go.mod).
+    toolchain: forVersion(stack, answers.runtimeVersion, '{toolchain}'),
     // preStop pause + the app's own drain deadline + a margin for the process to exit.
     terminationGracePeriodSeconds: common.PRESTOP_SLEEP_SECONDS + common.SHUTDOWN_TIMEOUT_SECONDS + 5,
     tiniArgs: tiniArguments(stack),
@@ -85,25 +98,33 @@ export function templateData(answers: Answers, existing?: ExistingProjectData, p
     tiniImage: preset?.tiniImage ?? common.TINI_IMAGE,
     // Where the final stage has tini: copied from the tini stage (distroless), or Alpine's package.
     tiniPath: family === 'distroless' ? '/tini' : '/sbin/tini',
-    // What the probes check: the contract's endpoints, or an existing service's own (tcp: the port only).
-    // Retrofits may add k8s-app's health module, which serves the contract's paths on a port of its own.
     healthModule: answers.healthModule === 'yes',
     // The module's files as the docker generator writes them (templates/health/<language>/), for k8s/README.md.
     healthModuleFiles:
       existing && answers.healthModule === 'yes'
         ? listFiles(path.join(TEMPLATES_ROOT, 'health', answers.language)).map((file) => path.posix.join(existing.build.moduleDir ?? '.', outputPath(file, names)))
         : [],
-    probes:
-      answers.healthModule === 'yes'
-        ? { liveness: common.HEALTH.liveness, readiness: common.HEALTH.readiness, port: 'health' }
-        : { liveness: answers.livenessPath ?? common.HEALTH.liveness, readiness: answers.readinessPath ?? common.HEALTH.readiness, port: 'http' },
+    probes,
     names,
+    yamlScalar,
+    // Where each overlay deploys: production in the namespace answered, development beside it.
+    namespaces: { dev: `${answers.namespace}-dev`, prod: answers.namespace },
+    // kube-score checks the Deployment waives, each for the reason its manifest gives.
+    kubeScoreIgnores: probes.liveness === probes.readiness ? ['pod-probes-identical'] : [],
     // Run where the Dockerfile's build context is: a workspace service builds from the workspace root.
     dockerBuildCommand: existing?.build.context
       ? `cd ${existing.build.context} && DOCKER_BUILDKIT=1 docker build -f ${existing.build.servicePath}/Dockerfile -t ${answers.imageRepository}:${IMAGE_TAG} .`
       : `DOCKER_BUILDKIT=1 docker build -t ${answers.imageRepository}:${IMAGE_TAG} .`,
   };
 }
+
+/** A string as a YAML value: plain when it can only be read one way, else double-quoted (JSON is YAML). */
+export function yamlScalar(value: string): string {
+  return /^[A-Za-z0-9/._~-]+$/.test(value) ? value : JSON.stringify(value);
+}
+
+/** EJS escapes `<%= %>` for HTML; no file we write is HTML, so values are written as they are. */
+const TEMPLATE_OPTIONS = { transformOptions: { escape: (value: unknown) => (value === undefined || value === null ? '' : String(value)) } };
 
 interface MemFile {
   path: string;
@@ -144,6 +165,8 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
   declare answers: Answers;
 
   constructor(args: string[], options: K8sAppOptions, features: Record<string, unknown> = {}) {
+    // Before yeoman reads .yo-rc.json (it would throw a stack trace on a broken one).
+    assertConfigParses(path.resolve(String(options.destinationRoot ?? (options.env as { cwd?: string } | undefined)?.cwd ?? process.cwd())));
     super(args, options, {
       // Helpers are plain methods; only priority-named methods (initializing, writing...) are tasks,
       // and sub-generators inherit this class's tasks.
@@ -155,6 +178,8 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
       ...features,
     });
     this.sourceRoot(TEMPLATES_ROOT);
+    (this as { log: Generator['log'] }).log = withoutTaskErrorBanner(this.log);
+    reportConfigFileAsCreated(this.env.adapter.log as unknown as StatusLog, this.destinationRoot());
     for (const spec of ANSWER_SPECS) {
       this.option(spec.option, { type: String, description: spec.description });
     }
@@ -273,11 +298,15 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
     const answers: Partial<Answers> = { ...this._known };
     // Ask for the first missing answer, then take what is known again: an option given after it
     // could only be checked once it was answered.
+    let asked = false;
     for (let spec = this._resolveKnown(answers); spec; spec = this._resolveKnown(answers)) {
       (answers as Record<string, unknown>)[spec.name] = await this._ask(spec, answers);
       this.config.set(spec.name, answers[spec.name]!);
+      asked = true;
     }
     this._assertGivenOptionsApply(answers);
+    // Answers typed at prompts are shown together once, before anything is written (not with --defaults).
+    if (asked) await this._confirmRecap(answers);
     this.answers = answers as Answers;
     this.config.set(this.answers);
     if (this.retrofitting) this.config.set('retrofit', true);
@@ -288,6 +317,20 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
         this.log(`WARNING: --${option} overrides the value the preset ${this._preset.name} locks (${this._preset.locked![option]}); recorded in .yo-rc.json.`);
       }
       if (this._lockOverrides.length > 0) this.config.set('lockOverrides', this._lockOverrides);
+    }
+  }
+
+  /** Shows every answer that applies, with where it came from, and asks to go on. */
+  async _confirmRecap(answers: Partial<Answers>) {
+    const lines = ANSWER_SPECS.filter((spec) => this._applies(spec, answers) && answers[spec.name] !== undefined).map(
+      (spec) => `  ${spec.prompt.message}: ${answers[spec.name]}`,
+    );
+    this.log(['', 'k8s-app will generate with these answers:', ...lines, ''].join('\n'));
+    const { confirmAnswers } = (await this.prompt([
+      { type: 'confirm', name: 'confirmAnswers', message: 'Write the files?', default: true },
+    ] as never)) as { confirmAnswers: boolean };
+    if (!confirmAnswers) {
+      throw new UsageError('Cancelled, nothing written. Run k8s-app again to give other answers (or pass them as options).');
     }
   }
 
@@ -384,6 +427,7 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
     }
     const pending = this._pendingFiles();
     const isRoot = this.env.rootGenerator() === (this as unknown);
+    assertFilesWritable(this.destinationRoot(), pending.filter((file) => file.action !== 'identical').map((file) => file.path));
     if (!force && !process.stdin.isTTY) {
       const changed = pending.filter((file) => file.action === 'conflict' && file.path !== '.yo-rc.json');
       if (changed.length > 0) {
@@ -462,11 +506,11 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
   _render(source: string, destination: string, data: object) {
     const override = this._preset?.templates ? path.join(this._preset.templates, source) : undefined;
     if (!override || !existsSync(override)) {
-      this.renderTemplate(source, destination, data);
+      this.renderTemplate(source, destination, data, TEMPLATE_OPTIONS);
       return;
     }
     try {
-      this.renderTemplate(override, destination, data);
+      this.renderTemplate(override, destination, data, TEMPLATE_OPTIONS);
     } catch (error) {
       const missing = /(\S+) is not defined|Property (\S+) (?:does not exist|not found)/.exec((error as Error).message);
       throw new UsageError(
@@ -474,6 +518,37 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
       );
     }
   }
+}
+
+/**
+ * yeoman-generator logs "An error occured while running <task>" before a task's error reaches the
+ * caller; our errors are one clear line of their own (printed by the bin), so the banner is dropped.
+ */
+function withoutTaskErrorBanner<Log extends { error(...args: unknown[]): unknown }>(log: Log): Log {
+  return new Proxy(log, {
+    get(target, key, receiver) {
+      if (key !== 'error') return Reflect.get(target, key, receiver);
+      return (message: unknown, ...rest: unknown[]) =>
+        typeof message === 'string' && message.startsWith('An error occured while running') ? receiver : target.error(message, ...rest);
+    },
+  });
+}
+
+type StatusLog = Record<'force' | 'create', (file: string, ...rest: unknown[]) => unknown> & { [configStatus]?: true };
+const configStatus = Symbol('k8s-app .yo-rc.json status');
+
+/**
+ * yeoman always writes .yo-rc.json without asking and logs it as "force", which reads as if a file
+ * of the user's were overwritten. It is ours: logged as created when new, and not at all otherwise.
+ */
+function reportConfigFileAsCreated(log: StatusLog, destination: string) {
+  if (log[configStatus]) return;
+  const force = log.force;
+  log.force = function (file, ...rest) {
+    if (file !== '.yo-rc.json') return force.call(this, file, ...rest);
+    return existsSync(path.join(destination, file)) ? this : this.create(file, ...rest);
+  };
+  log[configStatus] = true;
 }
 
 /** Answers an existing repository must state (or the user must pass) when retrofitting with --defaults. */
@@ -508,6 +583,63 @@ function listFiles(root: string): string[] {
   return (readdirSync(root, { recursive: true, encoding: 'utf8' }) as string[])
     .filter((entry) => statSync(path.join(root, entry)).isFile())
     .sort();
+}
+
+/** A .yo-rc.json that is not JSON stops the run with the file and the fix (yeoman would throw a stack trace). */
+function assertConfigParses(destination: string) {
+  const file = path.join(destination, '.yo-rc.json');
+  if (!existsSync(file)) return;
+  try {
+    JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new UsageError(
+      `${file} is not valid JSON (${(error as Error).message}). Nothing was written. Fix: correct it, or delete it to answer every question again.`,
+    );
+  }
+}
+
+/**
+ * Every file a run writes must be writable before the first is written: a folder the user cannot
+ * write would otherwise leave a half-written project behind.
+ */
+function assertFilesWritable(destination: string, files: readonly string[]) {
+  const blocked = new Map<string, string[]>();
+  for (const file of files) {
+    const target = path.join(destination, file);
+    const obstacle = writeObstacle(target);
+    if (obstacle) blocked.set(obstacle, [...(blocked.get(obstacle) ?? []), file]);
+  }
+  if (blocked.size === 0) return;
+  const problems = [...blocked].map(([obstacle, blockedFiles]) => {
+    const named = blockedFiles.slice(0, 3).join(', ') + (blockedFiles.length > 3 ? ` and ${blockedFiles.length - 3} more` : '');
+    return `${obstacle} (needed for ${named})`;
+  });
+  throw new UsageError(
+    `Cannot write the project: ${problems.join('; ')}. Nothing was written. Fix: make ${blocked.size === 1 ? 'it' : 'them'} writable by this user (chmod/chown), or run k8s-app in a directory you own.`,
+  );
+}
+
+/** Why `target` cannot be written, as `<path> is ...`; undefined when it can. */
+function writeObstacle(target: string): string | undefined {
+  if (existsSync(target)) {
+    if (statSync(target).isDirectory()) return `${target} is a directory`;
+    try {
+      accessSync(target, constants.W_OK);
+      return undefined;
+    } catch {
+      return `${target} is read-only`;
+    }
+  }
+  // The nearest folder that exists must be a writable folder.
+  let parent = path.dirname(target);
+  while (!existsSync(parent)) parent = path.dirname(parent);
+  if (!statSync(parent).isDirectory()) return `${parent} is a file, not a folder`;
+  try {
+    accessSync(parent, constants.W_OK | constants.X_OK);
+    return undefined;
+  } catch {
+    return `${parent} is not writable`;
+  }
 }
 
 /** Fails before anything is generated when the destination (or the folder that would hold it) is not writable. */

@@ -3,7 +3,7 @@
 // finding says where it came from, so the generator can show it and the user can correct it.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { STACKS } from '../../stacks/index.ts';
+import { STACKS } from '../../stacks/registry.ts';
 import type { ExistingBuild, FileFact, Stack } from '../../stacks/types.ts';
 import { repoFiles } from './repo-files.ts';
 

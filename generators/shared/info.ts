@@ -1,7 +1,7 @@
 // The machine interface for platforms that wrap k8s-app: what it offers (`k8s-app --info`) and what a
 // dry run would do (`k8s-app --dry-run --json`), as JSON documents with published schemas (schemas/).
 import { readFileSync } from 'node:fs';
-import { IMAGE_FAMILIES, STACKS } from '../../stacks/index.ts';
+import { IMAGE_FAMILIES, STACKS } from '../../stacks/registry.ts';
 import { ANSWER_SPECS } from './answers.ts';
 
 const PACKAGE = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { name: string; version: string };

@@ -7,7 +7,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { STACKS, imageRef } from '../../stacks/index.ts';
+import { STACKS, imageRef } from '../../stacks/registry.ts';
 import { contractChecks, freePort } from '../contract/harness.ts';
 import { generateProject } from '../support/generate.ts';
 import { childrenOf, commandLine, namespacePids } from '../support/proc.ts';

@@ -1,5 +1,5 @@
 // Local stand-ins for every image reference the generator can emit for the distroless family
-// (DESIGN.md section 6). No registry is reachable here, so each is assembled from Debian 13 packages
+// (docs/testing.md). No registry is reachable here, so each is assembled from Debian 13 packages
 // and official runtime binaries, tagged with the exact reference, and labelled as a stand-in.
 // The list comes from the stack data; each image is cached by the hash of how it is made.
 import { createHash } from 'node:crypto';
@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { TINI_IMAGE } from '../../stacks/common.ts';
-import { STACKS, imageRef, type Stack } from '../../stacks/index.ts';
+import { STACKS, imageRef, type Stack } from '../../stacks/registry.ts';
 import { CACHE_DIR, goToolchain, nodeToolchain, rustToolchain } from '../support/toolchains.ts';
 import { debianMirror } from './debian-mirror.ts';
 import { DOCKER } from './engine.ts';

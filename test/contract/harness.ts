@@ -1,4 +1,4 @@
-// The service contract (DESIGN.md section 2), checked from outside against any language, run any
+// The service contract (docs/service-contract.md), checked from outside against any language, run any
 // way: a launcher starts the service; the harness only speaks HTTP to 127.0.0.1, writes the mounted
 // config and secrets directories, reads the output and sends signals.
 import { randomBytes } from 'node:crypto';

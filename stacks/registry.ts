@@ -37,3 +37,14 @@ export { IMAGE_FAMILIES } from './types.ts';
 export function tiniArguments(stack: Stack): string[] {
   return [...stack.signalExitCodes.flatMap((code) => ['-e', String(code)]), '--'];
 }
+
+/** Stack text for one runtime version: `{version}` (3.13), `{versionTuple}` (3, 13) and `{toolchain}` (the exact release) filled in. */
+export function forVersion(stack: Stack, version: string, text: string): string {
+  const toolchain = stack.versions.find((runtime) => runtime.version === version)?.toolchain ?? version;
+  return text.replaceAll('{versionTuple}', version.split('.').join(', ')).replaceAll('{version}', version).replaceAll('{toolchain}', toolchain);
+}
+
+/** The stack's commands for one runtime version (see forVersion). */
+export function stackCommands(stack: Stack, version: string): Stack['commands'] {
+  return Object.fromEntries(Object.entries(stack.commands).map(([name, command]) => [name, forVersion(stack, version, command)])) as Stack['commands'];
+}
