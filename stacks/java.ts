@@ -33,6 +33,9 @@ const java: Stack = {
     start: 'java -jar target/app.jar',
   },
   runtimeOptions: JVM_OPTIONS,
+  // The java launcher reads JDK_JAVA_OPTIONS; asking for large pages where none are configured (as on
+  // these machines) makes the JVM log a warning of its own, by default on stdout.
+  runtimeDiagnostics: { env: { JDK_JAVA_OPTIONS: '-XX:+UseLargePages' }, printed: 'UseLargePages disabled' },
   serveCommand: ['java', ...JVM_OPTIONS, '-jar', 'target/app.jar'],
   // The JVM exits 128+signal after its shutdown hooks ran: 143 for SIGTERM, 130 for SIGINT.
   signalExitCodes: [143, 130],

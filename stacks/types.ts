@@ -119,6 +119,9 @@ export interface Stack {
   serveCommand: readonly string[];
   /** Options of the runtime itself (the JVM's), in the image's entrypoint and the serve command. */
   runtimeOptions?: readonly string[];
+  /** For runtimes that print diagnostics of their own: an environment that makes it print one, and
+   * text of it. The contract checks that it reaches stderr, never the JSON lines on stdout. */
+  runtimeDiagnostics?: { env: Record<string, string>; printed: string };
   /** Exit codes that mean "stopped cleanly on a signal" for this runtime (the JVM exits 128+signal);
    * tini maps them to 0 (`tini -e`), in the image and in native runs. */
   signalExitCodes: readonly number[];

@@ -74,6 +74,13 @@ describe('the installed package', function () {
     for (const file of ['Dockerfile', '.dockerignore', 'package.json', 'package-lock.json', 'src/server.ts', 'k8s/base/deployment.yaml', 'README.md', '.yo-rc.json']) {
       assert.ok(readdirSync(dir, { recursive: true, encoding: 'utf8' }).includes(file), `${file} is missing`);
     }
+    const output = `${result.stdout}\n${result.stderr}`;
+    assert.match(output, /create \.yo-rc\.json/);
+    assert.match(output, /on a distroless image\. Next:/);
+    // .yo-rc.json is ours: never reported as forced over, on the first run or the next.
+    const again = await runAs('self', k8sApp(), ['--skip-install'], dir);
+    assert.equal(again.exitCode, 0, again.stderr);
+    for (const text of [output, `${again.stdout}\n${again.stderr}`]) assert.doesNotMatch(text, /force \.yo-rc\.json/);
   });
 
   it('yo k8s-app --defaults works for a non-root user', async () => {
@@ -216,6 +223,14 @@ describe('the installed package', function () {
     });
   }
 
+  it('yo k8s-app with an unknown option: the same one line with the suggestion, a non-zero exit, nothing written', async () => {
+    const dir = newDir('other');
+    const result = await runAs('other', path.join(prefix, 'node_modules', '.bin', 'yo'), ['k8s-app', '--defaults', '--langauge', 'python', '--no-insight'], dir);
+    assert.notEqual(result.exitCode, 0);
+    assert.match(`${result.stdout}\n${result.stderr}`, /unknown option --langauge\. Did you mean --language\? Nothing was written\./);
+    assert.deepEqual(readdirSync(dir), []);
+  });
+
   it('yo --generators lists the k8s-app parts and nothing that is not one', async () => {
     const result = await runAs('other', path.join(prefix, 'node_modules', '.bin', 'yo'), ['--generators', '--no-insight'], newDir('other'));
     assert.equal(result.exitCode, 0, result.stderr);
@@ -238,12 +253,18 @@ describe('the installed package', function () {
     const run = execa('script', ['-qfec', `${k8sApp()}`, '/dev/null'], {
       cwd: dir, reject: false, extendEnv: false, env: { PATH: `${nodeBin}:/usr/bin:/bin`, HOME: path.join(prefix, 'home'), TERM: 'dumb' }, timeout: 60_000,
     });
+    // Once the question is shown, and again every second (at most 10 times) in case the prompt had not
+    // yet put the terminal in raw mode, where Ctrl-C is a key the prompt reads.
     let shown = '';
+    let interrupts: NodeJS.Timeout | undefined;
     run.stdout!.on('data', (chunk: Buffer) => {
       shown += chunk.toString();
-      if (shown.includes('Service name')) run.stdin!.write('\u0003');
+      if (interrupts || !shown.includes('Service name')) return;
+      let sent = 0;
+      interrupts = setInterval(() => (sent++ < 10 ? run.stdin!.write('\u0003') : clearInterval(interrupts)), 1000);
     });
     const cancelled = await run;
+    clearInterval(interrupts);
     assert.equal(cancelled.exitCode, 130, cancelled.stdout);
     assert.match(cancelled.stdout, /k8s-app: Cancelled, nothing written\./);
     assert.doesNotMatch(cancelled.stdout, /without a terminal/);
@@ -274,6 +295,7 @@ describe('the installed package', function () {
     writeFileSync(path.join(dir, 'Dockerfile'), 'FROM scratch\n');
     const stopped = await runAs('self', k8sApp(), ['--defaults', '--skip-install'], dir);
     assert.equal(stopped.exitCode, 1);
+    assert.doesNotMatch(`${stopped.stdout}\n${stopped.stderr}`, /An error occured/, 'yeoman\'s banner before our own line');
     assert.match(stopped.stderr, /These files exist and differ from what k8s-app would write: Dockerfile\. Nothing was written\./);
     assert.deepEqual(readdirSync(dir), ['Dockerfile']);
     const forced = await runAs('self', k8sApp(), ['--defaults', '--skip-install', '--force'], dir);

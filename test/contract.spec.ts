@@ -57,7 +57,7 @@ for (const stack of STACKS) {
         path: toolchain.path,
         env: toolchain.env,
       }));
-      for (const check of contractChecks({ appName: APP_NAME, launcher })) {
+      for (const check of contractChecks({ appName: APP_NAME, launcher, runtimeDiagnostics: stack.runtimeDiagnostics })) {
         it(check.name, check.run);
       }
     });

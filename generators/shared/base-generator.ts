@@ -9,6 +9,7 @@ import * as common from '../../stacks/common.ts';
 import { findStack, forVersion, imageRef, imageRefWithArg, stackCommands, tiniArguments, type Stack } from '../../stacks/registry.ts';
 import type { ExistingBuild } from '../../stacks/types.ts';
 import { ANSWER_SPECS, commandWords, type AnswerSpec, type Answers } from './answers.ts';
+import { unknownOptionError } from './command-line.ts';
 import { detectProject, type DetectedProject, type Detection } from './detect.ts';
 import { dryRunReport, GENERATOR_VERSION, RUN_OPTIONS, type FileAction } from './info.ts';
 import { loadPreset, type LoadedPreset, type Preset } from './preset.ts';
@@ -187,6 +188,13 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
       this.option(option, { type: type === 'boolean' ? Boolean : String, description });
     }
     // Checked here, not in a task: a bad option or an unwritable folder stops the run before anything starts.
+    // yo hands the root generator every option it parsed, typos included: its command line tells them
+    // apart. (Our bin checks its own before yeoman loads; a composing generator passes options of its own.)
+    const env = this.env as unknown as { rootGenerator?: () => unknown };
+    if (!env.rootGenerator?.() && /(^|\/)yo(\/lib\/cli\.js)?$/.test(process.argv[1] ?? '')) {
+      const unknownOption = unknownOptionError(process.argv.slice(2), Object.keys(this._options));
+      if (unknownOption) throw new UsageError(unknownOption);
+    }
     if (this.options.json && !this._environmentFlag('dryRun')) {
       throw new UsageError('--json prints what a dry run would do. Fix: pass --dry-run with --json.');
     }

@@ -71,6 +71,28 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
   return { kind: 'run', generator, args };
 }
 
+/**
+ * For `yo k8s-app`, which hands the generator its raw arguments: the first option that is neither
+ * ours nor one yo and yeoman act on, as the error to stop with; undefined when all are known.
+ */
+export function unknownOptionError(args: readonly string[], yeomanOptions: readonly string[]): string | undefined {
+  for (const arg of args) {
+    if (!arg.startsWith('--')) continue;
+    const [name] = splitOption(arg.slice(2));
+    const known = COMMAND_LINE_OPTIONS.some(({ option }) => option === name) || [...yeomanOptions, ...YO_OPTIONS].some((option) => option === name || `no-${option}` === name);
+    if (known) continue;
+    const suggestion = closestOption(name);
+    return `unknown option --${name}. ${suggestion ? `Did you mean --${suggestion}? ` : ''}Nothing was written. Fix: yo k8s-app --help lists every option.`;
+  }
+  return undefined;
+}
+
+/** Options yo and yeoman-environment read from the same command line. */
+const YO_OPTIONS = [
+  'bail', 'whitespace', 'skip-yo-resolve', 'insight', 'local-config-only', 'ask-answered', 'cwd', 'experimental',
+  'skip-local-cache', 'skip-cache', 'skip-install', 'force-install', 'generators', 'update-notifier',
+];
+
 function splitOption(text: string): [string, string | undefined] {
   const equals = text.indexOf('=');
   return equals === -1 ? [text, undefined] : [text.slice(0, equals), text.slice(equals + 1)];

@@ -117,7 +117,7 @@ for (const stack of STACKS) {
       });
 
       const launcher = containerLauncher(() => ({ image, appName: APP_NAME }));
-      for (const check of contractChecks({ appName: APP_NAME, launcher })) {
+      for (const check of contractChecks({ appName: APP_NAME, launcher, runtimeDiagnostics: stack.runtimeDiagnostics })) {
         it(`contract: ${check.name}`, check.run);
       }
     });

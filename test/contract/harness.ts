@@ -45,6 +45,9 @@ export interface ContractOptions {
   launcher: ServiceLauncher;
   /** How long the service may take to become ready (a JVM needs longer than Node). */
   startupTimeoutMs?: number;
+  /** How to make the runtime print a diagnostic of its own (the stack's runtimeDiagnostics), so the
+   * log check shows it stays off stdout. */
+  runtimeDiagnostics?: { env: Record<string, string>; printed: string };
 }
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'];
@@ -348,9 +351,13 @@ export function contractChecks(options: ContractOptions): ContractCheck[] {
       },
     },
     {
-      name: 'logs JSON lines with time, level and msg, and requests except probes',
+      name: `logs JSON lines with time, level and msg, and requests except probes${options.runtimeDiagnostics ? '; the runtime\'s own diagnostics go to stderr' : ''}`,
       async run() {
-        await withService({}, async ({ service, port }) => {
+        await withService({ env: options.runtimeDiagnostics?.env ?? {} }, async ({ service, port }) => {
+          if (options.runtimeDiagnostics) {
+            // The diagnostic was printed (stderr is in the output), and the stdout check below still holds.
+            expect(service.output().includes(options.runtimeDiagnostics.printed), `the runtime printed no "${options.runtimeDiagnostics.printed}"`);
+          }
           for (let i = 0; i < 3; i += 1) {
             await request(port, '/livez');
             await request(port, '/readyz');
