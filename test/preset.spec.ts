@@ -137,6 +137,8 @@ describe('presets', () => {
 
     it('names a missing name', () => rejects('{"languages": ["go"]}', /name is missing \(required\)/, 'preset.json'));
 
+    it('names a name of more than one line', () => rejects('{"name": "acme\\nplatform"}', /name is "acme\\nplatform", which is not one line of text/, 'preset.json'));
+
     it('names a file that is not YAML', () => rejects('name: [unclosed\n', /The preset .*preset\.yaml cannot be read: .*Fix: make it valid YAML\./));
 
     it('names a value the answer itself refuses', () => rejects('name: x\ndefaults:\n  port: 99999\n', /Invalid the default port: the port "99999" is not a whole number from 1 to 65535/));

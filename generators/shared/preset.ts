@@ -119,6 +119,7 @@ function allowedKeys(schemaPath: string): string[] {
 function patternMeaning(schemaPath: string): string {
   if (schemaPath.includes('quantities')) return 'a Kubernetes quantity (e.g. 250m, 0.5, 256Mi)';
   if (schemaPath.includes('keyValues')) return 'a Kubernetes label or annotation key (e.g. example.com/team)';
+  if (schemaPath.includes('/name/')) return 'one line of text (the name appears in comments of the generated files)';
   if (schemaPath.includes('tiniImage')) return 'an image reference without {version} (e.g. registry.example.com/mirror/debian:13-slim)';
   if (schemaPath.includes('image')) return 'an image reference (e.g. registry.example.com/mirror/node:{version}-alpine)';
   return 'in the expected form';
