@@ -4,6 +4,6 @@ const path = require('node:path');
 module.exports = {
   spec: [path.join(__dirname, '*.spec.ts')],
   extension: ['ts'],
-  require: ['yeoman-test/mocha-cleanup', path.join(__dirname, '../test/support/test-adapter.ts')],
+  require: ['yeoman-test/mocha-cleanup', path.join(__dirname, '../support/test-adapter.ts')],
   timeout: 120000,
 };
