@@ -87,13 +87,14 @@ const NAIVE_SETUP: Record<string, string[]> = {
 /** A single-stage image as many generators emit it: everything copied, installed and run by a shell. */
 function naiveDockerfile(stack: Stack, version: string): string {
   const base = imageRef(stack.images.distroless.builder, version);
+  const commands = stackCommands(stack, version);
   return [
     `FROM ${base}`,
     ...(NAIVE_SETUP[stack.language] ?? []),
     'WORKDIR /app',
     'COPY . .',
-    `RUN ${stackCommands(stack, version).install} && ${stack.commands.build}`,
-    `CMD ${stack.commands.start}`,
+    `RUN ${commands.install} && ${commands.build}`,
+    `CMD ${commands.start}`,
     '',
   ].join('\n');
 }

@@ -629,51 +629,42 @@ function assertFilesWritable(destination: string, files: readonly string[]) {
 
 /** Why `target` cannot be written, as `<path> is ...`; undefined when it can. */
 function writeObstacle(target: string): string | undefined {
-  if (existsSync(target)) {
-    if (statSync(target).isDirectory()) return `${target} is a directory`;
-    try {
-      accessSync(target, constants.W_OK);
-      return undefined;
-    } catch {
-      return `${target} is read-only`;
-    }
+  if (!existsSync(target)) {
+    const blocked = folderObstacle(target);
+    return blocked && `${blocked.folder} ${blocked.problem === 'file' ? 'is a file, not a folder' : 'is not writable'}`;
   }
-  // The nearest folder that exists must be a writable folder.
-  let parent = path.dirname(target);
-  while (!existsSync(parent)) parent = path.dirname(parent);
-  if (!statSync(parent).isDirectory()) return `${parent} is a file, not a folder`;
+  if (statSync(target).isDirectory()) return `${target} is a directory`;
   try {
-    accessSync(parent, constants.W_OK | constants.X_OK);
+    accessSync(target, constants.W_OK);
     return undefined;
   } catch {
-    return `${parent} is not writable`;
+    return `${target} is read-only`;
+  }
+}
+
+/** What stops creating `target` (which need not exist): its nearest existing ancestor is a file, or a
+ * folder this user cannot write. Undefined when nothing does. */
+function folderObstacle(target: string): { folder: string; problem: 'file' | 'unwritable' } | undefined {
+  let folder = target;
+  while (!existsSync(folder) && path.dirname(folder) !== folder) folder = path.dirname(folder);
+  if (!statSync(folder).isDirectory()) return { folder, problem: 'file' };
+  try {
+    accessSync(folder, constants.W_OK | constants.X_OK);
+    return undefined;
+  } catch {
+    return { folder, problem: 'unwritable' };
   }
 }
 
 /** Fails before anything is generated when the destination (or the folder that would hold it) is not writable. */
 function assertWritable(destination: string) {
-  let existing = destination;
-  for (;;) {
-    try {
-      const stats = statSync(existing);
-      if (!stats.isDirectory()) {
-        throw new UsageError(
-          `Cannot write to ${destination}: ${existing} is a file, not a directory. Run k8s-app in a directory, or move that file away.`,
-        );
-      }
-      break;
-    } catch (error) {
-      if (error instanceof UsageError) throw error;
-      const parent = path.dirname(existing);
-      if (parent === existing) break;
-      existing = parent;
-    }
+  const blocked = folderObstacle(destination);
+  if (blocked?.problem === 'file') {
+    throw new UsageError(`Cannot write to ${destination}: ${blocked.folder} is a file, not a directory. Run k8s-app in a directory, or move that file away.`);
   }
-  try {
-    accessSync(existing, constants.W_OK);
-  } catch {
+  if (blocked) {
     throw new UsageError(
-      `Cannot write to ${destination}: ${existing} is not writable by this user. Run k8s-app in a directory you own, or fix its permissions (chmod/chown).`,
+      `Cannot write to ${destination}: ${blocked.folder} is not writable by this user. Run k8s-app in a directory you own, or fix its permissions (chmod/chown).`,
     );
   }
 }

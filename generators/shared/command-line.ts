@@ -49,13 +49,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
     }
     const [name, inlineValue] = splitOption(arg.slice(2));
     const option = COMMAND_LINE_OPTIONS.find((candidate) => candidate.option === name);
-    if (!option) {
-      const suggestion = closestOption(name);
-      return {
-        kind: 'error',
-        message: `unknown option --${name}. ${suggestion ? `Did you mean --${suggestion}? ` : ''}Nothing was written. Fix: k8s-app --help lists every option.`,
-      };
-    }
+    if (!option) return { kind: 'error', message: unknownOptionMessage(name, 'k8s-app') };
     if (option.takesValue && inlineValue === undefined) {
       const next = args[index + 1];
       if (next === undefined || next.startsWith('--')) {
@@ -80,11 +74,15 @@ export function unknownOptionError(args: readonly string[], yeomanOptions: reado
     if (!arg.startsWith('--')) continue;
     const [name] = splitOption(arg.slice(2));
     const known = COMMAND_LINE_OPTIONS.some(({ option }) => option === name) || [...yeomanOptions, ...YO_OPTIONS].some((option) => option === name || `no-${option}` === name);
-    if (known) continue;
-    const suggestion = closestOption(name);
-    return `unknown option --${name}. ${suggestion ? `Did you mean --${suggestion}? ` : ''}Nothing was written. Fix: yo k8s-app --help lists every option.`;
+    if (!known) return unknownOptionMessage(name, 'yo k8s-app');
   }
   return undefined;
+}
+
+/** The error for an option nobody declares, with the one it most likely meant. */
+function unknownOptionMessage(name: string, command: string): string {
+  const suggestion = closestOption(name);
+  return `unknown option --${name}. ${suggestion ? `Did you mean --${suggestion}? ` : ''}Nothing was written. Fix: ${command} --help lists every option.`;
 }
 
 /** Options yo and yeoman-environment read from the same command line. */
