@@ -7,6 +7,7 @@ import path from 'node:path';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { execa } from 'execa';
 import { COMMAND_LINE_OPTIONS } from '../generators/shared/command-line.ts';
+import { installPackedPackage, installedBin } from './support/installed-package.ts';
 import { RETROFIT_FIXTURES, copyFixture, fileDigests } from './support/retrofit-fixtures.ts';
 
 const REPO = new URL('..', import.meta.url).pathname;
@@ -46,16 +47,12 @@ describe('the installed package', function () {
     chmodSync(path.join(nodeBin, 'node'), 0o755);
     mkdirSync(path.join(prefix, 'home'));
     if (isRoot) chownSync(path.join(prefix, 'home'), NOBODY.uid, NOBODY.gid);
-    // npm pack runs `prepare` (tsc), so the tarball holds the built JavaScript.
-    const { stdout } = await execa('npm', ['pack', '--silent', '--pack-destination', prefix], { cwd: REPO });
-    tarball = path.join(prefix, stdout.trim().split('\n').pop()!);
-    await execa('npm', ['init', '-y'], { cwd: prefix });
-    await execa('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball, `yo@${packageJson.devDependencies.yo}`], { cwd: prefix });
+    tarball = await installPackedPackage(prefix, [`yo@${packageJson.devDependencies.yo}`]);
     await execa('chmod', ['-R', 'a+rX', prefix]);
   });
   after(() => prefix && rmSync(prefix, { recursive: true, force: true }));
 
-  const k8sApp = () => path.join(prefix, 'node_modules', '.bin', 'k8s-app');
+  const k8sApp = () => installedBin(prefix);
 
   it('k8s-app --dry-run lists the files, writes nothing and installs nothing', async () => {
     const dir = newDir('self');
@@ -311,7 +308,7 @@ describe('the installed package', function () {
     chmodSync(path.join(dir, 'k8s'), 0o555);
     const result = await runAs('other', k8sApp(), ['--defaults', '--skip-install'], dir);
     assert.equal(result.exitCode, 1);
-    assert.match(result.stderr.trim(), /^k8s-app: Cannot write the project: \S+\/k8s is not writable \(needed for k8s\/base\/config\/greeting, .* and \d+ more\)\. Nothing was written\. Fix: make it writable by this user \(chmod\/chown\), or run k8s-app in a directory you own\.$/);
+    assert.match(result.stderr.trim(), /^k8s-app: Cannot write the project: \S+\/k8s is not writable \(needed for k8s\/base\/config\/demo-endpoints, .* and \d+ more\)\. Nothing was written\. Fix: make it writable by this user \(chmod\/chown\), or run k8s-app in a directory you own\.$/);
     assert.deepEqual(readdirSync(dir, { recursive: true }), ['k8s']);
   });
 

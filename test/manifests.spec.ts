@@ -144,9 +144,16 @@ describe('kubernetes manifests', () => {
                 assert.ok(deployment.spec.template.spec.terminationGracePeriodSeconds > PRESTOP_SLEEP_SECONDS + timeout);
               });
 
-              it(overlay === 'prod' ? 'runs three replicas' : 'logs at debug', () => {
-                if (overlay === 'prod') assert.equal(deployment.spec.replicas, 3);
-                else assert.equal((only(manifests, 'ConfigMap') as any).data['log-level'], 'debug');
+              it(overlay === 'prod' ? 'runs three replicas without the demo routes' : 'logs at debug and serves the demo routes', () => {
+                const settings = (only(manifests, 'ConfigMap') as any).data;
+                if (overlay === 'prod') {
+                  assert.equal(deployment.spec.replicas, 3);
+                  // A setting file ends with a newline, which the service ignores.
+                  assert.equal(settings['demo-endpoints'].trim(), 'false');
+                } else {
+                  assert.equal(settings['log-level'], 'debug');
+                  assert.equal(settings['demo-endpoints'], 'true');
+                }
               });
             });
           }

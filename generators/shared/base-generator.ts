@@ -80,7 +80,7 @@ export function templateData(answers: Answers, existing?: ExistingProjectData, p
     configDir: `/etc/${answers.appName}/config`,
     // The ConfigMap's files (k8s/base/config/): the settings the starter reads. An existing service
     // reads its own, so its ConfigMap starts empty for the team to fill.
-    configFiles: existing ? [] : ['greeting', 'log-level'],
+    configFiles: existing ? [] : ['greeting', 'log-level', 'demo-endpoints'],
     secretsDir: `/etc/${answers.appName}/secrets`,
     imageTag: IMAGE_TAG,
     // As the Dockerfile writes them: the version is a top-level ARG.

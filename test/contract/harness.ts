@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import { createServer } from 'node:net';
+import net, { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -53,6 +53,8 @@ export interface ContractOptions {
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'];
 /** The contract's reload bound. */
 const RELOAD_WITHIN_MS = 5000;
+/** The demo routes (`GET /delay/{ms}`) are off unless this setting turns them on. */
+const DEMO_ENDPOINTS_ON = { DEMO_ENDPOINTS: 'true' };
 
 export class ContractViolation extends Error {
   override name = 'ContractViolation';
@@ -115,6 +117,64 @@ export function request(port: number, urlPath: string, timeoutMs = 15_000): Prom
     });
     req.on('timeout', () => req.destroy(new Error(`no answer to ${urlPath} within ${timeoutMs} ms`)));
     req.on('error', reject);
+  });
+}
+
+/** A response through a pooled client, with what the pool acts on. */
+export interface PooledResult extends HttpResult {
+  /** The response's `Connection` header, lower-cased ('' when absent). */
+  connection: string;
+  /** Whether the request went out on a connection an earlier request had used. */
+  reusedSocket: boolean;
+}
+
+/** One request through `agent`, a keep-alive pool, as most HTTP clients and proxies send them. */
+export function pooledRequest(agent: http.Agent, port: number, urlPath: string, timeoutMs = 15_000): Promise<PooledResult> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port, path: urlPath, agent, timeout: timeoutMs }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('error', reject);
+      res.on('close', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          body: Buffer.concat(chunks).toString('utf8'),
+          complete: res.complete,
+          connection: String(res.headers.connection ?? '').toLowerCase(),
+          reusedSocket: req.reusedSocket,
+        }),
+      );
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer to ${urlPath} within ${timeoutMs} ms`)));
+    req.on('error', (error: NodeJS.ErrnoException) => reject(Object.assign(error, { reusedSocket: req.reusedSocket })));
+  });
+}
+
+/**
+ * A keep-alive connection that has had one answered request and now sits idle, as in a client's pool;
+ * `closedAt` resolves with the time the server closed it.
+ */
+function idleConnection(port: number, urlPath: string): Promise<{ closedAt: Promise<number>; socket: net.Socket }> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1');
+    const closedAt = new Promise<number>((done) => socket.once('close', () => done(Date.now())));
+    let received = Buffer.alloc(0);
+    socket.once('error', reject);
+    socket.once('connect', () => socket.write(`GET ${urlPath} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`));
+    socket.on('data', (chunk: Buffer) => {
+      received = Buffer.concat([received, chunk]);
+      const text = received.toString('latin1');
+      const headerEnd = text.indexOf('\r\n\r\n');
+      if (headerEnd < 0) return;
+      const length = /^content-length:\s*(\d+)/im.exec(text.slice(0, headerEnd));
+      const answered = length ? received.length >= headerEnd + 4 + Number(length[1]) : text.endsWith('0\r\n\r\n');
+      if (!answered) return;
+      socket.removeAllListeners('data');
+      socket.removeListener('error', reject);
+      // From here a reset is one way for the server to close it.
+      socket.on('error', () => {});
+      resolve({ closedAt, socket });
+    });
   });
 }
 
@@ -258,6 +318,12 @@ export function contractChecks(options: ContractOptions): ContractCheck[] {
           const body = await greeting(port);
           expect(body.greeting === defaultGreeting, `GET / greeting is ${JSON.stringify(body.greeting)}, expected the default "${defaultGreeting}"`);
           expect(messages(service).some((msg) => /listening/i.test(msg)), 'no log line says the service is listening');
+          const delay = await request(port, '/delay/5');
+          expect(delay.status === 404, `GET /delay/5 answered ${delay.status} with demo-endpoints off (the default), expected 404`);
+        });
+        await withService({ config: { 'demo-endpoints': 'true' } }, async ({ port }) => {
+          const delay = await request(port, '/delay/5');
+          expect(delay.status === 200, `GET /delay/5 answered ${delay.status} with demo-endpoints set to true in a file, expected 200`);
         });
       },
     },
@@ -383,6 +449,12 @@ export function contractChecks(options: ContractOptions): ContractCheck[] {
       },
     },
     {
+      name: 'drains pooled keep-alive connections: in-flight responses say Connection: close, idle ones are closed, no reused connection fails',
+      async run() {
+        await pooledDrainCheck();
+      },
+    },
+    {
       name: 'drains on SIGINT the same way',
       async run() {
         await drainCheck('SIGINT');
@@ -391,7 +463,7 @@ export function contractChecks(options: ContractOptions): ContractCheck[] {
     {
       name: 'exits non-zero when requests outlive SHUTDOWN_TIMEOUT',
       async run() {
-        await withService({ env: { SHUTDOWN_TIMEOUT: '1' } }, async ({ service, port }) => {
+        await withService({ env: { SHUTDOWN_TIMEOUT: '1', ...DEMO_ENDPOINTS_ON } }, async ({ service, port }) => {
           const slow = request(port, '/delay/8000').catch((error: Error) => error);
           await sleep(300);
           await service.signal('SIGTERM');
@@ -406,8 +478,74 @@ export function contractChecks(options: ContractOptions): ContractCheck[] {
     },
   ];
 
+  /**
+   * Pooled clients during a drain: taking a pod out of the endpoints does not close the connections a
+   * client or proxy already holds. Each response in flight at the signal must say `Connection: close`,
+   * so the pool does not send its next request on a connection that is about to go; idle pooled
+   * connections are closed at once; a request that still goes out on a reused connection is served.
+   */
+  async function pooledDrainCheck() {
+    const pooled = 8;
+    await withService({ env: DEMO_ENDPOINTS_ON }, async ({ service, port }) => {
+      const agent = new http.Agent({ keepAlive: true, maxSockets: pooled, maxFreeSockets: pooled });
+      const idle = await Promise.all(Array.from({ length: 4 }, () => idleConnection(port, '/livez')));
+      try {
+        // Fill the pool: one connection per request, each kept open after its response.
+        await Promise.all(Array.from({ length: pooled }, () => pooledRequest(agent, port, '/')));
+        const followUps: Promise<{ reused: boolean; outcome: string }>[] = [];
+        const inFlight = Array.from({ length: pooled }, () =>
+          pooledRequest(agent, port, '/delay/1500').then((result) => {
+            // A busy client sends its next request as soon as the previous one is answered.
+            followUps.push(
+              pooledRequest(agent, port, '/').then(
+                (next) => ({ reused: next.reusedSocket, outcome: `${next.status}${next.complete ? '' : ' (incomplete)'}` }),
+                (error: NodeJS.ErrnoException & { reusedSocket?: boolean }) => ({ reused: error.reusedSocket === true, outcome: error.code ?? error.message }),
+              ),
+            );
+            return result;
+          }),
+        );
+        await sleep(300);
+        await service.signal('SIGTERM');
+        const sent = Date.now();
+
+        const idleClosed = await Promise.all(idle.map(({ closedAt }) => Promise.race([closedAt, sleep(3000).then(() => undefined)])));
+        const lateIdle = idleClosed.map((at) => (at === undefined ? 'still open after 3 s' : `closed after ${at - sent} ms`));
+        expect(
+          idleClosed.every((at) => at !== undefined && at - sent <= 1000),
+          `idle keep-alive connections were not closed within 1 s of SIGTERM: ${lateIdle.join(', ')}`,
+        );
+
+        const results = await Promise.allSettled(inFlight);
+        const failed = results.flatMap((result) => (result.status === 'rejected' ? [String(result.reason)] : []));
+        expect(failed.length === 0, `${failed.length} of ${pooled} in-flight requests on pooled connections failed: ${failed.slice(0, 3).join('; ')}`);
+        const answers = results.map((result) => (result as PromiseFulfilledResult<PooledResult>).value);
+        expect(answers.every((answer) => answer.reusedSocket), 'the pooled client did not reuse its connections: the service closed them after one response');
+        const wrong = answers.filter((answer) => answer.status !== 200 || !answer.complete);
+        expect(wrong.length === 0, `in-flight requests on pooled connections were cut off or failed: ${JSON.stringify(wrong.slice(0, 3))}`);
+        const keptOpen = answers.filter((answer) => !answer.connection.split(',').map((token) => token.trim()).includes('close'));
+        expect(
+          keptOpen.length === 0,
+          `${keptOpen.length} of ${pooled} responses finished during the drain without "Connection: close" (they said ${JSON.stringify(keptOpen[0]?.connection ?? '')}): a pooled client sends its next request on that connection and loses it`,
+        );
+
+        // On a reused connection only a full answer is fine; a new connection may be refused (the
+        // listener is closed) or reset (queued just as it closed), which a client retries elsewhere.
+        const next = await Promise.all(followUps);
+        const lost = next.filter(({ reused, outcome }) => (reused ? outcome !== '200' : !['200', 'ECONNREFUSED', 'ECONNRESET'].includes(outcome)));
+        expect(lost.length === 0, `follow-up requests failed during the drain: ${JSON.stringify(lost.slice(0, 3))}`);
+
+        const code = await Promise.race([service.exited, sleep(10_000).then(() => 'timeout' as const)]);
+        expect(code === 0, `the service exited with ${code} after SIGTERM, expected 0`);
+      } finally {
+        agent.destroy();
+        for (const { socket } of idle) socket.destroy();
+      }
+    });
+  }
+
   async function drainCheck(signal: 'SIGTERM' | 'SIGINT') {
-    await withService({}, async ({ service, port }) => {
+    await withService({ env: DEMO_ENDPOINTS_ON }, async ({ service, port }) => {
       // Concurrent requests in flight when the signal arrives, on their own connections.
       const inFlight = Array.from({ length: 20 }, () => request(port, '/delay/1500'));
       await sleep(300);
