@@ -17,7 +17,8 @@ const NOT_THE_APP: { kind: string; pattern: RegExp }[] = [
   { kind: 'tini', pattern: /^(tini|sbin\/tini|usr\/bin\/tini(-static)?)$/ },
   {
     kind: 'package managers',
-    pattern: /(^|\/)(site-packages\/(pip|setuptools|wheel)(-[^/]*\.dist-info)?\/|bin\/pip[0-9.]*$|node_modules\/(npm|corepack|yarn|pnpm)\/|node_modules\/\.bin\/(npm|npx|corepack|yarn|pnpm)$)/,
+    pattern:
+      /(^|\/)(site-packages\/(pip|setuptools|wheel)(-[^/]*\.dist-info)?\/|bin\/pip[0-9.]*$|node_modules\/(npm|corepack|yarn|pnpm)\/|node_modules\/\.bin\/(npm|npx|corepack|yarn|pnpm)$)/,
   },
   { kind: 'caches', pattern: /(^|\/)(\.cache|\.npm|\.m2|\.gradle|\.cargo\/registry|var\/cache|var\/lib\/apt\/lists|tmp)\// },
 ];
@@ -40,7 +41,11 @@ export function layerFiles(tarFile: string): LayerFile[] {
     let offset = 0;
     let longName: string | undefined;
     while (readSync(fd, header, 0, 512, offset) === 512 && header.some((byte) => byte !== 0)) {
-      const field = (start: number, length: number) => header.subarray(start, start + length).toString('utf8').replace(/\0.*$/s, '');
+      const field = (start: number, length: number) =>
+        header
+          .subarray(start, start + length)
+          .toString('utf8')
+          .replace(/\0.*$/s, '');
       const size = parseInt(field(124, 12).trim() || '0', 8);
       const type = field(156, 1) || '0';
       const prefix = field(345, 155);
@@ -71,7 +76,7 @@ export function classify(layers: LayerFile[][]): ImageContents {
   const examples: Record<string, LayerFile[]> = {};
   const add = (kind: string, file: LayerFile) => {
     other[kind] = (other[kind] ?? 0) + file.size;
-    (examples[kind] ??= []).push(file);
+    examples[kind] = [...(examples[kind] ?? []), file];
   };
   let app = 0;
   // From the top layer down: a path seen higher up, or deleted there (a whiteout), is dead weight below.
@@ -102,7 +107,11 @@ export function classify(layers: LayerFile[][]): ImageContents {
     for (const file of kept) seen.add(file);
     deletedFolders.push(...whiteouts);
   }
-  const largest = (files: LayerFile[]) => [...files].sort((a, b) => b.size - a.size).slice(0, 3).map((file) => file.path);
+  const largest = (files: LayerFile[]) =>
+    [...files]
+      .sort((a, b) => b.size - a.size)
+      .slice(0, 3)
+      .map((file) => file.path);
   return { app, other, examples: Object.fromEntries(Object.entries(examples).map(([kind, files]) => [kind, largest(files)])) };
 }
 

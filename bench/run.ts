@@ -14,14 +14,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
-import { IMAGE_FAMILIES, STACKS, imageRef, stackCommands, type Stack } from '../stacks/registry.ts';
-import { freePort, request } from '../test/contract/harness.ts';
+import { IMAGE_FAMILIES, imageRef, STACKS, type Stack, stackCommands } from '../stacks/registry.ts';
 import { HARDENING, startDetached } from '../test/containers/container-launcher.ts';
 import { DOCKER, ensureEngine } from '../test/containers/engine.ts';
 import { dependencyStep, dockerBuild } from '../test/containers/image-build.ts';
 import { ensureStandIns } from '../test/containers/standins.ts';
-import { installPackedPackage, installedBin } from '../test/support/installed-package.ts';
-import { imageContents, type ImageContents } from './image-layers.ts';
+import { freePort, request } from '../test/contract/harness.ts';
+import { installedBin, installPackedPackage } from '../test/support/installed-package.ts';
+import { type ImageContents, imageContents } from './image-layers.ts';
 
 const APP_NAME = 'bench-svc';
 /** Each timing is the median of this many runs. */
@@ -90,7 +90,10 @@ async function pruneCreatedCache(before: Set<string>) {
  * with empty package caches without pruning anyone else's, and a rebuild of the same file reuses them.
  */
 function isolatedDockerfile(dockerfile: string, run: string): string {
-  return dockerfile.replaceAll(/--mount=type=cache,target=(\S+?)(?=[ \\]|$)/gm, (_, target: string) => `--mount=type=cache,id=k8s-app-bench-${run}${target},target=${target}`);
+  return dockerfile.replaceAll(
+    /--mount=type=cache,target=(\S+?)(?=[ \\]|$)/gm,
+    (_, target: string) => `--mount=type=cache,id=k8s-app-bench-${run}${target},target=${target}`,
+  );
 }
 
 /** A source file of the service (not a test) to edit, as a developer's one-line change. */
@@ -200,10 +203,14 @@ async function generate(bin: string, stack: Stack, version: string, family: stri
     if (dir) rmSync(dir, { recursive: true, force: true });
     dir = mkdtempSync(path.join(tmpdir(), 'k8s-app-bench-'));
     const [, seconds] = await timed(() =>
-      execa(bin, ['--defaults', '--skip-install', '--app-name', APP_NAME, '--language', stack.language, '--runtime-version', version, '--image-family', family], {
-        cwd: dir,
-        stdin: 'ignore',
-      }),
+      execa(
+        bin,
+        ['--defaults', '--skip-install', '--app-name', APP_NAME, '--language', stack.language, '--runtime-version', version, '--image-family', family],
+        {
+          cwd: dir,
+          stdin: 'ignore',
+        },
+      ),
     );
     samples.push(seconds);
   }
@@ -237,7 +244,10 @@ async function benchStack(stack: Stack, bin: string): Promise<Row[]> {
       // No source rebuild: COPY . . comes before the install, so any change reruns everything.
       const naiveBuilds = await buildTimings(naiveDir, naiveTag);
       rows.push({
-        variant: `${variant} (naive single stage)`, size: await imageSize(naiveTag), ...naiveBuilds, ...(await runTimings(naiveTag, [])),
+        variant: `${variant} (naive single stage)`,
+        size: await imageSize(naiveTag),
+        ...naiveBuilds,
+        ...(await runTimings(naiveTag, [])),
         note: 'a source change reruns the whole build (COPY . . before the install)',
       });
       await execa(DOCKER, ['rmi', '-f', naiveTag], { reject: false });
@@ -257,17 +267,41 @@ const bloat = (contents: ImageContents) => Object.entries(contents.other).reduce
 
 function aboveFloor(contents?: ImageContents): string {
   if (!contents) return '-';
-  const parts = Object.entries(contents.other).map(([kind, bytes]) => `${kind} ${mb(bytes)}${kind === 'tini' ? '' : ` (${contents.examples[kind]!.join(', ')})`}`);
+  const parts = Object.entries(contents.other).map(
+    ([kind, bytes]) => `${kind} ${mb(bytes)}${kind === 'tini' ? '' : ` (${contents.examples[kind]!.join(', ')})`}`,
+  );
   return parts.length === 0 ? 'nothing' : parts.join('; ');
 }
 
 function table(rows: Row[]): string {
   const ratio = (a?: number, b?: number) => (a === undefined || b === undefined ? '-' : `${(a / b).toFixed(2)}x`);
-  const header = ['variant', 'image', 'floor', 'image/floor', 'above the floor', 'cold build', 'source edit rebuild', 'dependencies reused', 'start to ready', 'SIGTERM to exit, requests in flight (exit codes, lost)', 'generator (installed bin)', 'note'];
+  const header = [
+    'variant',
+    'image',
+    'floor',
+    'image/floor',
+    'above the floor',
+    'cold build',
+    'source edit rebuild',
+    'dependencies reused',
+    'start to ready',
+    'SIGTERM to exit, requests in flight (exit codes, lost)',
+    'generator (installed bin)',
+    'note',
+  ];
   const lines = rows.map((row) => [
-    row.variant, mb(row.size), mb(row.floor), ratio(row.size, row.floor), aboveFloor(row.contents), timing(row.coldBuild), timing(row.rebuild),
+    row.variant,
+    mb(row.size),
+    mb(row.floor),
+    ratio(row.size, row.floor),
+    aboveFloor(row.contents),
+    timing(row.coldBuild),
+    timing(row.rebuild),
     row.dependenciesReused === undefined ? '-' : row.dependenciesReused ? 'yes' : 'NO',
-    timing(row.startToReady), row.stop ? `${timing(row.stop)} (${row.stop.exitCodes.join(' ')}; ${row.stop.lost} lost)` : '-', timing(row.generator), row.note ?? '',
+    timing(row.startToReady),
+    row.stop ? `${timing(row.stop)} (${row.stop.exitCodes.join(' ')}; ${row.stop.lost} lost)` : '-',
+    timing(row.generator),
+    row.note ?? '',
   ]);
   return [header, header.map(() => '---'), ...lines].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
 }
@@ -278,7 +312,9 @@ function failures(rows: Row[]): string[] {
     if (row.variant.includes('naive')) return [];
     const problems: string[] = [];
     if (row.contents && row.floor !== undefined && bloat(row.contents) > BLOAT_TARGET * row.floor) {
-      problems.push(`${row.variant}: ${mb(bloat(row.contents))} above the floor is not the app (${aboveFloor(row.contents)}), more than ${BLOAT_TARGET * 100}% of the floor`);
+      problems.push(
+        `${row.variant}: ${mb(bloat(row.contents))} above the floor is not the app (${aboveFloor(row.contents)}), more than ${BLOAT_TARGET * 100}% of the floor`,
+      );
     }
     if (row.dependenciesReused === false) problems.push(`${row.variant}: a source edit rebuilt the dependency layers`);
     if (row.stop && (row.stop.lost > 0 || row.stop.exitCodes.some((code) => code !== '0'))) {
@@ -308,11 +344,13 @@ try {
   for (const stack of benched) rows.push(...(await benchStack(stack, installedBin(prefix))));
   console.log(`\ngenerator-k8s-app bench, ${new Date().toISOString()}, medians of ${RUNS} runs (min-max)\n\n${table(rows)}\n`);
   console.log(
-    'floor = the runtime base image + the application\'s own files in the layers above it (the app and its installed dependencies, without package managers, caches or files a later layer replaced); ' +
+    "floor = the runtime base image + the application's own files in the layers above it (the app and its installed dependencies, without package managers, caches or files a later layer replaced); " +
       'cold build = no layer cache and empty package caches; source edit = one line appended to a source file; naive = FROM the builder image, COPY . ., install, shell-form CMD, no init.',
   );
   const failed = failures(rows);
-  console.log(`targets: at most ${BLOAT_TARGET * 100}% of the floor above it besides tini, dependency layers reused after a source edit, no request lost and exit 0 on SIGTERM: ${failed.length === 0 ? 'all met' : 'MISSED'}`);
+  console.log(
+    `targets: at most ${BLOAT_TARGET * 100}% of the floor above it besides tini, dependency layers reused after a source edit, no request lost and exit 0 on SIGTERM: ${failed.length === 0 ? 'all met' : 'MISSED'}`,
+  );
   for (const line of failed) console.error(`bench: ${line}`);
   if (failed.length > 0) process.exitCode = 1;
 } finally {

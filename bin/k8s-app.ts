@@ -20,7 +20,9 @@ if (major < 22 || (major === 22 && minor < 18) || (major > 22 && major < 24) || 
 
 // Same extension as this file: .ts from source, .js once built.
 const extension = path.extname(fileURLToPath(import.meta.url));
-const { GENERATORS, helpText, parseCommandLine } = (await import(`../generators/shared/command-line${extension}`)) as typeof import('../generators/shared/command-line.ts');
+const { GENERATORS, helpText, parseCommandLine } = (await import(
+  `../generators/shared/command-line${extension}`
+)) as typeof import('../generators/shared/command-line.ts');
 const { GENERATOR_VERSION, generatorInfo } = (await import(`../generators/shared/info${extension}`)) as typeof import('../generators/shared/info.ts');
 
 // Help, version, the machine interface and bad options need no yeoman.
@@ -35,9 +37,7 @@ if (command.kind !== 'run') {
 }
 
 const { args, generator } = command;
-const environmentOptions = Object.fromEntries(
-  args.filter((arg) => arg in ENVIRONMENT_FLAGS).map((arg) => [ENVIRONMENT_FLAGS[arg]!, true]),
-);
+const environmentOptions = Object.fromEntries(args.filter((arg) => arg in ENVIRONMENT_FLAGS).map((arg) => [ENVIRONMENT_FLAGS[arg]!, true]));
 
 const { createEnv } = await import('yeoman-environment');
 const env = createEnv();

@@ -41,7 +41,7 @@ export function writeKubernetesSchemas(swaggerFile: string, outputDir: string) {
     oneOf: [{ type: 'string' }, { type: 'number' }],
   };
   writeFileSync(path.join(outputDir, '_definitions.json'), JSON.stringify({ definitions }));
-  for (const [name, definition] of Object.entries(swagger.definitions)) {
+  for (const definition of Object.values(swagger.definitions)) {
     const kinds = (definition['x-kubernetes-group-version-kind'] ?? []) as { group: string; kind: string; version: string }[];
     for (const { group, kind, version } of kinds) {
       const apiVersion = group ? `${group}/${version}` : version;

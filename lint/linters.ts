@@ -23,8 +23,17 @@ export async function hadolint(tools: LintTools, dockerfile: string): Promise<Fi
 export async function kubeScore(tools: LintTools, manifests: string): Promise<Finding[]> {
   const { stdout, exitCode } = await execa(
     tools.kubeScore,
-    ['score', '--output-format', 'json', '--exit-one-on-warning', '--kubernetes-version', tools.kubernetesMinor,
-      '--enable-optional-test', 'container-seccomp-profile', manifests],
+    [
+      'score',
+      '--output-format',
+      'json',
+      '--exit-one-on-warning',
+      '--kubernetes-version',
+      tools.kubernetesMinor,
+      '--enable-optional-test',
+      'container-seccomp-profile',
+      manifests,
+    ],
     { reject: false },
   );
   type Scored = {
@@ -65,7 +74,10 @@ export async function kubeconform(tools: LintTools, manifests: string): Promise<
 
 /** The Pod Security Standards restricted profile, with the admission plugin's own policy code. */
 export async function podSecurity(tools: LintTools, manifests: string, rendered: string): Promise<Finding[]> {
-  const { stdout, stderr, exitCode } = await execa(tools.pssCheck, ['-level', 'restricted', '-version', tools.kubernetesMinor], { input: rendered, reject: false });
+  const { stdout, stderr, exitCode } = await execa(tools.pssCheck, ['-level', 'restricted', '-version', tools.kubernetesMinor], {
+    input: rendered,
+    reject: false,
+  });
   if (exitCode === 2) throw new Error(`pss-check could not read ${manifests}: ${stderr}`);
   return stdout
     .split('\n')

@@ -8,8 +8,8 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { STACKS } from '../stacks/registry.ts';
 import { generateProject } from '../test/support/generate.ts';
-import { RETROFIT_FIXTURES, fixtureName, retrofitCopy } from '../test/support/retrofit-fixtures.ts';
-import { describeFindings, hadolint, kubeconform, kubeScore, podSecurity, type Finding } from './linters.ts';
+import { fixtureName, RETROFIT_FIXTURES, retrofitCopy } from '../test/support/retrofit-fixtures.ts';
+import { describeFindings, type Finding, hadolint, kubeconform, kubeScore, podSecurity } from './linters.ts';
 import { ensureLintTools, type LintTools } from './tools.ts';
 
 const OVERLAYS = ['dev', 'prod'];
@@ -71,7 +71,13 @@ for (const stack of STACKS) {
     for (const family of runtime.families) {
       lintProject(`${stack.language} ${runtime.version} ${family}`, async () => ({
         dir: await generateProject(
-          { 'app-name': 'lint-svc', language: stack.language, 'runtime-version': runtime.version, 'image-family': family, 'image-repository': 'registry.example.com/team/lint-svc' },
+          {
+            'app-name': 'lint-svc',
+            language: stack.language,
+            'runtime-version': runtime.version,
+            'image-family': family,
+            'image-repository': 'registry.example.com/team/lint-svc',
+          },
           mkdtempSync(path.join(workDir, 'project-')),
         ),
       }));
@@ -115,7 +121,10 @@ describe('the gate can fail', () => {
 
   it('kubeconform reports the broken manifest', async () => {
     const findings = await kubeconform(tools, brokenManifest);
-    assert.ok(findings.some((finding) => finding.rule === 'statusInvalid' && /replicaz/.test(finding.message)), describeFindings(findings));
+    assert.ok(
+      findings.some((finding) => finding.rule === 'statusInvalid' && /replicaz/.test(finding.message)),
+      describeFindings(findings),
+    );
   });
 
   it('the Pod Security Standards check reports the broken manifest', async () => {

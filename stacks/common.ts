@@ -26,6 +26,3 @@ export const HEALTH_MODULE_PORT = 8558;
 /** Seconds the app may take to drain on SIGTERM, and the preStop pause that covers endpoint removal. */
 export const SHUTDOWN_TIMEOUT_SECONDS = 10;
 export const PRESTOP_SLEEP_SECONDS = 5;
-
-/** Kubernetes version the manifests target (native preStop sleep, GA in 1.34). */
-export const KUBERNETES_VERSION = '1.34';

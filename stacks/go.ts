@@ -25,6 +25,7 @@ const go: Stack = {
     start: './service',
   },
   serveCommand: ['./service'],
+  container: () => ({ program: ['/service'] }),
   signalExitCodes: [],
   cacheMounts: ['/go/pkg/mod', '/root/.cache/go-build'],
   dockerignore: ['service', '*.test', 'coverage.out'],

@@ -1,4 +1,3 @@
-import { ALPINE_IMAGE } from './common.ts';
 import type { ExistingBuild, RepoFiles, Stack } from './types.ts';
 
 // Java: Spring Boot on the current LTS by default (25), the previous LTS (21) offered. Distroless
@@ -37,6 +36,15 @@ const java: Stack = {
   // these machines) makes the JVM log a warning of its own, by default on stdout.
   runtimeDiagnostics: { env: { JDK_JAVA_OPTIONS: '-XX:+UseLargePages' }, printed: 'UseLargePages disabled' },
   serveCommand: ['java', ...JVM_OPTIONS, '-jar', 'target/app.jar'],
+  container: (family, { healthModule }) => ({
+    program: [
+      family === 'distroless' ? '/usr/bin/java' : '/opt/java/openjdk/bin/java',
+      ...JVM_OPTIONS,
+      ...(healthModule ? ['-javaagent:/app/k8s-health.jar'] : []),
+      '-jar',
+      '/app/app.jar',
+    ],
+  }),
   // The JVM exits 128+signal after its shutdown hooks ran: 143 for SIGTERM, 130 for SIGINT.
   signalExitCodes: [143, 130],
   cacheMounts: ['/root/.m2'],
@@ -92,11 +100,12 @@ const java: Stack = {
 
 /** Java keywords cannot name a package; the convention is a trailing underscore. */
 const JAVA_KEYWORDS = new Set(
-  ('abstract assert boolean break byte case catch char class const continue default do double else enum extends final ' +
+  (
+    'abstract assert boolean break byte case catch char class const continue default do double else enum extends final ' +
     'finally float for goto if implements import instanceof int interface long native new package private protected ' +
     'public return short static strictfp super switch synchronized this throw throws transient try void volatile while ' +
-    'true false null var record yield sealed permits')
-    .split(' '),
+    'true false null var record yield sealed permits'
+  ).split(' '),
 );
 
 /** A package name part from a DNS label: keywords get a trailing underscore, a leading digit a leading one (JLS 6.1). */
@@ -136,8 +145,13 @@ function existingBuild(repo: RepoFiles): ExistingBuild {
     tool: 'gradle',
     summary: `${gradle} assemble (${buildFile})${wrapper ? '' : ', on the Gradle image: the repo has no Gradle wrapper'}`,
     wrapper,
-    builder: wrapper ? undefined : { distroless: `gradle:${java.buildToolVersions!.gradle}-jdk{version}`, alpine: `gradle:${java.buildToolVersions!.gradle}-jdk{version}-alpine` },
-    manifests: [...(wrapper ? ['gradlew'] : []), ...['settings.gradle.kts', 'settings.gradle', buildFile, 'gradle.properties'].filter((file) => repo.exists(file))],
+    builder: wrapper
+      ? undefined
+      : { distroless: `gradle:${java.buildToolVersions!.gradle}-jdk{version}`, alpine: `gradle:${java.buildToolVersions!.gradle}-jdk{version}-alpine` },
+    manifests: [
+      ...(wrapper ? ['gradlew'] : []),
+      ...['settings.gradle.kts', 'settings.gradle', buildFile, 'gradle.properties'].filter((file) => repo.exists(file)),
+    ],
     manifestFolders: repo.exists('gradle') ? ['gradle'] : [],
     resolve: `${gradle} --no-daemon -q dependencies`,
     package: `${gradle} --no-daemon -q assemble`,

@@ -21,6 +21,11 @@ const node: Stack = {
   localToolchain: 'Node.js {version} (the version in .nvmrc, for nvm or fnm; engines in package.json says the same)',
   commands: { install: 'npm ci', build: 'npm run build', test: 'npm test', start: 'npm start' },
   serveCommand: ['node', 'dist/server.js'],
+  container: (family, { retrofit, healthModule, command }) => ({
+    program: [family === 'distroless' ? '/nodejs/bin/node' : 'node'],
+    // The health module is loaded before the service's own code.
+    args: retrofit ? [...(healthModule ? ['--require', './k8s-health.cjs'] : []), ...command] : ['dist/server.js'],
+  }),
   signalExitCodes: [],
   cacheMounts: ['/root/.npm'],
   dockerignore: ['node_modules', 'dist', 'npm-debug.log*', 'coverage'],
@@ -48,14 +53,19 @@ const node: Stack = {
       { file: 'package.json', pattern: /"scripts"\s*:\s*\{[^}]*"start"\s*:\s*"([^"]+)"/ },
       { file: 'package.json', pattern: /"main"\s*:\s*"([^"]+)"/, as: (main) => `node ${main}` },
     ],
-    port: { extensions: ['.js', '.mjs', '.cjs', '.ts', '.mts'], patterns: [/PORT\s*(?:\?\?|\|\|)\s*['"]?(\d{2,5})/, /\.listen\(\s*(?:\{\s*port:\s*)?(\d{2,5})/] },
+    port: {
+      extensions: ['.js', '.mjs', '.cjs', '.ts', '.mts'],
+      patterns: [/PORT\s*(?:\?\?|\|\|)\s*['"]?(\d{2,5})/, /\.listen\(\s*(?:\{\s*port:\s*)?(\d{2,5})/],
+    },
   },
   existing: {
     plan: existingBuild,
     command: (words) => {
       const [program, ...rest] = words;
       if (program === 'npm' || program === 'pnpm' || program === 'yarn' || program === 'npx') {
-        return { problem: `it starts ${program}, which stands between tini and node and does not pass SIGTERM on; name what node runs, e.g. node dist/server.js` };
+        return {
+          problem: `it starts ${program}, which stands between tini and node and does not pass SIGTERM on; name what node runs, e.g. node dist/server.js`,
+        };
       }
       // A package's bin is a JavaScript file; node runs it directly (distroless has no /usr/bin/env).
       return { args: program === 'node' ? rest : [`/app/node_modules/.bin/${program}`, ...rest] };
@@ -101,12 +111,14 @@ function workspaceFolders(repo: RepoFiles, root: string): string[] {
   let patterns = Array.isArray(declared) ? declared : (declared?.packages ?? []);
   const pnpmWorkspace = repo.read(`${root}pnpm-workspace.yaml`);
   if (pnpmWorkspace) patterns = [...pnpmWorkspace.matchAll(/^\s*-\s*['"]?([^'"\s#]+)['"]?/gm)].map((match) => match[1]!);
-  return patterns.flatMap((pattern) => {
-    const clean = pattern.replace(/\/$/, '');
-    if (!clean.endsWith('/*')) return [clean];
-    const parent = clean.slice(0, -2);
-    return repo.folders(`${root}${parent}`).map((folder) => `${parent}/${folder}`);
-  }).filter((folder) => repo.exists(`${root}${folder}/package.json`));
+  return patterns
+    .flatMap((pattern) => {
+      const clean = pattern.replace(/\/$/, '');
+      if (!clean.endsWith('/*')) return [clean];
+      const parent = clean.slice(0, -2);
+      return repo.folders(`${root}${parent}`).map((folder) => `${parent}/${folder}`);
+    })
+    .filter((folder) => repo.exists(`${root}${folder}/package.json`));
 }
 
 function existingBuild(repo: RepoFiles): ExistingBuild {

@@ -9,7 +9,7 @@ const python: Stack = {
   defaultVersion: '3.13',
   versions: [
     { version: '3.13', label: 'Python 3.13', toolchain: '3.13', families: ['distroless', 'alpine'] },
-    { version: '3.14', label: 'Python 3.14 (Alpine only: distroless has Debian 13\'s 3.13)', toolchain: '3.14', families: ['alpine'] },
+    { version: '3.14', label: "Python 3.14 (Alpine only: distroless has Debian 13's 3.13)", toolchain: '3.14', families: ['alpine'] },
   ],
   images: {
     // The builder must make packages for exactly the runtime's interpreter: Debian 13's python3.
@@ -29,6 +29,12 @@ const python: Stack = {
     start: '.venv/bin/python -m app',
   },
   serveCommand: ['.venv/bin/python', '-m', 'app'],
+  container: (family, { retrofit, healthModule, command }) => {
+    if (!retrofit) return { program: [family === 'distroless' ? '/venv/bin/python3' : '/venv/bin/python'], args: ['-m', 'app'] };
+    // The start command runs as given; the health module starts it in the same interpreter.
+    if (!healthModule) return { program: [], args: command };
+    return { program: [], args: ['/venv/bin/python', 'k8s_health.py', ...(command[0] === '/venv/bin/python' ? command.slice(1) : command)] };
+  },
   signalExitCodes: [],
   cacheMounts: ['/root/.cache/pip'],
   dockerignore: ['.venv', '__pycache__', '*.pyc', '.pytest_cache', 'tests'],

@@ -1,9 +1,9 @@
-import type { ImageFamily, Stack } from './types.ts';
 import go from './go.ts';
 import java from './java.ts';
 import node from './node.ts';
 import python from './python.ts';
 import rust from './rust.ts';
+import type { ImageFamily, Stack } from './types.ts';
 
 /** Every language the generator offers, in prompt order. */
 export const STACKS: readonly Stack[] = [node, python, go, java, rust];

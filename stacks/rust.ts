@@ -23,6 +23,7 @@ const rust: Stack = {
     start: './target/release/service',
   },
   serveCommand: ['./target/release/service'],
+  container: () => ({ program: ['/service'] }),
   signalExitCodes: [],
   cacheMounts: ['/usr/local/cargo/registry', '/src/target'],
   dockerignore: ['target', 'rust-toolchain.toml'],

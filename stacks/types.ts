@@ -36,7 +36,7 @@ export interface FileFact {
 
 /** How an existing repository of this language is recognised (retrofitting). */
 export interface Detection {
-  /** Any of these files marks a project of this language. */
+  /** Any of these files marks a project of this language: a name, or a pattern with `*` (`*.csproj`). */
   markers: readonly string[];
   /** Build tools, most specific first: the first whose marker file exists is the one the repo uses. */
   buildTools: readonly { name: string; markers: readonly string[] }[];
@@ -117,6 +117,15 @@ export interface Stack {
   localToolchain: string;
   /** Starts the built service directly, with no package-manager wrapper, so signals reach it. */
   serveCommand: readonly string[];
+  /**
+   * What tini starts in the image: the program with its fixed arguments (the ENTRYPOINT after
+   * tini's), and the arguments a `docker run` may replace (CMD), for an image family. A retrofit
+   * passes the start command's words after the program (`command`) and whether the health module runs.
+   */
+  container: (
+    family: ImageFamily,
+    image: { retrofit: boolean; healthModule: boolean; command: readonly string[] },
+  ) => { program: readonly string[]; args?: readonly string[] };
   /** Options of the runtime itself (the JVM's), in the image's entrypoint and the serve command. */
   runtimeOptions?: readonly string[];
   /** For runtimes that print diagnostics of their own: an environment that makes it print one, and

@@ -29,17 +29,24 @@ describe('the bench reads image layers', () => {
 
   for (const format of ['gnu', 'pax'] as const) {
     it(`lists regular files with their sizes, long names included (${format} format)`, async () => {
-      const files = layerFiles(await layer(`list-${format}`, { 'app/main.py': 1000, [longName]: 700, 'tini': 5 }, format));
-      assert.deepEqual(
-        files.map((file) => `${file.path} ${file.size}`).sort(),
-        ['app/main.py 1000', `${longName} 700`, 'tini 5'].sort(),
-      );
+      const files = layerFiles(await layer(`list-${format}`, { 'app/main.py': 1000, [longName]: 700, tini: 5 }, format));
+      assert.deepEqual(files.map((file) => `${file.path} ${file.size}`).sort(), ['app/main.py 1000', `${longName} 700`, 'tini 5'].sort());
     });
   }
 
   it('counts the app once and names tini, package managers, caches and overwritten files apart', async () => {
     const layers = [
-      await layer('one', { tini: 800, 'venv/lib/python3.13/site-packages/pip/__init__.py': 10_000, 'venv/bin/pip3': 200, 'venv/lib/python3.13/site-packages/fastapi/app.py': 3000, 'app/main.py': 500 }, 'gnu'),
+      await layer(
+        'one',
+        {
+          tini: 800,
+          'venv/lib/python3.13/site-packages/pip/__init__.py': 10_000,
+          'venv/bin/pip3': 200,
+          'venv/lib/python3.13/site-packages/fastapi/app.py': 3000,
+          'app/main.py': 500,
+        },
+        'gnu',
+      ),
       await layer('two', { 'root/.cache/pip/wheel.whl': 4000, 'app/main.py': 600, 'node_modules/npm/index.js': 50 }, 'pax'),
     ].map(layerFiles);
     const contents = classify(layers);
@@ -50,8 +57,16 @@ describe('the bench reads image layers', () => {
 
   it('treats files a later layer deletes (whiteouts) as overwritten', () => {
     const contents = classify([
-      [{ path: 'app/old.js', size: 100 }, { path: 'cache/a/b', size: 50 }, { path: 'keep.js', size: 7 }],
-      [{ path: 'app/.wh.old.js', size: 0 }, { path: 'cache/.wh..wh..opq', size: 0 }, { path: 'cache/new', size: 3 }],
+      [
+        { path: 'app/old.js', size: 100 },
+        { path: 'cache/a/b', size: 50 },
+        { path: 'keep.js', size: 7 },
+      ],
+      [
+        { path: 'app/.wh.old.js', size: 0 },
+        { path: 'cache/.wh..wh..opq', size: 0 },
+        { path: 'cache/new', size: 3 },
+      ],
     ]);
     assert.equal(contents.app, 7 + 3);
     assert.deepEqual(contents.other, { overwritten: 150 });

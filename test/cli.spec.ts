@@ -1,14 +1,14 @@
 // The published package, used the way people use it: our `k8s-app` bin (as whoever runs the tests,
 // root in CI) and `yo k8s-app` as a non-root user, from a packed and installed tarball.
 import assert from 'node:assert/strict';
-import { chmodSync, chownSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { execa } from 'execa';
 import { COMMAND_LINE_OPTIONS } from '../generators/shared/command-line.ts';
-import { installPackedPackage, installedBin } from './support/installed-package.ts';
-import { RETROFIT_FIXTURES, copyFixture, fileDigests } from './support/retrofit-fixtures.ts';
+import { installedBin, installPackedPackage } from './support/installed-package.ts';
+import { copyFixture, fileDigests, RETROFIT_FIXTURES } from './support/retrofit-fixtures.ts';
 
 const REPO = new URL('..', import.meta.url).pathname;
 const packageJson = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8'));
@@ -26,7 +26,10 @@ describe('the installed package', function () {
     const env = { PATH: `${nodeBin}:/usr/bin:/bin`, HOME: path.join(prefix, 'home'), NO_UPDATE_NOTIFIER: '1', CI: 'true', ...extraEnv };
     if (user === 'other' && isRoot) {
       return execa('/usr/sbin/runuser', ['-u', NOBODY.name, '--', 'env', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), command, ...args], {
-        cwd, reject: false, stdin: 'ignore', extendEnv: false,
+        cwd,
+        reject: false,
+        stdin: 'ignore',
+        extendEnv: false,
       });
     }
     return execa(command, args, { cwd, env, extendEnv: false, reject: false, stdin: 'ignore' });
@@ -68,7 +71,16 @@ describe('the installed package', function () {
     const dir = newDir('self');
     const result = await runAs('self', k8sApp(), ['--defaults', '--skip-install'], dir);
     assert.equal(result.exitCode, 0, result.stderr);
-    for (const file of ['Dockerfile', '.dockerignore', 'package.json', 'package-lock.json', 'src/server.ts', 'k8s/base/deployment.yaml', 'README.md', '.yo-rc.json']) {
+    for (const file of [
+      'Dockerfile',
+      '.dockerignore',
+      'package.json',
+      'package-lock.json',
+      'src/server.ts',
+      'k8s/base/deployment.yaml',
+      'README.md',
+      '.yo-rc.json',
+    ]) {
       assert.ok(readdirSync(dir, { recursive: true, encoding: 'utf8' }).includes(file), `${file} is missing`);
     }
     const output = `${result.stdout}\n${result.stderr}`;
@@ -85,12 +97,21 @@ describe('the installed package', function () {
     const result = await runAs('other', path.join(prefix, 'node_modules', '.bin', 'yo'), ['k8s-app', '--defaults', '--skip-install', '--no-insight'], dir);
     assert.equal(result.exitCode, 0, `${result.stdout}\n${result.stderr}`);
     const saved = JSON.parse(readFileSync(path.join(dir, '.yo-rc.json'), 'utf8'));
-    assert.equal(saved['generator-k8s-app'].appName, path.basename(dir).toLowerCase().replace(/[^a-z0-9-]+/g, '-'));
+    assert.equal(
+      saved['generator-k8s-app'].appName,
+      path
+        .basename(dir)
+        .toLowerCase()
+        .replace(/[^a-z0-9-]+/g, '-'),
+    );
     assert.match(readFileSync(path.join(dir, 'Dockerfile'), 'utf8'), /^USER 65532:65532$/m);
   });
 
   it('k8s-app --dry-run in an existing repository: shows what it found, lists each file it would write or change, writes nothing', async () => {
-    for (const [repo, options] of [['existing-dockerfile', []], ['node-pnpm', ['--runtime-version', '22']]] as const) {
+    for (const [repo, options] of [
+      ['existing-dockerfile', []],
+      ['node-pnpm', ['--runtime-version', '22']],
+    ] as const) {
       const fixture = RETROFIT_FIXTURES.find((candidate) => candidate.repo === repo)!;
       const { root, service } = copyFixture(fixture);
       const original = fileDigests(root);
@@ -125,9 +146,13 @@ describe('the installed package', function () {
       assert.equal(result.exitCode, 0, result.stderr);
       const info = JSON.parse(result.stdout);
       assertValid(schema('info.schema.json'), info);
-      assert.deepEqual(info.languages.map((language: { language: string }) => language.language), ['node', 'python', 'go', 'java', 'rust']);
+      assert.deepEqual(
+        info.languages.map((language: { language: string }) => language.language),
+        ['node', 'python', 'go', 'java', 'rust'],
+      );
       const options = info.options.map((option: { option: string }) => option.option);
-      for (const option of ['app-name', 'language', 'runtime-version', 'image-family', 'health-module', 'defaults', 'dry-run', 'json', 'info']) assert.ok(options.includes(option), option);
+      for (const option of ['app-name', 'language', 'runtime-version', 'image-family', 'health-module', 'defaults', 'dry-run', 'json', 'info'])
+        assert.ok(options.includes(option), option);
     });
 
     it('k8s-app --dry-run --json prints the answers and every file a real run writes, writes nothing', async () => {
@@ -142,7 +167,9 @@ describe('the installed package', function () {
       assert.ok(report.files.every((file: { action: string }) => file.action === 'create'));
       const real = newDir('self');
       assert.equal((await runAs('self', k8sApp(), ['--defaults', '--skip-install', '--app-name', 'orders', '--language', 'go'], real)).exitCode, 0);
-      const written = readdirSync(real, { recursive: true, encoding: 'utf8' }).filter((file) => statSync(path.join(real, file)).isFile()).sort();
+      const written = readdirSync(real, { recursive: true, encoding: 'utf8' })
+        .filter((file) => statSync(path.join(real, file)).isFile())
+        .sort();
       assert.deepEqual(report.files.map((file: { path: string }) => file.path).sort(), written);
     });
 
@@ -153,7 +180,10 @@ describe('the installed package', function () {
       const report = JSON.parse(result.stdout);
       assertValid(schema('dry-run.schema.json'), report);
       assert.equal(report.retrofit, true);
-      assert.deepEqual(report.files.find((file: { path: string }) => file.path === 'Dockerfile'), { path: 'Dockerfile', action: 'conflict' });
+      assert.deepEqual(
+        report.files.find((file: { path: string }) => file.path === 'Dockerfile'),
+        { path: 'Dockerfile', action: 'conflict' },
+      );
       assert.equal(report.answers.startCommand, 'python app.py');
       rmSync(path.dirname(root), { recursive: true, force: true });
     });
@@ -170,9 +200,18 @@ describe('the installed package', function () {
     cpSync(path.join(REPO, 'examples/company-generator'), example, { recursive: true });
     copyFileSync(path.join(REPO, 'test/support/run-generator.mjs'), path.join(example, 'run-generator.mjs'));
     // As a company would: our published package (the tarball), and yeoman-generator.
-    await execa('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball, `yeoman-generator@${packageJson.dependencies['yeoman-generator']}`], { cwd: example });
+    await execa(
+      'npm',
+      ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball, `yeoman-generator@${packageJson.dependencies['yeoman-generator']}`],
+      { cwd: example },
+    );
     const dir = newDir('self');
-    const result = await runAs('self', path.join(nodeBin, 'node'), [path.join(example, 'run-generator.mjs'), '--defaults', '--app-name', 'orders', '--language', 'go', '--team', 'payments'], dir);
+    const result = await runAs(
+      'self',
+      path.join(nodeBin, 'node'),
+      [path.join(example, 'run-generator.mjs'), '--defaults', '--app-name', 'orders', '--language', 'go', '--team', 'payments'],
+      dir,
+    );
     assert.equal(result.exitCode, 0, `${result.stdout}\n${result.stderr}`);
     assert.match(readFileSync(path.join(dir, 'CODEOWNERS'), 'utf8'), /^\*\s+@acme\/payments$/m);
     const dockerfile = readFileSync(path.join(dir, 'Dockerfile'), 'utf8');
@@ -191,13 +230,14 @@ describe('the installed package', function () {
     assert.deepEqual(readdirSync(dir).sort(), ['.dockerignore', '.yo-rc.json', 'Dockerfile']);
   });
 
-  it('k8s-app --help lists every option we support, wrapped to the terminal, and none of yeoman\'s', async () => {
+  it("k8s-app --help lists every option we support, wrapped to the terminal, and none of yeoman's", async () => {
     const dir = newDir('self');
     const result = await runAs('self', k8sApp(), ['--help'], dir, { COLUMNS: '72' });
     assert.equal(result.exitCode, 0, result.stderr);
     for (const { option } of COMMAND_LINE_OPTIONS) assert.match(result.stdout, new RegExp(`^  --${option}\\b`, 'm'), `--help does not list --${option}`);
     for (const option of ['--dry-run', '--force', '--info', '--version']) assert.ok(result.stdout.includes(option), `--help does not list ${option}`);
-    for (const internal of ['--skip-cache', '--ask-answered', '--skip-local-cache', '--force-install']) assert.ok(!result.stdout.includes(internal), `--help shows yeoman's ${internal}`);
+    for (const internal of ['--skip-cache', '--ask-answered', '--skip-local-cache', '--force-install'])
+      assert.ok(!result.stdout.includes(internal), `--help shows yeoman's ${internal}`);
     for (const line of result.stdout.split('\n')) assert.ok(line.length <= 72, `wider than the terminal: ${line}`);
     assert.deepEqual(readdirSync(dir), []);
   });
@@ -210,19 +250,31 @@ describe('the installed package', function () {
     assert.deepEqual(readdirSync(dir), []);
   });
 
-  for (const [typo, meant] of [['--langauge', '--language'], ['--dryrun', '--dry-run'], ['--app_name', '--app-name']]) {
+  for (const [typo, meant] of [
+    ['--langauge', '--language'],
+    ['--dryrun', '--dry-run'],
+    ['--app_name', '--app-name'],
+  ]) {
     it(`an unknown option (${typo}): exit 2, "did you mean ${meant}?", nothing written`, async () => {
       const dir = newDir('self');
       const result = await runAs('self', k8sApp(), ['--defaults', typo, 'x'], dir);
       assert.equal(result.exitCode, 2);
-      assert.equal(result.stderr.trim(), `k8s-app: unknown option ${typo}. Did you mean ${meant}? Nothing was written. Fix: k8s-app --help lists every option.`);
+      assert.equal(
+        result.stderr.trim(),
+        `k8s-app: unknown option ${typo}. Did you mean ${meant}? Nothing was written. Fix: k8s-app --help lists every option.`,
+      );
       assert.deepEqual(readdirSync(dir), []);
     });
   }
 
   it('yo k8s-app with an unknown option: the same one line with the suggestion, a non-zero exit, nothing written', async () => {
     const dir = newDir('other');
-    const result = await runAs('other', path.join(prefix, 'node_modules', '.bin', 'yo'), ['k8s-app', '--defaults', '--langauge', 'python', '--no-insight'], dir);
+    const result = await runAs(
+      'other',
+      path.join(prefix, 'node_modules', '.bin', 'yo'),
+      ['k8s-app', '--defaults', '--langauge', 'python', '--no-insight'],
+      dir,
+    );
     assert.notEqual(result.exitCode, 0);
     assert.match(`${result.stdout}\n${result.stderr}`, /unknown option --langauge\. Did you mean --language\? Nothing was written\./);
     assert.deepEqual(readdirSync(dir), []);
@@ -231,7 +283,8 @@ describe('the installed package', function () {
   it('yo --generators lists the k8s-app parts and nothing that is not one', async () => {
     const result = await runAs('other', path.join(prefix, 'node_modules', '.bin', 'yo'), ['--generators', '--no-insight'], newDir('other'));
     assert.equal(result.exitCode, 0, result.stderr);
-    for (const part of ['app', 'docker', 'kubernetes', 'service']) assert.match(result.stdout, new RegExp(`\\b${part}\\b`), `yo --generators does not list k8s-app:${part}`);
+    for (const part of ['app', 'docker', 'kubernetes', 'service'])
+      assert.match(result.stdout, new RegExp(`\\b${part}\\b`), `yo --generators does not list k8s-app:${part}`);
     assert.doesNotMatch(result.stdout, /stacks/);
   });
 
@@ -240,31 +293,79 @@ describe('the installed package', function () {
     writeFileSync(path.join(dir, '.yo-rc.json'), '{ "generator-k8s-app": {\n');
     const result = await runAs('self', k8sApp(), ['--defaults', '--skip-install'], dir);
     assert.equal(result.exitCode, 1);
-    assert.match(result.stderr.trim(), /^k8s-app: \S+\.yo-rc\.json is not valid JSON \(.*\)\. Nothing was written\. Fix: correct it, or delete it to answer every question again\.$/);
+    assert.match(
+      result.stderr.trim(),
+      /^k8s-app: \S+\.yo-rc\.json is not valid JSON \(.*\)\. Nothing was written\. Fix: correct it, or delete it to answer every question again\.$/,
+    );
     assert.deepEqual(readdirSync(dir), ['.yo-rc.json']);
   });
 
-  it('Ctrl-C at a question in a terminal: exit 130, "Cancelled, nothing written"', async () => {
-    const dir = newDir('self');
-    // script(1) gives k8s-app a terminal; ETX (Ctrl-C) arrives once the first question is shown.
+  /**
+   * k8s-app in a terminal (script(1) gives it one): each step waits until the output shows `after`
+   * (counted from the previous step), then types `keys`. The last step's keys are sent every second
+   * (at most 10 times), in case the prompt had not yet put the terminal in raw mode, where Ctrl-C is a
+   * key the prompt reads.
+   */
+  async function inTerminal(dir: string, steps: { after: RegExp; keys: string }[], term = 'dumb') {
     const run = execa('script', ['-qfec', `${k8sApp()}`, '/dev/null'], {
-      cwd: dir, reject: false, extendEnv: false, env: { PATH: `${nodeBin}:/usr/bin:/bin`, HOME: path.join(prefix, 'home'), TERM: 'dumb' }, timeout: 60_000,
+      cwd: dir,
+      reject: false,
+      extendEnv: false,
+      env: { PATH: `${nodeBin}:/usr/bin:/bin`, HOME: path.join(prefix, 'home'), TERM: term },
+      timeout: 60_000,
     });
-    // Once the question is shown, and again every second (at most 10 times) in case the prompt had not
-    // yet put the terminal in raw mode, where Ctrl-C is a key the prompt reads.
     let shown = '';
-    let interrupts: NodeJS.Timeout | undefined;
+    let from = 0;
+    let step = 0;
+    let repeat: NodeJS.Timeout | undefined;
     run.stdout!.on('data', (chunk: Buffer) => {
       shown += chunk.toString();
-      if (interrupts || !shown.includes('Service name')) return;
-      let sent = 0;
-      interrupts = setInterval(() => (sent++ < 10 ? run.stdin!.write('\u0003') : clearInterval(interrupts)), 1000);
+      while (step < steps.length && !repeat && steps[step]!.after.test(shown.slice(from))) {
+        const { keys } = steps[step]!;
+        from = shown.length;
+        step += 1;
+        if (step < steps.length) {
+          run.stdin!.write(keys);
+        } else {
+          let sent = 0;
+          run.stdin!.write(keys);
+          repeat = setInterval(() => (sent++ < 10 ? run.stdin!.write(keys) : clearInterval(repeat)), 1000);
+        }
+      }
     });
-    const cancelled = await run;
-    clearInterval(interrupts);
+    const result = await run;
+    clearInterval(repeat);
+    return result;
+  }
+  const CTRL_C = '\u0003';
+
+  it('Ctrl-C at a question in a terminal: exit 130, "Cancelled, nothing written"', async () => {
+    const dir = newDir('self');
+    const cancelled = await inTerminal(dir, [{ after: /Service name/, keys: CTRL_C }]);
     assert.equal(cancelled.exitCode, 130, cancelled.stdout);
     assert.match(cancelled.stdout, /k8s-app: Cancelled, nothing written\./);
     assert.doesNotMatch(cancelled.stdout, /without a terminal/);
+    assert.deepEqual(readdirSync(dir), []);
+  });
+
+  it('an invalid answer typed in a terminal is refused with the reason, and the question asked again', async () => {
+    const dir = newDir('self');
+    // Backspaces erase the default and then the refused answer (a terminal Node's readline can edit:
+    // with TERM=dumb it inserts them as text).
+    const erase = '\u007f'.repeat(20);
+    const session = await inTerminal(
+      dir,
+      [
+        { after: /Service name/, keys: `${erase}Bad_Name\r` },
+        // The reason, then the same question still waiting: the next one is not shown yet.
+        { after: /must be a DNS-1123 label/, keys: `${erase}good-name\r` },
+        { after: /Language/, keys: CTRL_C },
+      ],
+      'xterm',
+    );
+    assert.equal(session.exitCode, 130, session.stdout);
+    const reason = session.stdout.indexOf('must be a DNS-1123 label');
+    assert.ok(reason > 0 && session.stdout.indexOf('Language') > reason, `the reason did not come before the next question:\n${session.stdout}`);
     assert.deepEqual(readdirSync(dir), []);
   });
 
@@ -292,7 +393,7 @@ describe('the installed package', function () {
     writeFileSync(path.join(dir, 'Dockerfile'), 'FROM scratch\n');
     const stopped = await runAs('self', k8sApp(), ['--defaults', '--skip-install'], dir);
     assert.equal(stopped.exitCode, 1);
-    assert.doesNotMatch(`${stopped.stdout}\n${stopped.stderr}`, /An error occured/, 'yeoman\'s banner before our own line');
+    assert.doesNotMatch(`${stopped.stdout}\n${stopped.stderr}`, /An error occured/, "yeoman's banner before our own line");
     assert.match(stopped.stderr, /These files exist and differ from what k8s-app would write: Dockerfile\. Nothing was written\./);
     assert.deepEqual(readdirSync(dir), ['Dockerfile']);
     const forced = await runAs('self', k8sApp(), ['--defaults', '--skip-install', '--force'], dir);
@@ -308,7 +409,10 @@ describe('the installed package', function () {
     chmodSync(path.join(dir, 'k8s'), 0o555);
     const result = await runAs('other', k8sApp(), ['--defaults', '--skip-install'], dir);
     assert.equal(result.exitCode, 1);
-    assert.match(result.stderr.trim(), /^k8s-app: Cannot write the project: \S+\/k8s is not writable \(needed for k8s\/base\/config\/demo-endpoints, .* and \d+ more\)\. Nothing was written\. Fix: make it writable by this user \(chmod\/chown\), or run k8s-app in a directory you own\.$/);
+    assert.match(
+      result.stderr.trim(),
+      /^k8s-app: Cannot write the project: \S+\/k8s is not writable \(needed for k8s\/base\/config\/demo-endpoints, .* and \d+ more\)\. Nothing was written\. Fix: make it writable by this user \(chmod\/chown\), or run k8s-app in a directory you own\.$/,
+    );
     assert.deepEqual(readdirSync(dir, { recursive: true }), ['k8s']);
   });
 

@@ -8,7 +8,7 @@ import { STACKS, stackCommands, tiniArguments } from '../stacks/registry.ts';
 import { contractChecks } from './contract/harness.ts';
 import { nativeLauncher } from './contract/native-launcher.ts';
 import { generateProject } from './support/generate.ts';
-import { nativeToolchain, type NativeToolchain } from './support/toolchains.ts';
+import { type NativeToolchain, nativeToolchain } from './support/toolchains.ts';
 
 const APP_NAME = 'contract-svc';
 

@@ -1,10 +1,8 @@
 // Detection of existing repositories (retrofitting): language, build tool, and where the repo
 // states its runtime version, start command and port, each with the file it came from.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { detectProject, nearestOffered, type DetectedProject } from '../generators/shared/detect.ts';
+import { rmSync } from 'node:fs';
+import { type DetectedProject, detectProject, findMarker, nearestOffered } from '../generators/shared/detect.ts';
 import { findStack } from '../stacks/registry.ts';
 import { writeRepo } from './support/temp-repo.ts';
 
@@ -24,7 +22,11 @@ function detected(files: Record<string, string>): DetectedProject {
 }
 
 describe('detecting an existing repository', () => {
-  const cases: { name: string; files: Record<string, string>; expect: Partial<Record<'language' | 'buildTool' | 'version' | 'offered' | 'start' | 'port', string>> }[] = [
+  const cases: {
+    name: string;
+    files: Record<string, string>;
+    expect: Partial<Record<'language' | 'buildTool' | 'version' | 'offered' | 'start' | 'port', string>>;
+  }[] = [
     {
       name: 'Node.js with npm, engines and a start script',
       files: {
@@ -133,5 +135,14 @@ describe('detecting an existing repository', () => {
     assert.equal(nearestOffered(go, '1.20'), '1.26');
     assert.equal(nearestOffered(go, '1.30'), '1.27');
     assert.equal(nearestOffered(findStack('node')!, '23'), '24');
+  });
+
+  it('reads a marker as a file name or a pattern (a .NET project file is named after its project)', () => {
+    const dir = repo({ 'Orders.Api.csproj': '<Project />', 'Program.cs': '', 'sub/Other.csproj': '' });
+    assert.equal(findMarker(dir, '*.csproj'), 'Orders.Api.csproj');
+    assert.equal(findMarker(dir, 'Program.cs'), 'Program.cs');
+    assert.equal(findMarker(dir, '*.fsproj'), undefined);
+    assert.equal(findMarker(dir, 'sub'), undefined, 'a folder is no marker');
+    rmSync(dir, { recursive: true, force: true });
   });
 });

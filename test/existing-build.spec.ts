@@ -1,7 +1,7 @@
 // How each language's stack plans the image of an existing repository (the build the Dockerfile
 // follows), the start command's words, and the Rust health-module edit; each case a small repository.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import helpers from 'yeoman-test';
@@ -42,7 +42,7 @@ describe('start commands', () => {
     assert.deepEqual(commandWords('   '), { problem: 'it is empty' });
   });
 
-  it('become the arguments after each language\'s entrypoint', () => {
+  it("become the arguments after each language's entrypoint", () => {
     const node = findStack('node')!.existing.command!;
     assert.deepEqual(node(['node', '--enable-source-maps', 'dist/index.js']), { args: ['--enable-source-maps', 'dist/index.js'] });
     assert.deepEqual(node(['next', 'start']), { args: ['/app/node_modules/.bin/next', 'start'] });
@@ -71,7 +71,14 @@ describe('existing Node.js builds', () => {
     assert.equal(build.tool, 'pnpm');
     assert.equal(build.context, '../..');
     assert.equal(build.servicePath, 'apps/api');
-    assert.deepEqual(build.manifests, ['package.json', 'pnpm-lock.yaml', 'pnpm-workspace.yaml', 'apps/admin/package.json', 'apps/api/package.json', 'libs/shared/package.json']);
+    assert.deepEqual(build.manifests, [
+      'package.json',
+      'pnpm-lock.yaml',
+      'pnpm-workspace.yaml',
+      'apps/admin/package.json',
+      'apps/api/package.json',
+      'libs/shared/package.json',
+    ]);
     assert.equal(build.setup, 'npm install --global --no-audit --no-fund pnpm@9.15.4');
     assert.equal(build.buildScript, 'pnpm run build');
     assert.equal(build.outDir, 'dist');
@@ -92,8 +99,16 @@ describe('existing Node.js builds', () => {
     assert.equal(build.setup, 'npm install --global --no-audit --no-fund @yarnpkg/cli-dist@4.5.1');
   });
 
-  it('the repository\'s search for a workspace root stops at its own root (.git)', () => {
-    const service = repo({ 'outer/pnpm-lock.yaml': '', 'outer/pnpm-workspace.yaml': 'packages:\n  - inner/svc\n', 'outer/inner/.git/HEAD': '', 'outer/inner/svc/package.json': '{}' }, 'outer/inner/svc');
+  it("the repository's search for a workspace root stops at its own root (.git)", () => {
+    const service = repo(
+      {
+        'outer/pnpm-lock.yaml': '',
+        'outer/pnpm-workspace.yaml': 'packages:\n  - inner/svc\n',
+        'outer/inner/.git/HEAD': '',
+        'outer/inner/svc/package.json': '{}',
+      },
+      'outer/inner/svc',
+    );
     assert.equal(repoFiles(service).findUp('pnpm-lock.yaml'), undefined);
     assert.deepEqual(repoFiles(service).findUp('package.json'), { up: '', servicePath: '' });
   });
@@ -110,17 +125,26 @@ describe('existing Python, Go, Java and Rust builds', () => {
     assert.equal(plan('python', { 'requirements.txt': 'a==1 \\\n    --hash=sha256:00\n' }).hashes, true);
   });
 
-  it('Go: the module root\'s main package, else the first under cmd/, and vendored modules', () => {
+  it("Go: the module root's main package, else the first under cmd/, and vendored modules", () => {
     assert.equal(plan('go', { 'go.mod': 'module m\n', 'main.go': 'package main\n' }).mainPackage, '.');
-    const build = plan('go', { 'go.mod': 'module m\n', 'cmd/b/main.go': 'package main\n', 'cmd/a/main.go': 'package main\n', 'cmd/lib/main.go': 'package lib\n', 'vendor/modules.txt': '' });
+    const build = plan('go', {
+      'go.mod': 'module m\n',
+      'cmd/b/main.go': 'package main\n',
+      'cmd/a/main.go': 'package main\n',
+      'cmd/lib/main.go': 'package lib\n',
+      'vendor/modules.txt': '',
+    });
     assert.equal(build.mainPackage, './cmd/a');
     assert.equal(build.moduleDir, 'cmd/a');
     assert.equal(build.vendored, true);
     assert.match(build.summary, /the first of \.\/cmd\/a, \.\/cmd\/b/);
   });
 
-  it('Java without a wrapper builds on the build tool\'s image; with one, on the JDK image', () => {
-    assert.deepEqual(plan('java', { 'pom.xml': '<project/>' }).builder, { distroless: 'maven:3-eclipse-temurin-{version}', alpine: 'maven:3-eclipse-temurin-{version}-alpine' });
+  it("Java without a wrapper builds on the build tool's image; with one, on the JDK image", () => {
+    assert.deepEqual(plan('java', { 'pom.xml': '<project/>' }).builder, {
+      distroless: 'maven:3-eclipse-temurin-{version}',
+      alpine: 'maven:3-eclipse-temurin-{version}-alpine',
+    });
     const gradle = plan('java', { 'build.gradle': '', 'settings.gradle': '', gradlew: '', 'gradle/wrapper/gradle-wrapper.properties': '' });
     assert.equal(gradle.builder, undefined);
     assert.deepEqual(gradle.manifests, ['gradlew', 'settings.gradle', 'build.gradle']);
@@ -128,7 +152,7 @@ describe('existing Python, Go, Java and Rust builds', () => {
     assert.equal(gradle.package, './gradlew --no-daemon -q assemble');
   });
 
-  describe('Rust: the health module\'s two lines in the binary\'s main file', () => {
+  describe("Rust: the health module's two lines in the binary's main file", () => {
     const wire = (main: string, manifest = '[package]\nname = "svc"\n') => {
       const service = repo({ 'Cargo.toml': manifest, 'src/main.rs': main });
       const rust = findStack('rust')!.existing;
@@ -159,7 +183,10 @@ describe('options for answers that do not apply', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'k8s-app-new-'));
     roots.push(dir);
     await assert.rejects(
-      helpers.run(APP_GENERATOR).inDir(dir).withOptions({ defaults: true, 'health-module': 'yes' } as never),
+      helpers
+        .run(APP_GENERATOR)
+        .inDir(dir)
+        .withOptions({ defaults: true, 'health-module': 'yes' } as never),
       /--health-module does not apply here: it is used only in an existing repository \(retrofitting\)\. Nothing was written\. Fix: leave out --health-module\./,
     );
   });

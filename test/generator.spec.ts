@@ -1,12 +1,12 @@
 // Generator specs (one root describe: snapshots are saved per root suite): what each combination writes, how answers are taken and saved, and bad input.
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'esmocha';
 import helpers, { result } from 'yeoman-test';
-import { STACKS, findStack } from '../stacks/registry.ts';
 import { ANSWER_SPECS } from '../generators/shared/answers.ts';
+import { findStack, STACKS } from '../stacks/registry.ts';
 import { APP_GENERATOR } from './support/generate.ts';
 import { definesDefault } from './support/source-defaults.ts';
 
@@ -32,7 +32,14 @@ describe('k8s-app:app', () => {
           for (const port of [8080, 3000]) {
             describe(`${stack.language} ${runtime.version} ${family} port ${port}`, () => {
               before(() =>
-                run({ 'app-name': 'matrix', language: stack.language, 'runtime-version': runtime.version, 'image-family': family, port: String(port), defaults: true }),
+                run({
+                  'app-name': 'matrix',
+                  language: stack.language,
+                  'runtime-version': runtime.version,
+                  'image-family': family,
+                  port: String(port),
+                  defaults: true,
+                }),
               );
 
               it('writes the expected files', () => {
@@ -55,7 +62,10 @@ describe('k8s-app:app', () => {
                 const code = Object.entries(result.getSnapshot())
                   .filter(([file]) => file.startsWith(`${stack.sourceDir}/`))
                   .map(([, state]) => state.contents ?? '');
-                assert.ok(code.some((contents) => definesDefault(contents, String(port))), `no default port ${port} in ${stack.sourceDir}/`);
+                assert.ok(
+                  code.some((contents) => definesDefault(contents, String(port))),
+                  `no default port ${port} in ${stack.sourceDir}/`,
+                );
               });
 
               it('asks nothing', () => {
@@ -98,7 +108,11 @@ describe('k8s-app:app', () => {
 
   describe('names a language derives from the app name', () => {
     // A Java package comes from the app name: dashes go, keywords and leading digits get an underscore.
-    for (const [appName, javaPackage] of [['orders-api', 'com.example.ordersapi'], ['new', 'com.example.new_'], ['9lives', 'com.example._9lives']]) {
+    for (const [appName, javaPackage] of [
+      ['orders-api', 'com.example.ordersapi'],
+      ['new', 'com.example.new_'],
+      ['9lives', 'com.example._9lives'],
+    ]) {
       it(`puts the Java code of ${appName} in package ${javaPackage}`, async () => {
         await run({ 'app-name': appName, language: 'java', defaults: true });
         const packagePath = javaPackage.replaceAll('.', '/');
@@ -112,7 +126,15 @@ describe('k8s-app:app', () => {
   describe('prompts', () => {
     before(() =>
       run({}).withAnswers(
-        { appName: 'asked', language: 'node', runtimeVersion: '24', imageFamily: 'alpine', port: '9090', imageRepository: 'registry.example.com/team/asked', namespace: 'team' },
+        {
+          appName: 'asked',
+          language: 'node',
+          runtimeVersion: '24',
+          imageFamily: 'alpine',
+          port: '9090',
+          imageRepository: 'registry.example.com/team/asked',
+          namespace: 'team',
+        },
         { throwOnMissingAnswer: true },
       ),
     );
@@ -131,20 +153,39 @@ describe('k8s-app:app', () => {
   });
 
   describe('the recap before writing', () => {
-    const typed = { appName: 'recap', language: 'go', runtimeVersion: '1.27', imageFamily: 'distroless', port: '8080', imageRepository: 'recap', namespace: 'recap' };
+    const typed = {
+      appName: 'recap',
+      language: 'go',
+      runtimeVersion: '1.27',
+      imageFamily: 'distroless',
+      port: '8080',
+      imageRepository: 'recap',
+      namespace: 'recap',
+    };
 
-    it('shows every answer typed at a prompt and asks to write, once', async () => {
-      const recap = await run({}).withAnswers({ ...typed, confirmAnswers: true });
+    it('shows every answer with where it came from and asks to write, once', async () => {
+      const { port, ...prompted } = typed;
+      const recap = await run({ port }).withAnswers({ ...prompted, confirmAnswers: true });
       const recapQuestions = recap.askedQuestions.filter((question) => question.name === 'confirmAnswers');
       expect(recapQuestions.length).toEqual(1);
-      const logged = (recap.env.adapter.log as unknown as { mock: { calls: { arguments: unknown[] }[] } }).mock.calls.map((call) => String(call.arguments[0])).join('\n');
-      assert.match(logged, /k8s-app will generate with these answers:\n  Service name: recap\n  Language: go\n  Runtime version: 1\.27\n/);
+      const logged = (recap.env.adapter.log as unknown as { mock: { calls: { arguments: unknown[] }[] } }).mock.calls
+        .map((call) => String(call.arguments[0]))
+        .join('\n');
+      assert.match(
+        logged,
+        /k8s-app will generate with these answers:\n  Service name: recap \(answered\)\n  Language: go \(answered\)\n  Runtime version: 1\.27 \(answered\)\n  Base image family: distroless \(answered\)\n  HTTP port: 8080 \(--port\)\n/,
+      );
       recap.assertFile('go.mod');
     });
 
     it('writes nothing when the answer is no', async () => {
       const dir = mkdtempSync(path.join(tmpdir(), 'k8s-app-recap-'));
-      await assert.rejects(run({}).cd(dir).withAnswers({ ...typed, confirmAnswers: false }), /Cancelled, nothing written\./);
+      await assert.rejects(
+        run({})
+          .cd(dir)
+          .withAnswers({ ...typed, confirmAnswers: false }),
+        /Cancelled, nothing written\./,
+      );
       expect(readdirSync(dir)).toEqual([]);
       rmSync(dir, { recursive: true, force: true });
     });
@@ -157,7 +198,15 @@ describe('k8s-app:app', () => {
 
   describe('options given on the command line', () => {
     before(() =>
-      run({ 'app-name': 'given', language: 'node', 'runtime-version': '22', 'image-family': 'distroless', port: '8081', 'image-repository': 'given', 'k8s-namespace': 'ns' }),
+      run({
+        'app-name': 'given',
+        language: 'node',
+        'runtime-version': '22',
+        'image-family': 'distroless',
+        port: '8081',
+        'image-repository': 'given',
+        'k8s-namespace': 'ns',
+      }),
     );
 
     it('skip their prompts', () => {
@@ -203,17 +252,49 @@ describe('k8s-app:app', () => {
 
   describe('bad input', () => {
     const cases: [string, Record<string, unknown>, RegExp][] = [
-      ['an app name that is not DNS-1123', { 'app-name': 'My_App' }, /Invalid --app-name: the app name must be a DNS-1123 label.*Fix: pass a valid value, e\.g\. --app-name/],
-      ['an app name over 63 characters', { 'app-name': 'a'.repeat(64) }, /Invalid --app-name: the app name is 64 characters long; a DNS-1123 label has at most 63/],
-      ['a port that is not a number', { port: 'http' }, /Invalid --port: the port "http" is not a whole number from 1 to 65535\. Fix: pass a valid value, e\.g\. --port 8080\./],
+      [
+        'an app name that is not DNS-1123',
+        { 'app-name': 'My_App' },
+        /Invalid --app-name: the app name must be a DNS-1123 label.*Fix: pass a valid value, e\.g\. --app-name/,
+      ],
+      [
+        'an app name over 63 characters',
+        { 'app-name': 'a'.repeat(64) },
+        /Invalid --app-name: the app name is 64 characters long; a DNS-1123 label has at most 63/,
+      ],
+      [
+        'a port that is not a number',
+        { port: 'http' },
+        /Invalid --port: the port "http" is not a whole number from 1 to 65535\. Fix: pass a valid value, e\.g\. --port 8080\./,
+      ],
       ['port 0', { port: '0' }, /Invalid --port: the port "0" is not a whole number from 1 to 65535/],
       ['port 65536', { port: '65536' }, /Invalid --port: the port "65536" is not a whole number from 1 to 65535/],
       ['an unknown language', { language: 'cobol' }, /Invalid --language: the language "cobol" is not offered; choose one of: node, python/],
-      ['an unknown Python version', { language: 'python', 'runtime-version': '3.9' }, /Invalid --runtime-version: the python runtime version "3\.9" is not offered; choose one of: 3\.13, 3\.14/],
-      ['a family without an image for the version', { language: 'python', 'runtime-version': '3.14', 'image-family': 'distroless' }, /Invalid --image-family: no distroless image exists for python 3\.14; choose one of: alpine/],
-      ['an unknown runtime version', { 'runtime-version': '18' }, /Invalid --runtime-version: the node runtime version "18" is not offered; choose one of: 26, 24, 22/],
-      ['an unknown image family', { 'image-family': 'ubuntu' }, /Invalid --image-family: the image family "ubuntu" is not offered; choose one of: distroless, alpine/],
-      ['an image repository with a tag', { 'image-repository': 'repo/app:1.0' }, /Invalid --image-repository: the image repository "repo\/app:1\.0" is not a valid repository name/],
+      [
+        'an unknown Python version',
+        { language: 'python', 'runtime-version': '3.9' },
+        /Invalid --runtime-version: the python runtime version "3\.9" is not offered; choose one of: 3\.13, 3\.14/,
+      ],
+      [
+        'a family without an image for the version',
+        { language: 'python', 'runtime-version': '3.14', 'image-family': 'distroless' },
+        /Invalid --image-family: no distroless image exists for python 3\.14; choose one of: alpine/,
+      ],
+      [
+        'an unknown runtime version',
+        { 'runtime-version': '18' },
+        /Invalid --runtime-version: the node runtime version "18" is not offered; choose one of: 26, 24, 22/,
+      ],
+      [
+        'an unknown image family',
+        { 'image-family': 'ubuntu' },
+        /Invalid --image-family: the image family "ubuntu" is not offered; choose one of: distroless, alpine/,
+      ],
+      [
+        'an image repository with a tag',
+        { 'image-repository': 'repo/app:1.0' },
+        /Invalid --image-repository: the image repository "repo\/app:1\.0" is not a valid repository name/,
+      ],
       ['a namespace that is not DNS-1123', { 'k8s-namespace': 'Team.A' }, /Invalid --k8s-namespace: the namespace must be a DNS-1123 label/],
     ];
     for (const [what, options, message] of cases) {
@@ -231,9 +312,28 @@ describe('k8s-app:app', () => {
       );
     });
 
-    it('re-asks an invalid prompt answer with the reason', () => {
-      const portSpec = ANSWER_SPECS.find((spec) => spec.name === 'port')!;
-      expect(portSpec.parse('99999', {})).toEqual({ problem: 'the port "99999" is not a whole number from 1 to 65535' });
+    it('gives each prompt the reason an answer is refused (the CLI spec types one in a terminal)', async () => {
+      let portQuestion: { validate?: (input: unknown) => unknown } | undefined;
+      await run({ defaults: false }).withAnswers(
+        {
+          appName: 'reasons',
+          language: 'go',
+          runtimeVersion: '1.27',
+          imageFamily: 'distroless',
+          port: '8080',
+          imageRepository: 'reasons',
+          namespace: 'reasons',
+          confirmAnswers: true,
+        },
+        {
+          callback: (answer: unknown, { question }: { question: { name?: string; validate?: (input: unknown) => unknown } }) => {
+            if (question.name === 'port') portQuestion = question;
+            return answer;
+          },
+        },
+      );
+      expect(portQuestion?.validate?.('99999')).toEqual('The port "99999" is not a whole number from 1 to 65535.');
+      expect(portQuestion?.validate?.('8080')).toEqual(true);
     });
 
     it('rejects a destination that cannot be written, before writing anything', async () => {
@@ -264,18 +364,25 @@ describe('k8s-app:app', () => {
 
     it('without a terminal: stops before writing anything and names the files and the fix', async () => {
       await assert.rejects(
-        helpers.run(APP_GENERATOR, {}, { force: false }).cd(dir).withOptions({ defaults: true } as never),
+        helpers
+          .run(APP_GENERATOR, {}, { force: false })
+          .cd(dir)
+          .withOptions({ defaults: true } as never),
         /These files exist and differ from what k8s-app would write: Dockerfile\. Nothing was written\. Run again in a terminal to review each change, or pass --force to overwrite them\./,
       );
       assert.deepEqual(readdirSync(dir), ['Dockerfile']);
       assert.equal(readFileSync(path.join(dir, 'Dockerfile'), 'utf8'), 'FROM scratch\n');
     });
 
-    it('in a terminal: goes through yeoman\'s conflict prompt, and keeps the file when told to skip', async () => {
+    it("in a terminal: goes through yeoman's conflict prompt, and keeps the file when told to skip", async () => {
       const wasTTY = process.stdin.isTTY;
       process.stdin.isTTY = true;
       try {
-        await helpers.run(APP_GENERATOR, {}, { force: false }).cd(dir).withOptions({ defaults: true } as never).withAnswers({ action: 'skip' });
+        await helpers
+          .run(APP_GENERATOR, {}, { force: false })
+          .cd(dir)
+          .withOptions({ defaults: true } as never)
+          .withAnswers({ action: 'skip' });
       } finally {
         process.stdin.isTTY = wasTTY;
       }
@@ -286,13 +393,16 @@ describe('k8s-app:app', () => {
 
     it('with --force: overwrites', async () => {
       // As the CLI passes it: a generator option, the environment's own left unset.
-      await helpers.run(APP_GENERATOR, {}, { force: undefined }).cd(dir).withOptions({ defaults: true, force: true } as never);
+      await helpers
+        .run(APP_GENERATOR, {}, { force: undefined })
+        .cd(dir)
+        .withOptions({ defaults: true, force: true } as never);
       result.assertFileContent('Dockerfile', 'ENTRYPOINT ["/tini", "--", "/nodejs/bin/node"]');
     });
   });
 
   describe('generated project files', () => {
-    it('ships a Node lock file that matches the stack\'s dependency pins', () => {
+    it("ships a Node lock file that matches the stack's dependency pins", () => {
       const lock = JSON.parse(readFileSync(new URL('../templates/service/node/package-lock.json.ejs', import.meta.url), 'utf8'));
       const root = lock.packages[''];
       const pins = findStack('node')!.dependencies;
@@ -300,7 +410,7 @@ describe('k8s-app:app', () => {
       for (const [name, version] of Object.entries(pins)) expect(lock.packages[`node_modules/${name}`].version).toBe(version);
     });
 
-    it('ships hashed Python requirements that match the stack\'s dependency pins', () => {
+    it("ships hashed Python requirements that match the stack's dependency pins", () => {
       const locked = new Map<string, string>();
       for (const file of ['requirements.txt', 'requirements-dev.txt']) {
         const text = readFileSync(new URL(`../templates/service/python/${file}`, import.meta.url), 'utf8');
@@ -313,6 +423,5 @@ describe('k8s-app:app', () => {
       const lock = readFileSync(new URL('../templates/service/node/package-lock.json.ejs', import.meta.url), 'utf8');
       assert.doesNotMatch(lock, /"resolved"/);
     });
-
   });
 });

@@ -6,9 +6,8 @@ import path from 'node:path';
 import { HEALTH, PRESTOP_SLEEP_SECONDS, RUNTIME_USER } from '../stacks/common.ts';
 import { IMAGE_FAMILIES, STACKS } from '../stacks/registry.ts';
 import { generateProject } from './support/generate.ts';
-import { renderOverlay, type Manifest } from './support/kustomize.ts';
+import { type Manifest, renderOverlay } from './support/kustomize.ts';
 import { definesDefault } from './support/source-defaults.ts';
-
 
 function only(manifests: Manifest[], kind: string): Manifest {
   const found = manifests.filter((manifest) => manifest.kind === kind);
@@ -37,7 +36,13 @@ describe('kubernetes manifests', () => {
           const appName = 'manifest-svc';
           let projectDir = '';
           before(async () => {
-            projectDir = await generateProject({ 'app-name': appName, language: stack.language, 'image-family': family, port: String(port), 'k8s-namespace': 'shop' });
+            projectDir = await generateProject({
+              'app-name': appName,
+              language: stack.language,
+              'image-family': family,
+              port: String(port),
+              'k8s-namespace': 'shop',
+            });
           });
           after(() => rmSync(projectDir, { recursive: true, force: true }));
 
@@ -69,7 +74,14 @@ describe('kubernetes manifests', () => {
 
               it('renders every object into the namespace, with the app.kubernetes.io labels', () => {
                 const namespaced = manifests.filter((m) => m.kind !== 'Namespace');
-                assert.deepEqual(namespaced.map((m) => m.kind).sort(), ['ConfigMap', 'Deployment', 'NetworkPolicy', 'PodDisruptionBudget', 'Service', 'ServiceAccount']);
+                assert.deepEqual(namespaced.map((m) => m.kind).sort(), [
+                  'ConfigMap',
+                  'Deployment',
+                  'NetworkPolicy',
+                  'PodDisruptionBudget',
+                  'Service',
+                  'ServiceAccount',
+                ]);
                 for (const manifest of namespaced) {
                   assert.equal(manifest.metadata.namespace, namespace, `${manifest.kind} namespace`);
                   assert.equal(manifest.metadata.labels?.['app.kubernetes.io/name'], appName, `${manifest.kind} labels`);
@@ -82,7 +94,10 @@ describe('kubernetes manifests', () => {
                 assert.match(dockerfile, new RegExp(`^EXPOSE ${port}$`, 'm'));
                 assert.deepEqual(container.ports, [{ name: 'http', containerPort: port, protocol: 'TCP' }]);
                 assert.equal(only(manifests, 'Service').spec.ports[0].targetPort, 'http');
-                assert.deepEqual(container.env.find((env: any) => env.name === 'PORT'), { name: 'PORT', value: String(port) });
+                assert.deepEqual(
+                  container.env.find((env: any) => env.name === 'PORT'),
+                  { name: 'PORT', value: String(port) },
+                );
               });
 
               it('probes the routes the service serves, on the named port', () => {
@@ -95,7 +110,7 @@ describe('kubernetes manifests', () => {
                 for (const route of [HEALTH.liveness, HEALTH.readiness]) assert.match(code, new RegExp(`${route}['"]`), `the service has no ${route} route`);
               });
 
-              it("gives the runtime its startup budget and resources from the stack data", () => {
+              it('gives the runtime its startup budget and resources from the stack data', () => {
                 // A slow starter (the JVM) gets more periods before liveness takes over; no language special case.
                 assert.equal(container.startupProbe.periodSeconds, stack.startupProbe.periodSeconds);
                 assert.equal(container.startupProbe.failureThreshold, stack.startupProbe.failureThreshold);
@@ -108,11 +123,20 @@ describe('kubernetes manifests', () => {
                 assert.match(dockerfile, new RegExp(`^USER ${RUNTIME_USER}:${RUNTIME_USER}$`, 'm'));
                 const pod = deployment.spec.template.spec;
                 assert.deepEqual(pod.securityContext, {
-                  runAsNonRoot: true, runAsUser: RUNTIME_USER, runAsGroup: RUNTIME_USER, fsGroup: RUNTIME_USER, seccompProfile: { type: 'RuntimeDefault' },
+                  runAsNonRoot: true,
+                  runAsUser: RUNTIME_USER,
+                  runAsGroup: RUNTIME_USER,
+                  fsGroup: RUNTIME_USER,
+                  seccompProfile: { type: 'RuntimeDefault' },
                 });
                 assert.deepEqual(container.securityContext, {
-                  allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, runAsNonRoot: true,
-                  runAsUser: RUNTIME_USER, runAsGroup: RUNTIME_USER, capabilities: { drop: ['ALL'] },
+                  allowPrivilegeEscalation: false,
+                  privileged: false,
+                  readOnlyRootFilesystem: true,
+                  runAsNonRoot: true,
+                  runAsUser: RUNTIME_USER,
+                  runAsGroup: RUNTIME_USER,
+                  capabilities: { drop: ['ALL'] },
                 });
               });
 

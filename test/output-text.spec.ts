@@ -20,7 +20,9 @@ function filesWithEntities(root: string): string[] {
   for (const entry of readdirSync(root, { recursive: true, encoding: 'utf8' }) as string[]) {
     const file = path.join(root, entry);
     if (entry.split(path.sep).includes('node_modules') || !statSync(file).isFile()) continue;
-    const line = readFileSync(file, 'utf8').split('\n').find((text) => HTML_ENTITY.test(text));
+    const line = readFileSync(file, 'utf8')
+      .split('\n')
+      .find((text) => HTML_ENTITY.test(text));
     if (line !== undefined) found.push(`${entry}: ${line.trim()}`);
   }
   return found;

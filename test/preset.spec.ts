@@ -2,7 +2,7 @@
 // allowed; defaults, locked answers, image repository prefix, base images, labels and annotations on
 // every object, resources, the languages offered, template overrides, and the record in .yo-rc.json.
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import helpers, { result } from 'yeoman-test';
 import { APP_GENERATOR } from './support/generate.ts';
@@ -15,7 +15,10 @@ const EXAMPLE_PRESET = new URL('../examples/company-generator/preset.yaml', impo
 const folderWith = (files: Record<string, string> = {}) => writeRepo(files, 'k8s-app-preset-');
 
 const run = (dir: string, options: Record<string, unknown>) =>
-  helpers.run(APP_GENERATOR).cd(dir).withOptions({ defaults: true, skipInstall: true, ...options } as never);
+  helpers
+    .run(APP_GENERATOR)
+    .cd(dir)
+    .withOptions({ defaults: true, skipInstall: true, ...options } as never);
 
 describe('presets', () => {
   describe('a preset file', () => {
@@ -38,7 +41,13 @@ describe('presets', () => {
       result.assertFileContent('Dockerfile', 'FROM registry.acme.example/golden/static-debian13:nonroot\n');
       result.assertNoFileContent('Dockerfile', 'gcr.io/distroless');
       result.assertFileContent('Dockerfile', 'FROM registry.acme.example/mirror/debian:13-slim AS tini\n');
-      assert.deepEqual(readFileSync(path.join(dir, 'Dockerfile'), 'utf8').match(/^FROM \S+/gm)?.filter((from) => !from.includes('registry.acme.example/')), [], 'every image from the mirror');
+      assert.deepEqual(
+        readFileSync(path.join(dir, 'Dockerfile'), 'utf8')
+          .match(/^FROM \S+/gm)
+          ?.filter((from) => !from.includes('registry.acme.example/')),
+        [],
+        'every image from the mirror',
+      );
     });
 
     it('adds its labels and annotations to every object, and its labels to the pods', async () => {
@@ -46,13 +55,17 @@ describe('presets', () => {
       assert.ok(objects.length >= 6, `only ${objects.length} objects`);
       for (const object of objects) {
         assert.equal(object.metadata.labels?.['acme.example/team'], 'payments', `${object.kind}/${object.metadata.name} lacks the label`);
-        assert.equal(object.metadata.annotations?.['acme.example/runbook'], 'https://runbooks.acme.example/payments', `${object.kind}/${object.metadata.name} lacks the annotation`);
+        assert.equal(
+          object.metadata.annotations?.['acme.example/runbook'],
+          'https://runbooks.acme.example/payments',
+          `${object.kind}/${object.metadata.name} lacks the annotation`,
+        );
       }
       const deployment = objects.find((object) => object.kind === 'Deployment')!;
       assert.equal(deployment.spec!.template!.metadata.labels['acme.example/cost-center'], 'cc-4711');
     });
 
-    it('sets the resources it names and keeps the language\'s others', () => {
+    it("sets the resources it names and keeps the language's others", () => {
       result.assertFileContent('k8s/base/deployment.yaml', /requests:\n\s+cpu: "50m"\n\s+memory: "32Mi"/);
       result.assertFileContent('k8s/base/deployment.yaml', /limits:\n\s+cpu: "500m"\n\s+memory: "384Mi"/);
     });
@@ -70,7 +83,10 @@ describe('presets', () => {
         .run(APP_GENERATOR)
         .cd(folderWith())
         .withOptions({ preset: EXAMPLE_PRESET, skipInstall: true } as never)
-        .withAnswers({ appName: 'asked', language: 'node', runtimeVersion: '24', port: '8080', imageRepository: 'r/asked', namespace: 'payments' }, { throwOnMissingAnswer: true });
+        .withAnswers(
+          { appName: 'asked', language: 'node', runtimeVersion: '24', port: '8080', imageRepository: 'r/asked', namespace: 'payments' },
+          { throwOnMissingAnswer: true },
+        );
       const asked = result.askedQuestions.map((question) => question.name);
       assert.ok(!asked.includes('imageFamily'), `asked: ${asked.join(', ')}`);
       result.assertJsonFileContent('.yo-rc.json', { 'generator-k8s-app': { imageFamily: 'distroless' } });
@@ -123,28 +139,41 @@ describe('presets', () => {
     };
 
     it('names an unknown key and the keys allowed', () =>
-      rejects('name: x\nlabel:\n  a: b\n', /does not match schemas\/preset\.schema\.json:\n  - label is not a preset key; allowed: name, defaults, locked, languages, imageRepositoryPrefix, images, tiniImage, labels, annotations, resources, templates/));
+      rejects(
+        'name: x\nlabel:\n  a: b\n',
+        /does not match schemas\/preset\.schema\.json:\n  - label is not a preset key; allowed: name, defaults, locked, languages, imageRepositoryPrefix, images, tiniImage, labels, annotations, resources, templates/,
+      ));
 
     it('names a value that is not allowed, and the values that are', () =>
       rejects('name: x\nlanguages: [node, cobol]\n', /languages\.1 is "cobol"; allowed: node, python, go, java, rust/));
 
-    it('names an option a default cannot be given for', () => rejects('name: x\ndefaults:\n  colour: blue\n', /defaults: "colour" is not allowed as a key here/));
+    it('names an option a default cannot be given for', () =>
+      rejects('name: x\ndefaults:\n  colour: blue\n', /defaults: "colour" is not allowed as a key here/));
 
     it('names a malformed tini image', () =>
-      rejects('name: x\ntiniImage: "mirror/debian:{version}"\n', /tiniImage is "mirror\/debian:\{version\}", which is not an image reference without \{version\}/));
+      rejects(
+        'name: x\ntiniImage: "mirror/debian:{version}"\n',
+        /tiniImage is "mirror\/debian:\{version\}", which is not an image reference without \{version\}/,
+      ));
 
-    it('names a malformed quantity', () => rejects('name: x\nresources:\n  limits:\n    memory: lots\n', /resources\.limits\.memory is "lots", which is not a Kubernetes quantity/));
+    it('names a malformed quantity', () =>
+      rejects('name: x\nresources:\n  limits:\n    memory: lots\n', /resources\.limits\.memory is "lots", which is not a Kubernetes quantity/));
 
     it('names a missing name', () => rejects('{"languages": ["go"]}', /name is missing \(required\)/, 'preset.json'));
 
-    it('names a name of more than one line', () => rejects('{"name": "acme\\nplatform"}', /name is "acme\\nplatform", which is not one line of text/, 'preset.json'));
+    it('names a name of more than one line', () =>
+      rejects('{"name": "acme\\nplatform"}', /name is "acme\\nplatform", which is not one line of text/, 'preset.json'));
 
     it('names a file that is not YAML', () => rejects('name: [unclosed\n', /The preset .*preset\.yaml cannot be read: .*Fix: make it valid YAML\./));
 
-    it('names a value the answer itself refuses', () => rejects('name: x\ndefaults:\n  port: 99999\n', /Invalid the default port: the port "99999" is not a whole number from 1 to 65535/));
+    it('names a value the answer itself refuses', () =>
+      rejects('name: x\ndefaults:\n  port: 99999\n', /Invalid the default port: the port "99999" is not a whole number from 1 to 65535/));
 
     it('names a preset that is neither a file nor an installed package', async () => {
-      await assert.rejects(run(folderWith(), { preset: 'acme-missing-preset' }), /No preset "acme-missing-preset": there is no file .*, and no installed package acme-missing-preset\. Fix: pass a preset file's path, or install the package \(npm install acme-missing-preset\)\./);
+      await assert.rejects(
+        run(folderWith(), { preset: 'acme-missing-preset' }),
+        /No preset "acme-missing-preset": there is no file .*, and no installed package acme-missing-preset\. Fix: pass a preset file's path, or install the package \(npm install acme-missing-preset\)\./,
+      );
     });
   });
 
@@ -157,7 +186,8 @@ describe('presets', () => {
 
     it('replace ours at the same relative path, and add files', async () => {
       const dir = overridden({
-        'kubernetes/base/serviceaccount.yaml.ejs': 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: <%= appName %>\n  labels:\n    acme.example/reviewed: "true"\nautomountServiceAccountToken: false\n',
+        'kubernetes/base/serviceaccount.yaml.ejs':
+          'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: <%= appName %>\n  labels:\n    acme.example/reviewed: "true"\nautomountServiceAccountToken: false\n',
         'kubernetes/base/OWNERS.ejs': 'payments-team # <%= appName %>\n',
         'kubernetes/base/config/team.ejs': 'payments\n',
       });
@@ -182,9 +212,14 @@ describe('presets', () => {
     const schema = JSON.parse(readFileSync(new URL('../schemas/preset.schema.json', import.meta.url), 'utf8'));
     const { ANSWER_SPECS } = await import('../generators/shared/answers.ts');
     const { STACKS, IMAGE_FAMILIES } = await import('../stacks/registry.ts');
-    assert.deepEqual(schema.$defs.option.enum, ANSWER_SPECS.map((spec) => spec.option));
-    assert.deepEqual(schema.$defs.language.enum, STACKS.map((stack) => stack.language));
+    assert.deepEqual(
+      schema.$defs.option.enum,
+      ANSWER_SPECS.map((spec) => spec.option),
+    );
+    assert.deepEqual(
+      schema.$defs.language.enum,
+      STACKS.map((stack) => stack.language),
+    );
     assert.deepEqual(schema.properties.images.additionalProperties.propertyNames.enum, [...IMAGE_FAMILIES]);
   });
 });
-

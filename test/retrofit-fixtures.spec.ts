@@ -7,7 +7,7 @@ import path from 'node:path';
 import { expect } from 'esmocha';
 import helpers, { result } from 'yeoman-test';
 import { APP_GENERATOR, retrofitProject } from './support/generate.ts';
-import { RETROFIT_FIXTURES, changedFiles, copyFixture, fileDigests, fixtureName, retrofitCopy, type RetrofitFixture } from './support/retrofit-fixtures.ts';
+import { changedFiles, copyFixture, fileDigests, fixtureName, RETROFIT_FIXTURES, type RetrofitFixture, retrofitCopy } from './support/retrofit-fixtures.ts';
 
 function savedAnswers(service: string): Record<string, unknown> {
   return JSON.parse(readFileSync(path.join(service, '.yo-rc.json'), 'utf8'))['generator-k8s-app'];
@@ -34,17 +34,26 @@ describe('retrofitting the fixture repositories', () => {
         });
 
         it("changes none of the repository's files but those it was allowed to", () => {
-          assert.deepEqual(changedFiles(original, fileDigests(root)), fixture.changes.map((file) => path.join(fixture.folder, file)));
+          assert.deepEqual(
+            changedFiles(original, fileDigests(root)),
+            fixture.changes.map((file) => path.join(fixture.folder, file)),
+          );
         });
 
         it("writes a Dockerfile and ignore file that follow the repository's build", () => {
-          const ignoreFile = readFileSync(path.join(service, 'Dockerfile'), 'utf8').includes('build context is the workspace root') ? 'Dockerfile.dockerignore' : '.dockerignore';
+          const ignoreFile = readFileSync(path.join(service, 'Dockerfile'), 'utf8').includes('build context is the workspace root')
+            ? 'Dockerfile.dockerignore'
+            : '.dockerignore';
           expect(readFileSync(path.join(service, 'Dockerfile'), 'utf8')).toMatchSnapshot();
           expect(readFileSync(path.join(service, ignoreFile), 'utf8')).toMatchSnapshot();
         });
 
         /** The files the run added, relative to the service's folder. */
-        const addedFiles = () => [...fileDigests(root).keys()].filter((file) => !original.has(file)).map((file) => path.relative(fixture.folder, file)).sort();
+        const addedFiles = () =>
+          [...fileDigests(root).keys()]
+            .filter((file) => !original.has(file))
+            .map((file) => path.relative(fixture.folder, file))
+            .sort();
         const healthModule = /^(.+\/)?(k8s-health\.cjs|k8s_health\.(py|go|rs)|src\/main\/java\/k8shealth\/K8sHealth\.java)$/;
 
         it('explains in k8s/README.md how to build and deploy, and warns when the probes can only check the port', () => {
@@ -52,10 +61,16 @@ describe('retrofitting the fixture repositories', () => {
           const tcp = fixture.expected.livenessPath === 'tcp';
           if (fixture.variant === 'health module') {
             assert.match(readme, /health module/);
-            for (const file of addedFiles().filter((added) => healthModule.test(added))) assert.ok(readme.includes(`\`${file}\``), `k8s/README.md does not name ${file}`);
+            for (const file of addedFiles().filter((added) => healthModule.test(added)))
+              assert.ok(readme.includes(`\`${file}\``), `k8s/README.md does not name ${file}`);
           }
           assert.equal(/WARNING: the probes only check that port \d+ accepts TCP connections/.test(readme), tcp, readme);
-          assert.match(readme, fixture.folder && fixture.expected.language === 'node' ? /cd \.\.\/\.\. && DOCKER_BUILDKIT=1 docker build -f services\/web\/Dockerfile / : /\nDOCKER_BUILDKIT=1 docker build -t /);
+          assert.match(
+            readme,
+            fixture.folder && fixture.expected.language === 'node'
+              ? /cd \.\.\/\.\. && DOCKER_BUILDKIT=1 docker build -f services\/web\/Dockerfile /
+              : /\nDOCKER_BUILDKIT=1 docker build -t /,
+          );
         });
 
         it('writes no starter code and no top-level README', () => {
@@ -64,7 +79,11 @@ describe('retrofitting the fixture repositories', () => {
             if (fixture.variant === 'health module' && healthModule.test(file)) continue;
             assert.match(file, /^(Dockerfile|\.dockerignore|Dockerfile\.dockerignore|\.yo-rc\.json|k8s\/.+)$/, `${file} was added`);
           }
-          if (fixture.variant === 'health module') assert.ok(added.some((file) => healthModule.test(file)), `no health module among ${added.join(', ')}`);
+          if (fixture.variant === 'health module')
+            assert.ok(
+              added.some((file) => healthModule.test(file)),
+              `no health module among ${added.join(', ')}`,
+            );
         });
       });
     }
@@ -88,7 +107,11 @@ describe('retrofitting the fixture repositories', () => {
     process.stdin.isTTY = true;
     const cwd = process.cwd();
     try {
-      await helpers.run(APP_GENERATOR, {}, { force: false }).cd(service).withOptions({ defaults: true } as never).withAnswers({ action: 'skip' });
+      await helpers
+        .run(APP_GENERATOR, {}, { force: false })
+        .cd(service)
+        .withOptions({ defaults: true } as never)
+        .withAnswers({ action: 'skip' });
     } finally {
       process.stdin.isTTY = wasTTY;
       process.chdir(cwd);
@@ -117,14 +140,17 @@ describe('retrofitting the fixture repositories', () => {
 
   it('refuses a start command that runs the package manager', async () => {
     const { root, service } = copyFixture(fixture('node-yarn'));
-    await assert.rejects(retrofitProject(service, { 'start-command': 'yarn start' }), /it starts yarn, which stands between tini and node and does not pass SIGTERM on/);
+    await assert.rejects(
+      retrofitProject(service, { 'start-command': 'yarn start' }),
+      /it starts yarn, which stands between tini and node and does not pass SIGTERM on/,
+    );
     rmSync(path.dirname(root), { recursive: true, force: true });
   });
 
   it('runs the start command given as an option, through the virtual environment', async () => {
     const { root, service } = copyFixture(fixture('python-uv'));
     await retrofitProject(service, { 'start-command': "gunicorn 'billing.wsgi:app' --workers 2" });
-    assert.match(readFileSync(path.join(service, 'Dockerfile'), 'utf8'), /^CMD \["\/venv\/bin\/gunicorn","billing\.wsgi:app","--workers","2"\]$/m);
+    assert.match(readFileSync(path.join(service, 'Dockerfile'), 'utf8'), /^CMD \["\/venv\/bin\/gunicorn", "billing\.wsgi:app", "--workers", "2"\]$/m);
     rmSync(path.dirname(root), { recursive: true, force: true });
   });
 });

@@ -2,8 +2,7 @@
 // answers the repository states, adds only the container and Kubernetes files, and leaves the
 // user's files untouched.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import helpers, { result } from 'yeoman-test';
 import { APP_GENERATOR } from './support/generate.ts';
@@ -15,7 +14,10 @@ function existingRepo(files: Record<string, string>): string {
 }
 
 const run = (dir: string, options: Record<string, unknown>) =>
-  helpers.run(APP_GENERATOR).withOptions({ defaults: true, ...options } as never).cd(dir);
+  helpers
+    .run(APP_GENERATOR)
+    .withOptions({ defaults: true, ...options } as never)
+    .cd(dir);
 
 describe('k8s-app in an existing repository', () => {
   const goRepo = {
@@ -52,7 +54,11 @@ describe('k8s-app in an existing repository', () => {
         assert.equal(configMaps.length, 1, `${overlay}: one ConfigMap`);
         assert.deepEqual(configMaps[0]!.data ?? {}, {}, `${overlay}: the ConfigMap is empty`);
         const [container] = manifests.find((manifest) => manifest.kind === 'Deployment')!.spec.template.spec.containers;
-        assert.deepEqual(container.env.map((variable: { name: string }) => variable.name), ['PORT'], `${overlay}: only PORT is set`);
+        assert.deepEqual(
+          container.env.map((variable: { name: string }) => variable.name),
+          ['PORT'],
+          `${overlay}: only PORT is set`,
+        );
       }
     });
   });
@@ -77,7 +83,10 @@ describe('k8s-app in an existing repository', () => {
     });
 
     it('reject a path that is neither a path nor tcp', async () => {
-      await assert.rejects(run(existingRepo(goRepo), { 'liveness-path': 'health' }), /Invalid --liveness-path: the liveness path "health" is neither an HTTP path starting with \/ nor tcp/);
+      await assert.rejects(
+        run(existingRepo(goRepo), { 'liveness-path': 'health' }),
+        /Invalid --liveness-path: the liveness path "health" is neither an HTTP path starting with \/ nor tcp/,
+      );
     });
   });
 

@@ -5,11 +5,11 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
+import { TINI_IMAGE } from '../stacks/common.ts';
+import { imageRef, STACKS } from '../stacks/registry.ts';
 import { debianMirror, debianMirrors } from './containers/debian-mirror.ts';
 import { dependencyStep, parseSteps } from './containers/image-build.ts';
 import { distrolessReferences } from './containers/standins.ts';
-import { STACKS, imageRef } from '../stacks/registry.ts';
-import { TINI_IMAGE } from '../stacks/common.ts';
 
 const REPO = new URL('..', import.meta.url).pathname;
 
@@ -49,7 +49,11 @@ describe('container rig', () => {
     it('tells cached steps from steps that ran', () => {
       assert.deepEqual(
         parseSteps(log).map((step) => [step.id, step.cached]),
-        [['5', true], ['6', true], ['7', false]],
+        [
+          ['5', true],
+          ['6', true],
+          ['7', false],
+        ],
       );
     });
 

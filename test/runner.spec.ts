@@ -14,8 +14,17 @@ describe('the test runner', function () {
     const result = await execa(
       process.execPath,
       [
-        `${REPO}node_modules/esmocha/dist/bin.cjs`, '--no-config', '--extension', 'ts', '--reporter', 'spec',
-        '--require', 'yeoman-test/mocha-cleanup', '--require', `${REPO}test/support/test-adapter.ts`, FIXTURE,
+        `${REPO}node_modules/esmocha/dist/bin.cjs`,
+        '--no-config',
+        '--extension',
+        'ts',
+        '--reporter',
+        'spec',
+        '--require',
+        'yeoman-test/mocha-cleanup',
+        '--require',
+        `${REPO}test/support/test-adapter.ts`,
+        FIXTURE,
       ],
       { cwd: REPO, reject: false, all: true, env: { NO_COLOR: '1' } },
     );

@@ -59,7 +59,10 @@ describe('toolchain files of generated projects', function () {
       const dir = writeRepo({});
       const result = await execa('sh', ['-c', stackCommands(python, '9.99').install], { cwd: dir, reject: false });
       assert.equal(result.exitCode, 1);
-      assert.match(result.stderr, /^This project needs Python 9\.99 or newer \(requires-python\); python3 is 3\.\d+\.\d+\. Put Python 9\.99 first on PATH and run this again\.$/m);
+      assert.match(
+        result.stderr,
+        /^This project needs Python 9\.99 or newer \(requires-python\); python3 is 3\.\d+\.\d+\. Put Python 9\.99 first on PATH and run this again\.$/m,
+      );
       assert.equal(existsSync(path.join(dir, '.venv')), false);
       rmSync(dir, { recursive: true, force: true });
     });

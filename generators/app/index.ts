@@ -15,11 +15,11 @@ export default class AppGenerator extends K8sAppGenerator {
     if (stored.appName !== undefined && stored.generatorVersion !== GENERATOR_VERSION) {
       this.log(
         `Regenerating ${stored.appName} from the answers in .yo-rc.json, written by k8s-app ${stored.generatorVersion ?? 'before 0.1.0'}; this is ${GENERATOR_VERSION}. ` +
-          'Each file that would change is shown for review (yeoman\'s conflict prompt, with a diff); a file you edited is never overwritten without your answer.',
+          "Each file that would change is shown for review (yeoman's conflict prompt, with a diff); a file you edited is never overwritten without your answer.",
       );
     }
     if (this.retrofitting) {
-      for (const line of describeDetection(this._detection, this.destinationRoot())) this.log(line);
+      for (const line of describeDetection(this.detection, this.destinationRoot())) this.log(line);
     }
   }
 
@@ -29,14 +29,15 @@ export default class AppGenerator extends K8sAppGenerator {
     for (const name of parts) {
       const generatorPath = fileURLToPath(new URL(`../${name}/index${extension}`, import.meta.url));
       await this.composeWith(generatorPath, {
-        generatorOptions: { defaults: this.options.defaults, skipInstall: this.options.skipInstall } as Record<string, unknown>,
+        // The answers are resolved: the composed generators write with them and ask nothing.
+        generatorOptions: { skipInstall: this.options.skipInstall, runState: this.runState } as Record<string, unknown>,
       });
     }
   }
 
   end() {
     const data = this.templateData;
-    if (data.probes.liveness === 'tcp' || data.probes.readiness === 'tcp') {
+    if (data.probes.liveness.kind === 'tcp' || data.probes.readiness.kind === 'tcp') {
       this.log(
         [
           '',
@@ -46,11 +47,11 @@ export default class AppGenerator extends K8sAppGenerator {
         ].join('\n'),
       );
     }
-    if (this._environmentFlag('dryRun')) {
+    if (this.environmentFlag('dryRun')) {
       this.log('\nDry run: nothing was written. The list above is every file k8s-app would create, or change (conflict).');
       return;
     }
-    if (data.build) {
+    if (data.retrofit) {
       this.log(
         [
           '',

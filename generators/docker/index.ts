@@ -8,18 +8,20 @@ import { repoFiles } from '../shared/repo-files.ts';
 export default class DockerGenerator extends K8sAppGenerator {
   writing() {
     const data = this.templateData;
-    const template = data.build ? 'existing.Dockerfile' : `Dockerfile.${data.imageFamily}`;
-    this._render(`docker/${data.language}/${template}.ejs`, 'Dockerfile', data);
+    const template = data.retrofit ? 'existing.Dockerfile' : 'Dockerfile';
+    this.render(`docker/${data.language}/${template}.ejs`, 'Dockerfile', data);
     // With a workspace root as the build context, BuildKit reads the ignore file next to the Dockerfile.
-    this._render('docker/dockerignore.ejs', data.build?.context ? 'Dockerfile.dockerignore' : '.dockerignore', data);
+    this.render('docker/dockerignore.ejs', data.build?.context ? 'Dockerfile.dockerignore' : '.dockerignore', data);
     if (data.build && data.healthModule) {
-      this._renderTree(`health/${data.language}`, data.build.moduleDir ?? '.', data);
+      this.renderTree(`health/${data.language}`, data.build.moduleDir ?? '.', data);
       const wiring = data.stack.existing.wireHealthModule?.(repoFiles(this.destinationRoot()), data.build);
       if (wiring && 'problem' in wiring) {
-        throw new UsageError(`Cannot add the health module: ${wiring.problem}. Nothing was written. Fix: pass --health-module no and give the probe paths (--liveness-path, --readiness-path).`);
+        throw new UsageError(
+          `Cannot add the health module: ${wiring.problem}. Nothing was written. Fix: pass --health-module no and give the probe paths (--liveness-path, --readiness-path).`,
+        );
       }
       // The user asked for the module, which needs this line in an existing file: that is the consent.
-      if (wiring) this._writeWithConsent(wiring.file, wiring.text);
+      if (wiring) this.writeWithConsent(wiring.file, wiring.text);
     }
   }
 }

@@ -7,8 +7,8 @@ export default class KubernetesGenerator extends K8sAppGenerator {
     const data = this.templateData;
     // base/config/ holds one file per setting: only those the ConfigMap lists.
     const listedSetting = (file: string) => !file.startsWith('base/config/') || data.configFiles.includes(path.basename(file, '.ejs'));
-    this._renderTree('kubernetes', 'k8s', data, listedSetting);
+    this.renderTree('kubernetes', 'k8s', data, listedSetting);
     // An existing repository keeps its own README: how to build, deploy and probe goes next to the manifests.
-    if (data.build) this._render('existing/README.md.ejs', 'k8s/README.md', data);
+    if (data.retrofit) this.render('existing/README.md.ejs', 'k8s/README.md', data);
   }
 }

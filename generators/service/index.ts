@@ -11,15 +11,15 @@ export default class ServiceGenerator extends K8sAppGenerator {
 
   writing() {
     const data = this.templateData;
-    this._renderTree(`service/${data.language}`, '.', data);
-    this._render('service/README.md.ejs', 'README.md', data);
-    this._render('service/gitignore.ejs', '.gitignore', data);
+    this.renderTree(`service/${data.language}`, '.', data);
+    this.render('service/README.md.ejs', 'README.md', data);
+    this.render('service/gitignore.ejs', '.gitignore', data);
   }
 
   async install() {
     if (this.options.skipInstall) return;
     // --dry-run wrote nothing, so there is nothing to install into (npm would walk up to a parent project).
-    if (this._environmentFlag('dryRun')) {
+    if (this.environmentFlag('dryRun')) {
       this.log(`Dry run: ${this.templateData.stack.commands.install} was not run.`);
       return;
     }

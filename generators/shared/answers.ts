@@ -1,7 +1,13 @@
 // Every answer the generator needs, declared once: its CLI option, prompt, default and validation.
 // The base generator turns this list into options, prompts and checks; nothing else declares them.
 import { HEALTH_MODULE_PORT } from '../../stacks/common.ts';
-import { IMAGE_FAMILIES, familiesFor, findStack, languages, STACKS } from '../../stacks/registry.ts';
+import { familiesFor, findStack, IMAGE_FAMILIES, languages, STACKS } from '../../stacks/registry.ts';
+import { commandWords, dnsLabel, IMAGE_REPOSITORY, oneOf, probePath, startCommand, toDnsLabel, versionsOf } from './answer-parsers.ts';
+import type { DetectedProject, Finding } from './detect.ts';
+import type { Preset } from './preset.ts';
+
+// Re-exported: callers read an answer's words and labels from here.
+export { commandWords, toDnsLabel };
 
 export interface Answers {
   appName: string;
@@ -46,100 +52,15 @@ export interface AnswerSpec {
   appliesWhen?: string;
   /** Turns raw text (CLI, prompt, .yo-rc.json) into the value, or returns the problem as a sentence. */
   parse: (raw: unknown, answers: Partial<Answers>) => { value: string | number } | { problem: string };
+  /** Retrofitting: what the existing repository states for this answer, and where. */
+  detected?: (project: DetectedProject) => Finding | undefined;
+  /** Retrofitting with --defaults: the repository must state it or the user pass it, since a default would not fit the code. */
+  retrofitFact?: boolean;
+  /** The values a preset offers, when it may offer fewer than k8s-app does (the first is then the default). */
+  presetOffers?: (preset: Preset) => readonly string[] | undefined;
+  /** A default a preset derives from its own settings and the answers before this one. */
+  presetDefault?: (preset: Preset, answers: Partial<Answers>) => string | undefined;
 }
-
-const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
-function dnsLabel(what: string, maxLength = 63, why = 'a DNS-1123 label has at most 63') {
-  return (raw: unknown) => {
-    const value = String(raw).trim();
-    if (value.length > maxLength) return { problem: `${what} is ${value.length} characters long; ${why}` };
-    if (!DNS_1123_LABEL.test(value)) {
-      return {
-        problem: `${what} must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit`,
-      };
-    }
-    return { value };
-  };
-}
-
-/** Derives a valid app name from a directory name (`My_Service` -> `my-service`). */
-export function toDnsLabel(text: string): string {
-  const label = text
-    .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 63)
-    .replace(/-+$/g, '');
-  return label || 'service';
-}
-
-/** `tcp`, or an absolute HTTP path. */
-function probePath(what: string) {
-  return (raw: unknown) => {
-    const value = String(raw).trim();
-    if (value === 'tcp' || /^\/[\x21-\x7e]*$/.test(value)) return { value };
-    return { problem: `${what} "${value}" is neither an HTTP path starting with / nor tcp` };
-  };
-}
-
-/**
- * A command as program and arguments, split like a shell would split simple words ('single' and
- * "double" quotes group words). Anything else a shell does (variables, &&, pipes) is refused:
- * the image starts the program directly, so that signals reach it.
- */
-export function commandWords(text: string): { words: string[] } | { problem: string } {
-  const words: string[] = [];
-  let current: string | undefined;
-  let quote: string | undefined;
-  for (const char of text.trim()) {
-    if (quote) {
-      if (char === quote) quote = undefined;
-      else current = (current ?? '') + char;
-    } else if (char === '"' || char === "'") {
-      quote = char;
-      current ??= '';
-    } else if (/\s/.test(char)) {
-      if (current !== undefined) words.push(current);
-      current = undefined;
-    } else if ('$`|&;<>(){}*?~\\'.includes(char)) {
-      return { problem: `it uses the shell ("${char}"), and the image starts the program directly, without one` };
-    } else {
-      current = (current ?? '') + char;
-    }
-  }
-  if (quote) return { problem: `a ${quote} quote is not closed` };
-  if (current !== undefined) words.push(current);
-  return words.length > 0 ? { words } : { problem: 'it is empty' };
-}
-
-function startCommand(raw: unknown, answers: Partial<Answers>) {
-  const text = String(raw).trim();
-  const split = commandWords(text);
-  const checked = 'words' in split ? findStack(answers.language ?? '')?.existing.command?.(split.words) : split;
-  if (checked && 'problem' in checked) {
-    return { problem: `the start command "${text}" cannot start the service: ${checked.problem}; give the program and its arguments, e.g. ${START_EXAMPLES[answers.language ?? ''] ?? 'node server.js'}` };
-  }
-  return { value: text };
-}
-
-/** What a start command looks like, per language that runs one. */
-const START_EXAMPLES: Record<string, string> = { node: '"node dist/server.js"', python: '"python -m app" or "gunicorn app:app --bind 0.0.0.0:8000"' };
-
-function oneOf(what: string, allowed: () => string[]) {
-  return (raw: unknown) => {
-    const value = String(raw).trim();
-    const values = allowed();
-    return values.includes(value) ? { value } : { problem: `${what} "${value}" is not offered; choose one of: ${values.join(', ')}` };
-  };
-}
-
-function versionsOf(answers: Partial<Answers>): string[] {
-  return findStack(answers.language ?? '')?.versions.map((v) => v.version) ?? [];
-}
-
-// Image repositories: `[host[:port]/]path` with lowercase path components, no tag or digest.
-const IMAGE_REPOSITORY = /^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 
 export const ANSWER_SPECS: readonly AnswerSpec[] = [
   {
@@ -158,6 +79,9 @@ export const ANSWER_SPECS: readonly AnswerSpec[] = [
     choices: () => STACKS.map((stack) => ({ name: stack.displayName, value: stack.language })),
     default: () => STACKS[0]!.language,
     parse: oneOf('the language', languages),
+    detected: (project) => ({ value: project.language, from: project.buildTool.from }),
+    retrofitFact: true,
+    presetOffers: (preset) => preset.languages,
   },
   {
     name: 'runtimeVersion',
@@ -167,6 +91,8 @@ export const ANSWER_SPECS: readonly AnswerSpec[] = [
     choices: (answers) => (findStack(answers.language ?? '')?.versions ?? []).map((v) => ({ name: v.label, value: v.version })),
     default: (answers) => findStack(answers.language ?? '')?.defaultVersion ?? '',
     parse: (raw, answers) => oneOf(`the ${answers.language} runtime version`, () => versionsOf(answers))(raw),
+    detected: (project) => project.runtimeVersion && { value: project.runtimeVersion.offered, from: project.runtimeVersion.from },
+    retrofitFact: true,
   },
   {
     name: 'imageFamily',
@@ -206,6 +132,8 @@ export const ANSWER_SPECS: readonly AnswerSpec[] = [
       }
       return { value: port };
     },
+    detected: (project) => project.port,
+    retrofitFact: true,
   },
   {
     name: 'imageRepository',
@@ -220,6 +148,7 @@ export const ANSWER_SPECS: readonly AnswerSpec[] = [
       }
       return { value };
     },
+    presetDefault: (preset, answers) => (preset.imageRepositoryPrefix && answers.appName ? `${preset.imageRepositoryPrefix}/${answers.appName}` : undefined),
   },
   {
     name: 'namespace',
@@ -232,11 +161,10 @@ export const ANSWER_SPECS: readonly AnswerSpec[] = [
   {
     name: 'healthModule',
     option: 'health-module',
-    description:
-      `Existing repositories: yes adds a small health and config module in the service's language, serving /livez and /readyz on port ${HEALTH_MODULE_PORT} (new files only; for Rust, two lines in src/main.rs)`,
+    description: `Existing repositories: yes adds a small health and config module in the service's language, serving /livez and /readyz on port ${HEALTH_MODULE_PORT} (new files only; for Rust, two lines in src/main.rs)`,
     prompt: { type: 'select', message: 'Add a health and config module (/livez, /readyz) to the service?' },
     choices: () => [
-      { name: 'no: use the service\'s own health paths, or TCP checks', value: 'no' },
+      { name: "no: use the service's own health paths, or TCP checks", value: 'no' },
       { name: `yes: add it (new files; the probes use it on port ${HEALTH_MODULE_PORT})`, value: 'yes' },
     ],
     when: ({ retrofitting }) => retrofitting,
@@ -253,6 +181,7 @@ export const ANSWER_SPECS: readonly AnswerSpec[] = [
     appliesWhen: 'in an existing repository, without --health-module yes (the module has its own paths)',
     default: () => 'tcp',
     parse: probePath('the liveness path'),
+    detected: (project) => project.health?.liveness,
   },
   {
     name: 'readinessPath',
@@ -263,16 +192,20 @@ export const ANSWER_SPECS: readonly AnswerSpec[] = [
     appliesWhen: 'in an existing repository, without --health-module yes (the module has its own paths)',
     default: (answers) => answers.livenessPath ?? 'tcp',
     parse: probePath('the readiness path'),
+    detected: (project) => project.health?.readiness,
   },
   {
     name: 'startCommand',
     option: 'start-command',
-    description: 'Existing Node.js and Python repositories: the command that starts the service, as program and arguments (no shell), e.g. "node dist/server.js"',
+    description:
+      'Existing Node.js and Python repositories: the command that starts the service, as program and arguments (no shell), e.g. "node dist/server.js"',
     prompt: { type: 'input', message: 'Start command' },
     when: ({ retrofitting }, answers) => retrofitting && findStack(answers.language ?? '')?.existing.command !== undefined,
     appliesWhen: 'in an existing Node.js or Python repository (compiled languages run their build output)',
     default: () => '',
     parse: startCommand,
+    detected: (project) => project.start,
+    retrofitFact: true,
   },
 ];
 

@@ -45,7 +45,10 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
     }
     if (!arg.startsWith('--')) {
       const known = index === 0 ? `; the first word may name a part to run alone (${GENERATORS.join(', ')})` : '';
-      return { kind: 'error', message: `unexpected argument "${arg}"${known}. Fix: leave it out, or give it as the value of an option (k8s-app --help lists them).` };
+      return {
+        kind: 'error',
+        message: `unexpected argument "${arg}"${known}. Fix: leave it out, or give it as the value of an option (k8s-app --help lists them).`,
+      };
     }
     const [name, inlineValue] = splitOption(arg.slice(2));
     const option = COMMAND_LINE_OPTIONS.find((candidate) => candidate.option === name);
@@ -73,7 +76,9 @@ export function unknownOptionError(args: readonly string[], yeomanOptions: reado
   for (const arg of args) {
     if (!arg.startsWith('--')) continue;
     const [name] = splitOption(arg.slice(2));
-    const known = COMMAND_LINE_OPTIONS.some(({ option }) => option === name) || [...yeomanOptions, ...YO_OPTIONS].some((option) => option === name || `no-${option}` === name);
+    const known =
+      COMMAND_LINE_OPTIONS.some(({ option }) => option === name) ||
+      [...yeomanOptions, ...YO_OPTIONS].some((option) => option === name || `no-${option}` === name);
     if (!known) return unknownOptionMessage(name, 'yo k8s-app');
   }
   return undefined;
@@ -87,8 +92,20 @@ function unknownOptionMessage(name: string, command: string): string {
 
 /** Options yo and yeoman-environment read from the same command line. */
 const YO_OPTIONS = [
-  'bail', 'whitespace', 'skip-yo-resolve', 'insight', 'local-config-only', 'ask-answered', 'cwd', 'experimental',
-  'skip-local-cache', 'skip-cache', 'skip-install', 'force-install', 'generators', 'update-notifier',
+  'bail',
+  'whitespace',
+  'skip-yo-resolve',
+  'insight',
+  'local-config-only',
+  'ask-answered',
+  'cwd',
+  'experimental',
+  'skip-local-cache',
+  'skip-cache',
+  'skip-install',
+  'force-install',
+  'generators',
+  'update-notifier',
 ];
 
 function splitOption(text: string): [string, string | undefined] {

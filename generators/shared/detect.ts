@@ -26,10 +26,7 @@ export interface DetectedProject {
   build: ExistingBuild;
 }
 
-export type Detection =
-  | { kind: 'none' }
-  | { kind: 'found'; project: DetectedProject }
-  | { kind: 'ambiguous'; candidates: Finding[] };
+export type Detection = { kind: 'none' } | { kind: 'found'; project: DetectedProject } | { kind: 'ambiguous'; candidates: Finding[] };
 
 /** Folders that hold dependencies or build output, never the project's own sources. */
 const SKIPPED_DIRS = new Set(['.git', 'node_modules', 'target', 'dist', 'build', 'vendor', '.venv', 'venv', '__pycache__', '.gradle', '.mvn', 'k8s']);
@@ -42,7 +39,7 @@ const MAX_SOURCE_FILES = 2000;
 
 export function detectProject(root: string): Detection {
   const candidates = STACKS.flatMap((stack) => {
-    const marker = stack.detection.markers.find((file) => isFile(root, file));
+    const marker = stack.detection.markers.map((pattern) => findMarker(root, pattern)).find((file) => file !== undefined);
     return marker ? [{ stack, marker }] : [];
   });
   if (candidates.length === 0) return { kind: 'none' };
@@ -50,12 +47,12 @@ export function detectProject(root: string): Detection {
     return { kind: 'ambiguous', candidates: candidates.map(({ stack, marker }) => ({ value: stack.language, from: marker })) };
   }
   const { stack } = candidates[0]!;
-  const tool = stack.detection.buildTools.find((candidate) => candidate.markers.some((file) => isFile(root, file)))!;
+  const tool = stack.detection.buildTools.find((candidate) => candidate.markers.some((pattern) => findMarker(root, pattern)))!;
   const build = stack.existing.plan(repoFiles(root));
   const project: DetectedProject = {
     language: stack.language,
     // The plan looks further (a workspace root's lock file), so its tool wins.
-    buildTool: { value: build.tool, from: build.tool === tool.name ? tool.markers.find((file) => isFile(root, file))! : build.summary },
+    buildTool: { value: build.tool, from: build.tool === tool.name ? tool.markers.map((pattern) => findMarker(root, pattern)).find(Boolean)! : build.summary },
     build,
   };
   const version = firstFact(root, stack.detection.runtimeVersion);
@@ -140,6 +137,27 @@ function sourceFiles(root: string, extensions: readonly string[]): string[] {
   return found.map((file) => path.normalize(file));
 }
 
+/**
+ * The file in `root` a marker names: a file name, or a pattern with `*` (`*.csproj`), so a language
+ * whose project file is named after the project needs no change here. The first match, sorted.
+ */
+export function findMarker(root: string, marker: string): string | undefined {
+  if (!marker.includes('*')) return isFile(root, marker) ? marker : undefined;
+  const pattern = new RegExp(
+    `^${marker
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('[^/]*')}$`,
+  );
+  let entries: string[];
+  try {
+    entries = readdirSync(root).sort();
+  } catch {
+    return undefined;
+  }
+  return entries.find((entry) => pattern.test(entry) && isFile(root, entry));
+}
+
 function isFile(root: string, file: string): boolean {
   const full = path.join(root, file);
   return existsSync(full) && statSync(full).isFile();
@@ -160,7 +178,8 @@ export function describeDetection(detection: Detection, folder: string): string[
       : '  runtime      not stated',
   );
   lines.push(`  image build  ${project.build.summary}`);
-  if (project.build.context) lines.push(`  context      ${project.build.context} (the workspace root; the Dockerfile builds ${project.build.servicePath} from there)`);
+  if (project.build.context)
+    lines.push(`  context      ${project.build.context} (the workspace root; the Dockerfile builds ${project.build.servicePath} from there)`);
   lines.push(project.start ? `  start        ${project.start.value} (${project.start.from})` : '  start        not stated');
   lines.push(project.port ? `  port         ${project.port.value} (${project.port.from})` : '  port         not found');
   const health = project.health;

@@ -17,8 +17,12 @@ export const RUN_OPTIONS = [
   { option: 'json', type: 'boolean', description: 'With --dry-run: print the resolved answers and the files as JSON on stdout' },
   { option: 'skip-install', type: 'boolean', description: "Do not install a new project's dependencies" },
   { option: 'info', type: 'boolean', description: 'Print the languages, versions, image families and options as JSON, and exit' },
-  { option: 'preset', type: 'string', description: "A company preset (schemas/preset.schema.json): a JSON or YAML file, or an installed package that ships one; recorded in .yo-rc.json" },
-  { option: 'override-lock', type: 'boolean', description: "Let options override the answers the preset locks (reported, and recorded in .yo-rc.json)" },
+  {
+    option: 'preset',
+    type: 'string',
+    description: 'A company preset (schemas/preset.schema.json): a JSON or YAML file, or an installed package that ships one; recorded in .yo-rc.json',
+  },
+  { option: 'override-lock', type: 'boolean', description: 'Let options override the answers the preset locks (reported, and recorded in .yo-rc.json)' },
 ] as const;
 
 export function generatorInfo() {

@@ -48,7 +48,9 @@ export function loadPreset(source: string, cwd: string): LoadedPreset {
     const text = readFileSync(file, 'utf8');
     document = /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`The preset ${file} cannot be read: ${(error as Error).message.split('\n')[0]}. Fix: make it valid ${/\.ya?ml$/i.test(file) ? 'YAML' : 'JSON'}.`);
+    throw new UsageError(
+      `The preset ${file} cannot be read: ${(error as Error).message.split('\n')[0]}. Fix: make it valid ${/\.ya?ml$/i.test(file) ? 'YAML' : 'JSON'}.`,
+    );
   }
   if (!validate(document)) {
     const problems = (validate.errors ?? []).map(describeError);
@@ -59,7 +61,9 @@ export function loadPreset(source: string, cwd: string): LoadedPreset {
   const preset = document as Preset;
   const templates = preset.templates === undefined ? undefined : path.resolve(path.dirname(file), preset.templates);
   if (templates !== undefined && !(existsSync(templates) && statSync(templates).isDirectory())) {
-    throw new UsageError(`The preset ${file} names the template folder "${preset.templates}", and ${templates} is not a folder. Fix: create it, or correct "templates".`);
+    throw new UsageError(
+      `The preset ${file} names the template folder "${preset.templates}", and ${templates} is not a folder. Fix: create it, or correct "templates".`,
+    );
   }
   return { ...preset, ...(templates ? { templates } : {}), source, file };
 }
@@ -77,12 +81,16 @@ function presetFile(source: string, cwd: string): string {
       const candidates = named ? [named] : PACKAGE_PRESET_FILES;
       const found = candidates.map((candidate) => path.join(packageDir, candidate)).find((candidate) => existsSync(candidate));
       if (found) return found;
-      throw new UsageError(`The package ${source} (${packageDir}) holds no preset: ${named ? `its "k8sAppPreset" names ${named}, which does not exist` : `no ${PACKAGE_PRESET_FILES.join(', ')} and no "k8sAppPreset" in its package.json`}. Fix: add one.`);
+      throw new UsageError(
+        `The package ${source} (${packageDir}) holds no preset: ${named ? `its "k8sAppPreset" names ${named}, which does not exist` : `no ${PACKAGE_PRESET_FILES.join(', ')} and no "k8sAppPreset" in its package.json`}. Fix: add one.`,
+      );
     } catch (error) {
       if (error instanceof UsageError) throw error;
     }
   }
-  throw new UsageError(`No preset "${source}": there is no file ${asFile}${looksLikeFile ? '' : `, and no installed package ${source}`}. Fix: pass a preset file's path, or install the package (npm install ${looksLikeFile ? '<package>' : source}).`);
+  throw new UsageError(
+    `No preset "${source}": there is no file ${asFile}${looksLikeFile ? '' : `, and no installed package ${source}`}. Fix: pass a preset file's path, or install the package (npm install ${looksLikeFile ? '<package>' : source}).`,
+  );
 }
 
 /** One schema error as a sentence: which key, what is wrong, what is allowed. */

@@ -2,9 +2,9 @@
 // capabilities, no privilege escalation), on the host network, with the config and secrets
 // directories mounted where the service reads them by default.
 import { randomBytes } from 'node:crypto';
-import { execa } from 'execa';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { request, type RunningService, type ServiceLauncher, type StartOptions } from '../contract/harness.ts';
+import { execa } from 'execa';
+import { type RunningService, request, type ServiceLauncher, type StartOptions } from '../contract/harness.ts';
 import { processService } from '../contract/process-service.ts';
 import { DOCKER } from './engine.ts';
 
@@ -24,9 +24,17 @@ export function containerLauncher(target: () => ContainerTarget): ServiceLaunche
       const child = execa(
         DOCKER,
         [
-          'run', '--rm', '--name', name, '--network', 'host', ...HARDENING,
-          '-v', `${options.configDir}:/etc/${appName}/config:ro`,
-          '-v', `${options.secretsDir}:/etc/${appName}/secrets:ro`,
+          'run',
+          '--rm',
+          '--name',
+          name,
+          '--network',
+          'host',
+          ...HARDENING,
+          '-v',
+          `${options.configDir}:/etc/${appName}/config:ro`,
+          '-v',
+          `${options.secretsDir}:/etc/${appName}/secrets:ro`,
           ...Object.entries(env).flatMap(([key, value]) => ['-e', `${key}=${value}`]),
           image,
         ],

@@ -7,13 +7,13 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { STACKS, imageRef } from '../../stacks/registry.ts';
+import { imageRef, STACKS } from '../../stacks/registry.ts';
 import { contractChecks, freePort } from '../contract/harness.ts';
 import { generateProject } from '../support/generate.ts';
 import { childrenOf, commandLine, namespacePids } from '../support/proc.ts';
-import { HARDENING, containerLauncher, containerPid, startDetached } from './container-launcher.ts';
-import { DOCKER, ensureEngine, type Engine } from './engine.ts';
-import { dockerBuild, dependencyStep, type BuildResult } from './image-build.ts';
+import { containerLauncher, containerPid, HARDENING, startDetached } from './container-launcher.ts';
+import { DOCKER, type Engine, ensureEngine } from './engine.ts';
+import { type BuildResult, dependencyStep, dockerBuild } from './image-build.ts';
 import { containerReport as report } from './report.ts';
 import { ensureStandIns } from './standins.ts';
 
@@ -61,7 +61,12 @@ for (const stack of STACKS) {
       let build: BuildResult | undefined;
 
       before(async () => {
-        projectDir = await generateProject({ 'app-name': APP_NAME, language: stack.language, 'runtime-version': runtime.version, 'image-family': 'distroless' });
+        projectDir = await generateProject({
+          'app-name': APP_NAME,
+          language: stack.language,
+          'runtime-version': runtime.version,
+          'image-family': 'distroless',
+        });
       });
       after(async () => {
         if (projectDir) rmSync(projectDir, { recursive: true, force: true });

@@ -12,7 +12,11 @@ export function debianMirrors(aptDir = APT_DIR): string[] {
   const partsDir = path.join(aptDir, 'sources.list.d');
   const files = [
     ...(existsSync(listFile) ? [listFile] : []),
-    ...(existsSync(partsDir) ? readdirSync(partsDir).sort().map((name) => path.join(partsDir, name)) : []),
+    ...(existsSync(partsDir)
+      ? readdirSync(partsDir)
+          .sort()
+          .map((name) => path.join(partsDir, name))
+      : []),
   ];
   for (const file of files) {
     const text = readFileSync(file, 'utf8');

@@ -1,7 +1,8 @@
 // A Docker engine for the container tests: the one already running, or Debian's docker.io started
 // for the run (without touching the host's network) and stopped afterwards.
+
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, openSync } from 'node:fs';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 

@@ -2,14 +2,14 @@
 // builds unmodified from the build context its Dockerfile names, and the probes of its Deployment
 // pass against the running container (HTTP paths, or the TCP fallback), as the kubelet checks them.
 import assert from 'node:assert/strict';
-import { connect } from 'node:net';
 import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import { parseAllDocuments } from 'yaml';
 import { freePort, request } from '../contract/harness.ts';
-import { RETROFIT_FIXTURES, changedFiles, fileDigests, fixtureName, retrofitCopy } from '../support/retrofit-fixtures.ts';
+import { changedFiles, fileDigests, fixtureName, RETROFIT_FIXTURES, retrofitCopy } from '../support/retrofit-fixtures.ts';
 import { HARDENING } from './container-launcher.ts';
 import { DOCKER } from './engine.ts';
 import { dockerBuild } from './image-build.ts';
@@ -79,8 +79,11 @@ for (const fixture of RETROFIT_FIXTURES) {
       await execa(DOCKER, ['rmi', '-f', image], { reject: false });
     });
 
-    it('adds its files and changes none of the repository\'s own', () => {
-      assert.deepEqual(changedFiles(original, fileDigests(root)), fixture.changes.map((file) => path.join(fixture.folder, file)));
+    it("adds its files and changes none of the repository's own", () => {
+      assert.deepEqual(
+        changedFiles(original, fileDigests(root)),
+        fixture.changes.map((file) => path.join(fixture.folder, file)),
+      );
     });
 
     if (fixture.notBuilt) {
@@ -99,7 +102,7 @@ for (const fixture of RETROFIT_FIXTURES) {
       containerReport.push(`retrofit ${name}: built in ${build.seconds.toFixed(1)} s`);
     });
 
-    it('runs hardened, passes the Deployment\'s probes, and stops within its grace period', async () => {
+    it("runs hardened, passes the Deployment's probes, and stops within its grace period", async () => {
       const { container, grace } = deployedContainer(service);
       const port = await freePort();
       // The service's own port is PORT, a free one; the health module's is its container port.
@@ -126,7 +129,10 @@ for (const fixture of RETROFIT_FIXTURES) {
         }
         assert.equal(failure, undefined, `the readiness probe never passed: ${failure}\n${await logs()}`);
         for (let round = 0; round < 3; round += 1) {
-          for (const [kind, probe] of [['liveness', container.livenessProbe], ['readiness', container.readinessProbe]] as const) {
+          for (const [kind, probe] of [
+            ['liveness', container.livenessProbe],
+            ['readiness', container.readinessProbe],
+          ] as const) {
             const result = await probeOnce(probe, ports);
             assert.equal(result, undefined, `the ${kind} probe failed: ${result}\n${await logs()}`);
           }
@@ -136,7 +142,9 @@ for (const fixture of RETROFIT_FIXTURES) {
         const seconds = (Date.now() - started) / 1000;
         const { stdout: exitCode } = await execa(DOCKER, ['inspect', '--format', '{{.State.ExitCode}}', containerName]);
         assert.ok(seconds < grace, `docker stop took ${seconds} s, the whole grace period`);
-        const probes = [container.livenessProbe, container.readinessProbe].map((probe) => (probe.httpGet ? `${probe.httpGet.path} on ${probe.httpGet.port}` : 'tcp')).join(', ');
+        const probes = [container.livenessProbe, container.readinessProbe]
+          .map((probe) => (probe.httpGet ? `${probe.httpGet.path} on ${probe.httpGet.port}` : 'tcp'))
+          .join(', ');
         containerReport.push(`retrofit ${name}: probes (${probes}) passed; stopped in ${seconds.toFixed(1)} s with exit code ${exitCode.trim()}`);
       } finally {
         await execa(DOCKER, ['rm', '-f', containerName], { reject: false });

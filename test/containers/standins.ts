@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { TINI_IMAGE } from '../../stacks/common.ts';
-import { STACKS, imageRef, type Stack } from '../../stacks/registry.ts';
+import { imageRef, STACKS, type Stack } from '../../stacks/registry.ts';
 import { CACHE_DIR, goToolchain, nodeToolchain, rustToolchain } from '../support/toolchains.ts';
 import { debianMirror } from './debian-mirror.ts';
 import { DOCKER } from './engine.ts';
@@ -64,7 +64,11 @@ function sha256(text: string | Buffer): string {
 
 async function buildFromDockerfile(context: string, dockerfile: string, ref: string, labels: string[]) {
   writeFileSync(path.join(context, 'Dockerfile'), dockerfile);
-  await dockerBuild(context, ref, labels.flatMap((label) => ['--label', label]));
+  await dockerBuild(
+    context,
+    ref,
+    labels.flatMap((label) => ['--label', label]),
+  );
 }
 
 async function npmTarball(spec: string, into: string): Promise<string> {
@@ -94,10 +98,13 @@ function debianSlim(ref: string): StandIn {
       await execa(
         'mmdebstrap',
         [
-          '--variant=minbase', '--quiet',
+          '--variant=minbase',
+          '--quiet',
           '--customize-hook=mkdir -p "$1/usr/local/share/ca-certificates"',
           `--customize-hook=cp ${path.join(context, 'machine-ca.crt')} "$1/usr/local/share/ca-certificates/machine-ca.crt"`,
-          'trixie', tarball, debianMirror(),
+          'trixie',
+          tarball,
+          debianMirror(),
         ],
         { all: true },
       );
@@ -201,9 +208,28 @@ function nodeRuntime(ref: string, toolchain: string): StandIn {
 
 /** Debian 13's python3 as distroless packages it: the interpreter, its standard library and their libraries. */
 const DISTROLESS_PYTHON_PACKAGES = [
-  'python3-minimal', 'python3.13-minimal', 'libpython3.13-minimal', 'libpython3.13-stdlib', 'media-types',
-  'libexpat1', 'zlib1g', 'libbz2-1.0', 'liblzma5', 'libzstd1', 'libffi8', 'libmpdec4', 'libncursesw6', 'libtinfo6',
-  'libreadline8t64', 'libsqlite3-0', 'libuuid1', 'libcrypt1', 'libdb5.3t64', 'libgdbm6t64', 'libnsl2', 'libtirpc3t64',
+  'python3-minimal',
+  'python3.13-minimal',
+  'libpython3.13-minimal',
+  'libpython3.13-stdlib',
+  'media-types',
+  'libexpat1',
+  'zlib1g',
+  'libbz2-1.0',
+  'liblzma5',
+  'libzstd1',
+  'libffi8',
+  'libmpdec4',
+  'libncursesw6',
+  'libtinfo6',
+  'libreadline8t64',
+  'libsqlite3-0',
+  'libuuid1',
+  'libcrypt1',
+  'libdb5.3t64',
+  'libgdbm6t64',
+  'libnsl2',
+  'libtirpc3t64',
 ];
 
 function pythonRuntime(ref: string): StandIn {
@@ -251,7 +277,9 @@ function goBuilder(ref: string, toolchain: string): StandIn {
           `FROM ${TINI_IMAGE}`,
           'COPY go /usr/local/go',
           // As the official image: the toolchain on PATH, GOPATH at /go, no toolchain switching.
-          'ENV GOLANG_VERSION=' + toolchain + ' GOTOOLCHAIN=local GOPATH=/go PATH=/go/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+          'ENV GOLANG_VERSION=' +
+            toolchain +
+            ' GOTOOLCHAIN=local GOPATH=/go PATH=/go/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
           'RUN go version',
           'WORKDIR /go',
           '',
@@ -340,9 +368,24 @@ function javaBuilder(ref: string, version: string): StandIn {
 
 /** What distroless java-base adds to base-nossl on Debian 13 (its config.bzl), before the JRE itself. */
 const DISTROLESS_JAVA_BASE_PACKAGES = [
-  ...DISTROLESS_STATIC_PACKAGES, 'libc6', 'zlib1g', 'libjpeg62-turbo', 'liblcms2-2', 'libfreetype6', 'fonts-dejavu-core',
-  'fontconfig-config', 'libexpat1', 'libfontconfig1', 'libuuid1', 'libbrotli1', 'libcrypt1', 'libstdc++6', 'libgcc-s1',
-  'gcc-14-base', 'libpng16-16t64', 'libbz2-1.0',
+  ...DISTROLESS_STATIC_PACKAGES,
+  'libc6',
+  'zlib1g',
+  'libjpeg62-turbo',
+  'liblcms2-2',
+  'libfreetype6',
+  'fonts-dejavu-core',
+  'fontconfig-config',
+  'libexpat1',
+  'libfontconfig1',
+  'libuuid1',
+  'libbrotli1',
+  'libcrypt1',
+  'libstdc++6',
+  'libgcc-s1',
+  'gcc-14-base',
+  'libpng16-16t64',
+  'libbz2-1.0',
 ];
 
 function javaRuntime(ref: string, version: string): StandIn {

@@ -317,7 +317,10 @@ export function contractChecks(options: ContractOptions): ContractCheck[] {
           expect((await request(port, '/readyz')).status === 200, '/readyz is not 200 once started');
           const body = await greeting(port);
           expect(body.greeting === defaultGreeting, `GET / greeting is ${JSON.stringify(body.greeting)}, expected the default "${defaultGreeting}"`);
-          expect(messages(service).some((msg) => /listening/i.test(msg)), 'no log line says the service is listening');
+          expect(
+            messages(service).some((msg) => /listening/i.test(msg)),
+            'no log line says the service is listening',
+          );
           const delay = await request(port, '/delay/5');
           expect(delay.status === 404, `GET /delay/5 answered ${delay.status} with demo-endpoints off (the default), expected 404`);
         });
@@ -348,9 +351,7 @@ export function contractChecks(options: ContractOptions): ContractCheck[] {
         await withService({ config: { greeting: 'first' } }, async ({ service, port, config }) => {
           config.update({ greeting: 'second' });
           await waitFor('the new greeting', RELOAD_WITHIN_MS, async () => ((await greeting(port)).greeting === 'second' ? true : undefined));
-          await waitFor('a log line about the reload', 1000, async () =>
-            messages(service).some((msg) => /reload/i.test(msg)) ? true : undefined,
-          );
+          await waitFor('a log line about the reload', 1000, async () => (messages(service).some((msg) => /reload/i.test(msg)) ? true : undefined));
         });
       },
     },
@@ -359,9 +360,7 @@ export function contractChecks(options: ContractOptions): ContractCheck[] {
       async run() {
         await withService({ config: { greeting: 'first', 'log-level': 'info' }, env: { GREETING: 'from-env' } }, async ({ service, port, config }) => {
           config.update({ greeting: 'second', 'log-level': 'debug' });
-          await waitFor('a log line about the reload', RELOAD_WITHIN_MS, async () =>
-            messages(service).some((msg) => /reload/i.test(msg)) ? true : undefined,
-          );
+          await waitFor('a log line about the reload', RELOAD_WITHIN_MS, async () => (messages(service).some((msg) => /reload/i.test(msg)) ? true : undefined));
           const body = await greeting(port);
           expect(body.greeting === 'from-env', `after a reload a file won over the environment: ${body.raw}`);
         });
@@ -373,9 +372,7 @@ export function contractChecks(options: ContractOptions): ContractCheck[] {
         await withService({ config: { greeting: 'good', 'log-level': 'info' } }, async ({ service, port, config }) => {
           config.update({ greeting: 'changed', 'log-level': 'verbose' });
           await waitFor('a log line rejecting the reload', RELOAD_WITHIN_MS + 1000, async () =>
-            jsonLines(service).some((line) => /reject|invalid/i.test(String(line.msg)) && String(line.msg).includes('log-level'))
-              ? true
-              : undefined,
+            jsonLines(service).some((line) => /reject|invalid/i.test(String(line.msg)) && String(line.msg).includes('log-level')) ? true : undefined,
           );
           const body = await greeting(port);
           expect(body.greeting === 'good', `an invalid reload was partly applied: ${body.raw}`);
@@ -405,9 +402,7 @@ export function contractChecks(options: ContractOptions): ContractCheck[] {
         await withService({ secrets: { 'api-key': first }, env: { LOG_LEVEL: 'debug' } }, async ({ service, port, secrets }) => {
           const bodies = [(await greeting(port)).raw, (await request(port, '/readyz')).body];
           secrets.update({ 'api-key': second });
-          await waitFor('a log line about the reload', RELOAD_WITHIN_MS, async () =>
-            messages(service).some((msg) => /reload/i.test(msg)) ? true : undefined,
-          );
+          await waitFor('a log line about the reload', RELOAD_WITHIN_MS, async () => (messages(service).some((msg) => /reload/i.test(msg)) ? true : undefined));
           bodies.push((await greeting(port)).raw);
           for (const text of [service.output(), ...bodies]) {
             expect(!text.includes(first) && !text.includes(second), 'a secret value appeared in the logs or a response');
@@ -417,7 +412,7 @@ export function contractChecks(options: ContractOptions): ContractCheck[] {
       },
     },
     {
-      name: `logs JSON lines with time, level and msg, and requests except probes${options.runtimeDiagnostics ? '; the runtime\'s own diagnostics go to stderr' : ''}`,
+      name: `logs JSON lines with time, level and msg, and requests except probes${options.runtimeDiagnostics ? "; the runtime's own diagnostics go to stderr" : ''}`,
       async run() {
         await withService({ env: options.runtimeDiagnostics?.env ?? {} }, async ({ service, port }) => {
           if (options.runtimeDiagnostics) {
@@ -433,7 +428,10 @@ export function contractChecks(options: ContractOptions): ContractCheck[] {
             service.stdoutLines().some((line) => line.includes('/?from=contract')) ? true : undefined,
           );
           for (const line of jsonLines(service)) {
-            expect(line.time !== undefined && line.level !== undefined && typeof line.msg === 'string', `a log line lacks time, level or msg: ${JSON.stringify(line)}`);
+            expect(
+              line.time !== undefined && line.level !== undefined && typeof line.msg === 'string',
+              `a log line lacks time, level or msg: ${JSON.stringify(line)}`,
+            );
             expect(LOG_LEVELS.includes(String(line.level).toLowerCase()), `a log line has an unexpected level: ${JSON.stringify(line)}`);
           }
           const requestLine = jsonLines(service).find((line) => JSON.stringify(line).includes('/?from=contract'));
@@ -520,10 +518,19 @@ export function contractChecks(options: ContractOptions): ContractCheck[] {
         const failed = results.flatMap((result) => (result.status === 'rejected' ? [String(result.reason)] : []));
         expect(failed.length === 0, `${failed.length} of ${pooled} in-flight requests on pooled connections failed: ${failed.slice(0, 3).join('; ')}`);
         const answers = results.map((result) => (result as PromiseFulfilledResult<PooledResult>).value);
-        expect(answers.every((answer) => answer.reusedSocket), 'the pooled client did not reuse its connections: the service closed them after one response');
+        expect(
+          answers.every((answer) => answer.reusedSocket),
+          'the pooled client did not reuse its connections: the service closed them after one response',
+        );
         const wrong = answers.filter((answer) => answer.status !== 200 || !answer.complete);
         expect(wrong.length === 0, `in-flight requests on pooled connections were cut off or failed: ${JSON.stringify(wrong.slice(0, 3))}`);
-        const keptOpen = answers.filter((answer) => !answer.connection.split(',').map((token) => token.trim()).includes('close'));
+        const keptOpen = answers.filter(
+          (answer) =>
+            !answer.connection
+              .split(',')
+              .map((token) => token.trim())
+              .includes('close'),
+        );
         expect(
           keptOpen.length === 0,
           `${keptOpen.length} of ${pooled} responses finished during the drain without "Connection: close" (they said ${JSON.stringify(keptOpen[0]?.connection ?? '')}): a pooled client sends its next request on that connection and loses it`,

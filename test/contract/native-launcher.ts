@@ -3,9 +3,9 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { execa } from 'execa';
+import { childrenOf } from '../support/proc.ts';
 import type { RunningService, ServiceLauncher, StartOptions } from './harness.ts';
 import { processService } from './process-service.ts';
-import { childrenOf } from '../support/proc.ts';
 
 export const TINI = '/usr/bin/tini';
 

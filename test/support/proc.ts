@@ -14,6 +14,8 @@ export function childrenOf(pid: number): number[] {
 
 /** The process's PID in each PID namespace it belongs to, outermost first (the `NSpid` line). */
 export function namespacePids(pid: number): number[] {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((text) => text.startsWith('NSpid:'));
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((text) => text.startsWith('NSpid:'));
   return (line ?? '').replace('NSpid:', '').trim().split(/\s+/).map(Number);
 }

@@ -1,8 +1,9 @@
 // The fixture repositories under test/fixtures/retrofit: existing services, written for these tests,
 // one per language and package manager, a monorepo, and a repo with its own Dockerfile. Each entry says
 // what k8s-app must find there and what a run may change.
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+
 import { createHash } from 'node:crypto';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { retrofitProject } from './generate.ts';
@@ -28,60 +29,120 @@ export interface RetrofitFixture {
 
 export const RETROFIT_FIXTURES: readonly RetrofitFixture[] = [
   {
-    repo: 'node-npm', folder: '', options: {}, changes: [],
+    repo: 'node-npm',
+    folder: '',
+    options: {},
+    changes: [],
     expected: { language: 'node', runtimeVersion: '24', port: 3000, livenessPath: '/healthz', readinessPath: '/healthz', startCommand: 'node dist/server.js' },
   },
   {
     // States no Node.js version: --defaults stops and names --runtime-version, so the test passes it.
-    repo: 'node-pnpm', folder: '', options: { 'runtime-version': '22' }, changes: [],
+    repo: 'node-pnpm',
+    folder: '',
+    options: { 'runtime-version': '22' },
+    changes: [],
     expected: { language: 'node', runtimeVersion: '22', port: 8080, livenessPath: 'tcp', readinessPath: 'tcp', startCommand: 'node lib/index.js' },
   },
   {
-    repo: 'node-yarn', folder: '', options: {}, changes: [],
+    repo: 'node-yarn',
+    folder: '',
+    options: {},
+    changes: [],
     expected: { language: 'node', runtimeVersion: '24', port: 3000, livenessPath: '/livez', readinessPath: '/readyz', startCommand: 'node server.mjs' },
   },
   {
-    repo: 'python-pip', folder: '', options: {}, changes: [],
-    expected: { language: 'python', runtimeVersion: '3.13', port: 8000, livenessPath: '/health/live', readinessPath: '/health/ready', startCommand: 'python server.py' },
+    repo: 'python-pip',
+    folder: '',
+    options: {},
+    changes: [],
+    expected: {
+      language: 'python',
+      runtimeVersion: '3.13',
+      port: 8000,
+      livenessPath: '/health/live',
+      readinessPath: '/health/ready',
+      startCommand: 'python server.py',
+    },
   },
   {
-    repo: 'python-poetry', folder: '', options: {}, changes: [],
-    expected: { language: 'python', runtimeVersion: '3.13', port: 8000, livenessPath: '/livez', readinessPath: '/readyz', startCommand: 'python -c "from inventory.main import run; run()"' },
+    repo: 'python-poetry',
+    folder: '',
+    options: {},
+    changes: [],
+    expected: {
+      language: 'python',
+      runtimeVersion: '3.13',
+      port: 8000,
+      livenessPath: '/livez',
+      readinessPath: '/readyz',
+      startCommand: 'python -c "from inventory.main import run; run()"',
+    },
   },
   {
-    repo: 'python-uv', folder: '', options: {}, changes: [],
-    expected: { language: 'python', runtimeVersion: '3.13', port: 9000, livenessPath: '/healthz', readinessPath: '/healthz', startCommand: 'python -m billing' },
+    repo: 'python-uv',
+    folder: '',
+    options: {},
+    changes: [],
+    expected: {
+      language: 'python',
+      runtimeVersion: '3.13',
+      port: 9000,
+      livenessPath: '/healthz',
+      readinessPath: '/healthz',
+      startCommand: 'python -m billing',
+    },
   },
   {
-    repo: 'go', folder: '', options: {}, changes: [],
+    repo: 'go',
+    folder: '',
+    options: {},
+    changes: [],
     expected: { language: 'go', runtimeVersion: '1.26', port: 8080, livenessPath: '/healthz', readinessPath: '/readyz' },
   },
   {
-    repo: 'java-maven', folder: '', options: {}, changes: [],
+    repo: 'java-maven',
+    folder: '',
+    options: {},
+    changes: [],
     expected: { language: 'java', runtimeVersion: '21', port: 8081, livenessPath: '/actuator/health/liveness', readinessPath: '/actuator/health/readiness' },
   },
   {
-    repo: 'java-gradle', folder: '', options: {}, changes: [],
+    repo: 'java-gradle',
+    folder: '',
+    options: {},
+    changes: [],
     expected: { language: 'java', runtimeVersion: '25', port: 8082, livenessPath: '/actuator/health/liveness', readinessPath: '/actuator/health/readiness' },
     notBuilt:
       'it has no Gradle wrapper, so its Dockerfile builds on the gradle image, and neither that image nor a Gradle distribution (services.gradle.org) can be obtained here; its Dockerfile is generated and linted',
   },
   {
-    repo: 'rust', folder: '', options: {}, changes: [],
+    repo: 'rust',
+    folder: '',
+    options: {},
+    changes: [],
     expected: { language: 'rust', runtimeVersion: '1.99', port: 8080, livenessPath: '/healthz', readinessPath: '/readyz' },
   },
   {
     // An npm workspace: the lock file is at the monorepo's root, which becomes the build context.
-    repo: 'monorepo', folder: 'services/web', options: {}, changes: [],
+    repo: 'monorepo',
+    folder: 'services/web',
+    options: {},
+    changes: [],
     expected: { language: 'node', runtimeVersion: '22', port: 3000, livenessPath: '/livez', readinessPath: '/readyz', startCommand: 'node server.js' },
   },
   {
-    repo: 'monorepo', folder: 'services/quotes', options: {}, changes: [],
+    repo: 'monorepo',
+    folder: 'services/quotes',
+    options: {},
+    changes: [],
     expected: { language: 'go', runtimeVersion: '1.27', port: 7070, livenessPath: 'tcp', readinessPath: 'tcp' },
   },
   {
     // Its own Dockerfile is replaced only with consent (--force); without it the run stops (specs).
-    repo: 'existing-dockerfile', folder: '', options: { force: true }, changes: ['Dockerfile'],
+    repo: 'existing-dockerfile',
+    folder: '',
+    options: { force: true },
+    changes: ['Dockerfile'],
     expected: { language: 'python', runtimeVersion: '3.13', port: 5000, livenessPath: '/health', readinessPath: '/health', startCommand: 'python app.py' },
   },
   // The health module, in each language, where the service has no usable health endpoint (or as asked).

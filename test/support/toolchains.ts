@@ -26,7 +26,11 @@ export async function nodeToolchain(version: string): Promise<string> {
 export function pythonToolchain(version: string): string {
   const root = process.env.PYENV_ROOT ?? path.join(homedir(), '.pyenv');
   const versionsDir = path.join(root, 'versions');
-  const found = existsSync(versionsDir) ? readdirSync(versionsDir).filter((name) => name === version || name.startsWith(`${version}.`)).sort() : [];
+  const found = existsSync(versionsDir)
+    ? readdirSync(versionsDir)
+        .filter((name) => name === version || name.startsWith(`${version}.`))
+        .sort()
+    : [];
   if (found.length === 0) throw new Error(`no Python ${version} under ${versionsDir}: install it with pyenv (pyenv install ${version})`);
   return path.join(versionsDir, found.at(-1)!, 'bin');
 }

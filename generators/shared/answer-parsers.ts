@@ -1,0 +1,99 @@
+// How raw answers (typed, passed as options, saved in .yo-rc.json) are checked and turned into
+// values: each returns the value, or the problem as a phrase the error and the prompt show.
+import { findStack } from '../../stacks/registry.ts';
+import type { Answers } from './answers.ts';
+
+const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+export function dnsLabel(what: string, maxLength = 63, why = 'a DNS-1123 label has at most 63') {
+  return (raw: unknown) => {
+    const value = String(raw).trim();
+    if (value.length > maxLength) return { problem: `${what} is ${value.length} characters long; ${why}` };
+    if (!DNS_1123_LABEL.test(value)) {
+      return {
+        problem: `${what} must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit`,
+      };
+    }
+    return { value };
+  };
+}
+
+/** Derives a valid app name from a directory name (`My_Service` -> `my-service`). */
+export function toDnsLabel(text: string): string {
+  const label = text
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 63)
+    .replace(/-+$/g, '');
+  return label || 'service';
+}
+
+/** `tcp`, or an absolute HTTP path. */
+export function probePath(what: string) {
+  return (raw: unknown) => {
+    const value = String(raw).trim();
+    if (value === 'tcp' || /^\/[\x21-\x7e]*$/.test(value)) return { value };
+    return { problem: `${what} "${value}" is neither an HTTP path starting with / nor tcp` };
+  };
+}
+
+/**
+ * A command as program and arguments, split like a shell would split simple words ('single' and
+ * "double" quotes group words). Anything else a shell does (variables, &&, pipes) is refused:
+ * the image starts the program directly, so that signals reach it.
+ */
+export function commandWords(text: string): { words: string[] } | { problem: string } {
+  const words: string[] = [];
+  let current: string | undefined;
+  let quote: string | undefined;
+  for (const char of text.trim()) {
+    if (quote) {
+      if (char === quote) quote = undefined;
+      else current = (current ?? '') + char;
+    } else if (char === '"' || char === "'") {
+      quote = char;
+      current ??= '';
+    } else if (/\s/.test(char)) {
+      if (current !== undefined) words.push(current);
+      current = undefined;
+    } else if ('$`|&;<>(){}*?~\\'.includes(char)) {
+      return { problem: `it uses the shell ("${char}"), and the image starts the program directly, without one` };
+    } else {
+      current = (current ?? '') + char;
+    }
+  }
+  if (quote) return { problem: `a ${quote} quote is not closed` };
+  if (current !== undefined) words.push(current);
+  return words.length > 0 ? { words } : { problem: 'it is empty' };
+}
+
+export function startCommand(raw: unknown, answers: Partial<Answers>) {
+  const text = String(raw).trim();
+  const split = commandWords(text);
+  const checked = 'words' in split ? findStack(answers.language ?? '')?.existing.command?.(split.words) : split;
+  if (checked && 'problem' in checked) {
+    return {
+      problem: `the start command "${text}" cannot start the service: ${checked.problem}; give the program and its arguments, e.g. ${START_EXAMPLES[answers.language ?? ''] ?? 'node server.js'}`,
+    };
+  }
+  return { value: text };
+}
+
+/** What a start command looks like, per language that runs one. */
+const START_EXAMPLES: Record<string, string> = { node: '"node dist/server.js"', python: '"python -m app" or "gunicorn app:app --bind 0.0.0.0:8000"' };
+
+export function oneOf(what: string, allowed: () => string[]) {
+  return (raw: unknown) => {
+    const value = String(raw).trim();
+    const values = allowed();
+    return values.includes(value) ? { value } : { problem: `${what} "${value}" is not offered; choose one of: ${values.join(', ')}` };
+  };
+}
+
+export function versionsOf(answers: Partial<Answers>): string[] {
+  return findStack(answers.language ?? '')?.versions.map((v) => v.version) ?? [];
+}
+
+// Image repositories: `[host[:port]/]path` with lowercase path components, no tag or digest.
+export const IMAGE_REPOSITORY = /^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;

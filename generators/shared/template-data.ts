@@ -1,0 +1,140 @@
+// The data every template reads: the answers, the stack of the chosen language (with a preset's
+// resources and images), and what is derived from them once, so templates only print it.
+import path from 'node:path';
+import * as common from '../../stacks/common.ts';
+import { findStack, forVersion, imageRef, imageRefWithArg, type Stack, stackCommands, tiniArguments } from '../../stacks/registry.ts';
+import type { ExistingBuild } from '../../stacks/types.ts';
+import type { Answers } from './answers.ts';
+import type { Preset } from './preset.ts';
+import { listFiles, outputPath, TEMPLATES_ROOT } from './rendering.ts';
+
+export type TemplateData = ReturnType<typeof templateData>;
+
+/** What a probe checks: an HTTP path on a named container port, or only that the service's port accepts connections. */
+export type Probe = { kind: 'http'; path: string; port: 'http' | 'health' } | { kind: 'tcp'; port: 'http' };
+
+/** A probe from an answer: a path, or `tcp` for the port alone. */
+function probe(answer: string, port: 'http' | 'health'): Probe {
+  return answer === 'tcp' ? { kind: 'tcp', port: 'http' } : { kind: 'http', path: answer, port };
+}
+
+/** The same check, whatever the probe's name. */
+export function sameProbe(a: Probe, b: Probe): boolean {
+  return a.kind === b.kind && (a.kind === 'tcp' || (b.kind === 'http' && a.path === b.path && a.port === b.port));
+}
+
+/** The tag the manifests deploy until CI sets its own. */
+export const IMAGE_TAG = '0.1.0';
+
+/** Retrofitting: how the existing project is built, and the start command's words after the image's entrypoint. */
+export interface ExistingProjectData {
+  build: ExistingBuild;
+  command: string[];
+}
+
+export function templateData(answers: Answers, existing?: ExistingProjectData, preset?: Preset) {
+  const languageStack = findStack(answers.language) as Stack;
+  const family = answers.imageFamily as keyof Stack['images'];
+  // A preset's resources replace the language's defaults, request by request.
+  const stack: Stack = {
+    ...languageStack,
+    // A command may name the runtime version, to check the interpreter it runs on.
+    commands: stackCommands(languageStack, answers.runtimeVersion),
+    localToolchain: forVersion(languageStack, answers.runtimeVersion, languageStack.localToolchain),
+    ...(preset?.resources
+      ? {
+          resources: {
+            requests: { ...languageStack.resources.requests, ...preset.resources.requests },
+            limits: { ...languageStack.resources.limits, ...preset.resources.limits },
+          },
+        }
+      : {}),
+  };
+  const images = {
+    ...stack.images[family],
+    ...(existing?.build.builder?.[family] ? { builder: existing.build.builder[family] } : {}),
+    // A preset's base images (an internal mirror, golden images) win over both.
+    ...preset?.images?.[answers.language]?.[family],
+  };
+  // Folder names a template path's {key} segments stand for (a Java package path, say).
+  const names = stack.names?.(answers.appName) ?? {};
+  // What the probes check: the contract's endpoints, or an existing service's own (tcp: the port only).
+  // Retrofits may add k8s-app's health module, which serves the contract's paths on a port of its own.
+  const probes =
+    answers.healthModule === 'yes'
+      ? { liveness: probe(common.HEALTH.liveness, 'health'), readiness: probe(common.HEALTH.readiness, 'health') }
+      : { liveness: probe(answers.livenessPath ?? common.HEALTH.liveness, 'http'), readiness: probe(answers.readinessPath ?? common.HEALTH.readiness, 'http') };
+  const tiniPath = family === 'distroless' ? '/tini' : '/sbin/tini';
+  const container = stack.container(family, {
+    retrofit: existing !== undefined,
+    healthModule: answers.healthModule === 'yes',
+    command: existing?.command ?? [],
+  });
+  return {
+    preset: preset ? { name: preset.name, labels: preset.labels ?? {}, annotations: preset.annotations ?? {} } : undefined,
+    // Adding container and Kubernetes files around existing code, rather than writing a new service.
+    retrofit: existing !== undefined,
+    // Absent for a new project: its Dockerfile builds the starter.
+    build: existing?.build,
+    command: existing?.command ?? [],
+    ...answers,
+    stack,
+    // The language alone, as prose names it ("Node.js" of "Node.js (TypeScript, Fastify)").
+    languageName: stack.displayName.split(' (')[0]!,
+    common,
+    configDir: `/etc/${answers.appName}/config`,
+    // The ConfigMap's files (k8s/base/config/): the settings the starter reads. An existing service
+    // reads its own, so its ConfigMap starts empty for the team to fill.
+    configFiles: existing ? [] : ['greeting', 'log-level', 'demo-endpoints'],
+    secretsDir: `/etc/${answers.appName}/secrets`,
+    imageTag: IMAGE_TAG,
+    // As the Dockerfile writes them: the version is a top-level ARG.
+    builderImage: imageRefWithArg(images.builder, stack.versionArg),
+    runtimeImage: imageRefWithArg(images.runtime, stack.versionArg),
+    // Whether the images carry the runtime version (from the Dockerfile's version ARG).
+    versionedImage: images.runtime.includes('{version}'),
+    // As it resolves for the chosen version.
+    runtimeImageRef: imageRef(images.runtime, answers.runtimeVersion),
+    // The exact toolchain release of the version answered (rust-toolchain.toml, go.mod).
+    toolchain: forVersion(stack, answers.runtimeVersion, '{toolchain}'),
+    // preStop pause + the app's own drain deadline + a margin for the process to exit.
+    terminationGracePeriodSeconds: common.PRESTOP_SLEEP_SECONDS + common.SHUTDOWN_TIMEOUT_SECONDS + 5,
+    tiniArgs: tiniArguments(stack),
+    // The tini stage's image (distroless): Debian 13, or the preset's mirror of it.
+    tiniImage: preset?.tiniImage ?? common.TINI_IMAGE,
+    // Where the final stage has tini: copied from the tini stage (distroless), or Alpine's package.
+    tiniPath,
+    // The image's ENTRYPOINT (tini, then the program) and CMD, as the Dockerfile writes them.
+    entrypoint: dockerArray([tiniPath, ...tiniArguments(stack), ...container.program]),
+    cmd: container.args && dockerArray(container.args),
+    healthModule: answers.healthModule === 'yes',
+    // The module's files as the docker generator writes them (templates/health/<language>/), for k8s/README.md.
+    healthModuleFiles:
+      existing && answers.healthModule === 'yes'
+        ? listFiles(path.join(TEMPLATES_ROOT, 'health', answers.language)).map((file) =>
+            path.posix.join(existing.build.moduleDir ?? '.', outputPath(file, names)),
+          )
+        : [],
+    probes,
+    names,
+    yamlScalar,
+    // Where each overlay deploys: production in the namespace answered, development beside it.
+    namespaces: { dev: `${answers.namespace}-dev`, prod: answers.namespace },
+    // kube-score checks the Deployment waives, each for the reason its manifest gives.
+    kubeScoreIgnores: sameProbe(probes.liveness, probes.readiness) ? ['pod-probes-identical'] : [],
+    // Run where the Dockerfile's build context is: a workspace service builds from the workspace root.
+    dockerBuildCommand: existing?.build.context
+      ? `cd ${existing.build.context} && DOCKER_BUILDKIT=1 docker build -f ${existing.build.servicePath}/Dockerfile -t ${answers.imageRepository}:${IMAGE_TAG} .`
+      : `DOCKER_BUILDKIT=1 docker build -t ${answers.imageRepository}:${IMAGE_TAG} .`,
+  };
+}
+
+/** A string as a YAML value: plain when it can only be read one way, else double-quoted (JSON is YAML). */
+export function yamlScalar(value: string): string {
+  return /^[A-Za-z0-9/._~-]+$/.test(value) ? value : JSON.stringify(value);
+}
+
+/** Words as a Dockerfile's exec form: `["a", "b"]`. */
+function dockerArray(words: readonly string[]): string {
+  return `[${words.map((word) => JSON.stringify(word)).join(', ')}]`;
+}
