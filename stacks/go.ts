@@ -1,5 +1,5 @@
 import { ALPINE_IMAGE } from './common.ts';
-import type { ExistingBuild, RepoFiles, Stack } from './types.ts';
+import type { RepoFiles, RetrofitBuild, Stack } from './types.ts';
 
 // Go: the current release by default, the previous one offered. A static binary (CGO_ENABLED=0)
 // needs no libc, so distroless "static" and a bare Alpine are the whole runtime.
@@ -48,14 +48,14 @@ const go: Stack = {
     start: [{ file: 'go.mod', pattern: /^module\s+(\S+)/m }],
     port: { extensions: ['.go'], patterns: [/"PORT"[^\n]*?"(\d{2,5})"/, /"(?:0\.0\.0\.0)?:(\d{2,5})"/, /\b[pP]ort\s*:?=\s*"(\d{2,5})"/] },
   },
-  existing: { plan: existingBuild },
+  retrofit: { plan: retrofitBuild },
   dependencies: {},
 };
 
 export default go;
 
 /** The main package: the module root's, else the first under cmd/. */
-function existingBuild(repo: RepoFiles): ExistingBuild {
+function retrofitBuild(repo: RepoFiles): RetrofitBuild {
   const isMain = (dir: string) => /^package main\b/m.test(repo.read(`${dir}/main.go`) ?? '');
   const commands = repo.folders('cmd').filter((folder) => isMain(`cmd/${folder}`));
   const mainPackage = isMain('.') ? '.' : commands.length > 0 ? `./cmd/${commands[0]}` : '.';

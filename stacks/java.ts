@@ -1,4 +1,4 @@
-import type { ExistingBuild, RepoFiles, Stack } from './types.ts';
+import type { RepoFiles, RetrofitBuild, Stack } from './types.ts';
 
 // Java: Spring Boot on the current LTS by default (25), the previous LTS (21) offered. Distroless
 // java<version>-debian13 carries a Temurin JRE; Alpine uses Temurin's own JRE image.
@@ -82,7 +82,7 @@ const java: Stack = {
     ],
     port: { extensions: ['.properties', '.yml', '.yaml'], patterns: [/server\.port\s*[=:]\s*(?:\$\{[^:}]+:)?(\d{2,5})/, /^\s*port:\s*(\d{2,5})/m] },
   },
-  existing: { plan: existingBuild },
+  retrofit: { plan: retrofitBuild },
   // Gradle's image (its major release), for repositories without the Gradle wrapper.
   buildToolVersions: { gradle: '9' },
   dependencies: {
@@ -117,7 +117,7 @@ function javaIdentifier(text: string): string {
 export default java;
 
 /** Maven or Gradle, through the repo's wrapper when it has one; the runnable jar becomes /app/app.jar. */
-function existingBuild(repo: RepoFiles): ExistingBuild {
+function retrofitBuild(repo: RepoFiles): RetrofitBuild {
   const ignore = ['target', 'build', '.gradle', '**/*.iml', '.idea'];
   const base = { context: '', servicePath: '', ignore };
   if (repo.exists('pom.xml')) {

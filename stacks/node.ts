@@ -1,4 +1,4 @@
-import type { ExistingBuild, RepoFiles, Stack } from './types.ts';
+import type { RepoFiles, RetrofitBuild, Stack } from './types.ts';
 
 // Node.js: Active LTS by default. Release lines as of November 2026: 26 entered Active LTS in
 // October 2026; 24 and 22 are in Maintenance LTS (22 ends April 2027).
@@ -58,8 +58,8 @@ const node: Stack = {
       patterns: [/PORT\s*(?:\?\?|\|\|)\s*['"]?(\d{2,5})/, /\.listen\(\s*(?:\{\s*port:\s*)?(\d{2,5})/],
     },
   },
-  existing: {
-    plan: existingBuild,
+  retrofit: {
+    plan: retrofitBuild,
     command: (words) => {
       const [program, ...rest] = words;
       if (program === 'npm' || program === 'pnpm' || program === 'yarn' || program === 'npx') {
@@ -121,7 +121,7 @@ function workspaceFolders(repo: RepoFiles, root: string): string[] {
     .filter((folder) => repo.exists(`${root}${folder}/package.json`));
 }
 
-function existingBuild(repo: RepoFiles): ExistingBuild {
+function retrofitBuild(repo: RepoFiles): RetrofitBuild {
   // The nearest lock file decides the package manager. One above the service folder counts only when
   // that folder is a workspace root the service belongs to: then it is the build context.
   const locks = LOCK_FILES.flatMap(({ file, tool }) => {

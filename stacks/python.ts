@@ -1,4 +1,4 @@
-import type { ExistingBuild, RepoFiles, Stack } from './types.ts';
+import type { RepoFiles, RetrofitBuild, Stack } from './types.ts';
 
 // Python: 3.13 by default. Distroless ships one interpreter, Debian 13's python3 (3.13), so 3.14 is
 // offered only where an image for it exists: the official python:3.14-alpine.
@@ -66,8 +66,8 @@ const python: Stack = {
     ],
     port: { extensions: ['.py'], patterns: [/["']PORT["'][^)\n]*?["']?(\d{2,5})/, /port\s*=\s*(\d{2,5})/] },
   },
-  existing: {
-    plan: existingBuild,
+  retrofit: {
+    plan: retrofitBuild,
     command: ([program, ...rest]) => {
       if (!program) return { problem: 'it is empty' };
       // The virtual environment's interpreter, or a console script it installed (uvicorn, gunicorn...).
@@ -92,7 +92,7 @@ function entryPointCommand(entryPoint: string): string {
   return func ? `python -c "from ${module} import ${func}; ${func}()"` : `python -m ${module}`;
 }
 
-function existingBuild(repo: RepoFiles): ExistingBuild {
+function retrofitBuild(repo: RepoFiles): RetrofitBuild {
   const ignore = ['.venv', 'venv', '**/__pycache__', '**/*.pyc', '.pytest_cache', '.mypy_cache', '.ruff_cache', '.tox'];
   const base = { context: '', servicePath: '', ignore };
   // Poetry and uv lock files become hashed requirements (their export), so the image's virtual

@@ -1,5 +1,5 @@
 import { ALPINE_IMAGE } from './common.ts';
-import type { ExistingBuild, RepoFiles, Stack } from './types.ts';
+import type { RepoFiles, RetrofitBuild, Stack } from './types.ts';
 
 // Rust: the newest stable release these machines can obtain (rustup's stable channel here serves
 // 1.99.1, of 2026-10-13). A glibc binary on distroless cc; a musl binary on Alpine.
@@ -49,7 +49,7 @@ const rust: Stack = {
     ],
     port: { extensions: ['.rs'], patterns: [/"0\.0\.0\.0:(\d{2,5})"/, /"PORT"[^\n]*?(\d{2,5})/] },
   },
-  existing: { plan: existingBuild, wireHealthModule },
+  retrofit: { plan: retrofitBuild, wireHealthModule },
   dependencies: {
     axum: '0.8.9',
     serde: '1.0.229',
@@ -65,7 +65,7 @@ const rust: Stack = {
 export default rust;
 
 /** The binary cargo builds: the first [[bin]] target, else the package's own. */
-function existingBuild(repo: RepoFiles): ExistingBuild {
+function retrofitBuild(repo: RepoFiles): RetrofitBuild {
   const manifest = repo.read('Cargo.toml') ?? '';
   const bin = /\[\[bin\]\][^[]*?name\s*=\s*"([^"]+)"/.exec(manifest)?.[1] ?? /\[package\][^[]*?name\s*=\s*"([^"]+)"/.exec(manifest)?.[1] ?? 'service';
   const locked = repo.exists('Cargo.lock');
@@ -86,7 +86,7 @@ function existingBuild(repo: RepoFiles): ExistingBuild {
 }
 
 /** `mod k8s_health;` after the file's inner attributes and docs, and `k8s_health::spawn();` first in main. */
-function wireHealthModule(repo: RepoFiles, build: ExistingBuild): { file: string; text: string } | { problem: string } {
+function wireHealthModule(repo: RepoFiles, build: RetrofitBuild): { file: string; text: string } | { problem: string } {
   const file = build.mainSource as string;
   const text = repo.read(file);
   if (text === undefined) return { problem: `${file}, the binary's main file, does not exist` };

@@ -34,7 +34,7 @@ export interface FileFact {
   as?: (value: string) => string;
 }
 
-/** How an existing repository of this language is recognised (retrofitting). */
+/** How an existing repository of this language is recognised (retrofit). */
 export interface Detection {
   /** Any of these files marks a project of this language: a name, or a pattern with `*` (`*.csproj`). */
   markers: readonly string[];
@@ -65,8 +65,8 @@ export interface RepoFiles {
 }
 
 /** How the image of an existing project is built: template data (`build`) for
- * `templates/docker/<language>/existing.Dockerfile.ejs`. */
-export interface ExistingBuild {
+ * `templates/docker/<language>/retrofit.Dockerfile.ejs`. */
+export interface RetrofitBuild {
   /** The build tool the Dockerfile runs (npm, poetry, gradle...). */
   tool: string;
   /** The build context, from the service folder: '' for the service folder itself, '../..' for a monorepo root. */
@@ -87,16 +87,16 @@ export interface ExistingBuild {
 }
 
 /** Retrofitting: how an existing repository of this language becomes an image. */
-export interface ExistingProjects {
+export interface RetrofitPlans {
   /** The build the Dockerfile follows, from the repo's files. */
-  plan(repo: RepoFiles): ExistingBuild;
+  plan(repo: RepoFiles): RetrofitBuild;
   /** Interpreted languages run the repo's start command (an answer, --start-command): its words
    * after the image's entrypoint, or the problem that keeps it from running without a shell.
    * Compiled languages run their build output and have no start command. */
   command?: (words: readonly string[]) => { args: string[] } | { problem: string };
   /** Where the health module needs a line in an existing file to be compiled in (Rust's `mod`), the
    * edit: the file's new text, or the problem. Made only when the user asked for the module. */
-  wireHealthModule?: (repo: RepoFiles, build: ExistingBuild) => { file: string; text: string } | { problem: string };
+  wireHealthModule?: (repo: RepoFiles, build: RetrofitBuild) => { file: string; text: string } | { problem: string };
 }
 
 export interface Stack {
@@ -152,7 +152,7 @@ export interface Stack {
   /** Versions of the build tools an existing repository's Dockerfile installs when the repo names none. */
   buildToolVersions?: Readonly<Record<string, string>>;
   detection: Detection;
-  existing: ExistingProjects;
+  retrofit: RetrofitPlans;
   /** Names the language derives from the app name (a Java package, say): template data, and the
    * value of a `{name}` in a template's path. */
   names?: (appName: string) => Readonly<Record<string, string>>;

@@ -10,7 +10,7 @@ const FOLDER = '/work/orders-api';
 const preset = (fields: Partial<LoadedPreset>): LoadedPreset => ({ name: 'acme', file: '/p/acme.yaml', source: './acme.yaml', ...fields });
 
 function resolve(sources: Partial<ResolverSources>) {
-  const resolver = new AnswerResolver({ options: {}, stored: {}, detection: { kind: 'none' }, retrofitting: false, folder: FOLDER, ...sources });
+  const resolver = new AnswerResolver({ options: {}, stored: {}, detection: { kind: 'none' }, retrofit: false, folder: FOLDER, ...sources });
   const answers: Partial<Answers> = {};
   const next = resolver.resolveKnown(answers);
   return { resolver, answers, next };
@@ -59,7 +59,7 @@ describe('the answer resolver', () => {
     );
   });
 
-  it('retrofitting with --defaults: takes what the repository states, and stops on what it does not', () => {
+  it('a retrofit with --defaults: takes what the repository states, and stops on what it does not', () => {
     const project = {
       language: 'node',
       buildTool: { value: 'npm', from: 'package-lock.json' },
@@ -67,12 +67,12 @@ describe('the answer resolver', () => {
       port: { value: '3000', from: 'src/server.ts' },
       start: { value: 'node dist/server.js', from: 'package.json "start"' },
     } as DetectedProject;
-    const { answers, resolver } = resolve({ options: { defaults: true }, detection: { kind: 'found', project }, retrofitting: true });
+    const { answers, resolver } = resolve({ options: { defaults: true }, detection: { kind: 'found', project }, retrofit: true });
     assert.deepEqual([answers.language, answers.runtimeVersion, answers.port, answers.startCommand], ['node', '22', 3000, 'node dist/server.js']);
     assert.equal(resolver.origins.port, 'src/server.ts');
     const { port: _port, ...withoutPort } = project;
     assert.throws(
-      () => resolve({ options: { defaults: true }, detection: { kind: 'found', project: withoutPort as DetectedProject }, retrofitting: true }),
+      () => resolve({ options: { defaults: true }, detection: { kind: 'found', project: withoutPort as DetectedProject }, retrofit: true }),
       /The existing project in \/work\/orders-api does not state its http port\. Fix: pass --port <value>\./,
     );
   });

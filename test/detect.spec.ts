@@ -1,4 +1,4 @@
-// Detection of existing repositories (retrofitting): language, build tool, and where the repo
+// Detection of existing repositories (retrofit): language, build tool, and where the repo
 // states its runtime version, start command and port, each with the file it came from.
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';

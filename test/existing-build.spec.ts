@@ -8,7 +8,7 @@ import helpers from 'yeoman-test';
 import { commandWords } from '../generators/shared/answers.ts';
 import { repoFiles } from '../generators/shared/repo-files.ts';
 import { findStack } from '../stacks/registry.ts';
-import type { ExistingBuild } from '../stacks/types.ts';
+import type { RetrofitBuild } from '../stacks/types.ts';
 import { APP_GENERATOR } from './support/generate.ts';
 import { writeRepo } from './support/temp-repo.ts';
 
@@ -24,8 +24,8 @@ function repo(files: Record<string, string>, service = ''): string {
   return path.join(root, service);
 }
 
-function plan(language: string, files: Record<string, string>, service = ''): ExistingBuild {
-  return findStack(language)!.existing.plan(repoFiles(repo(files, service)));
+function plan(language: string, files: Record<string, string>, service = ''): RetrofitBuild {
+  return findStack(language)!.retrofit.plan(repoFiles(repo(files, service)));
 }
 
 describe('start commands', () => {
@@ -43,11 +43,11 @@ describe('start commands', () => {
   });
 
   it("become the arguments after each language's entrypoint", () => {
-    const node = findStack('node')!.existing.command!;
+    const node = findStack('node')!.retrofit.command!;
     assert.deepEqual(node(['node', '--enable-source-maps', 'dist/index.js']), { args: ['--enable-source-maps', 'dist/index.js'] });
     assert.deepEqual(node(['next', 'start']), { args: ['/app/node_modules/.bin/next', 'start'] });
     assert.match((node(['npm', 'start']) as { problem: string }).problem, /does not pass SIGTERM on/);
-    const python = findStack('python')!.existing.command!;
+    const python = findStack('python')!.retrofit.command!;
     assert.deepEqual(python(['python3', '-m', 'app']), { args: ['/venv/bin/python', '-m', 'app'] });
     assert.deepEqual(python(['gunicorn', 'app:app']), { args: ['/venv/bin/gunicorn', 'app:app'] });
   });
@@ -155,7 +155,7 @@ describe('existing Python, Go, Java and Rust builds', () => {
   describe("Rust: the health module's two lines in the binary's main file", () => {
     const wire = (main: string, manifest = '[package]\nname = "svc"\n') => {
       const service = repo({ 'Cargo.toml': manifest, 'src/main.rs': main });
-      const rust = findStack('rust')!.existing;
+      const rust = findStack('rust')!.retrofit;
       return rust.wireHealthModule!(repoFiles(service), rust.plan(repoFiles(service)));
     };
 
@@ -187,7 +187,7 @@ describe('options for answers that do not apply', () => {
         .run(APP_GENERATOR)
         .inDir(dir)
         .withOptions({ defaults: true, 'health-module': 'yes' } as never),
-      /--health-module does not apply here: it is used only in an existing repository \(retrofitting\)\. Nothing was written\. Fix: leave out --health-module\./,
+      /--health-module does not apply here: it is used only in an existing repository \(a retrofit\)\. Nothing was written\. Fix: leave out --health-module\./,
     );
   });
 });

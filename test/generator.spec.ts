@@ -140,7 +140,7 @@ describe('k8s-app:app', () => {
     );
 
     it('asks every answer that applies to a new project once, in order, then confirms the recap', () => {
-      const forNewProjects = ANSWER_SPECS.filter((spec) => spec.when?.({ retrofitting: false }, { language: 'node' }) ?? true);
+      const forNewProjects = ANSWER_SPECS.filter((spec) => spec.when?.({ retrofit: false }, { language: 'node' }) ?? true);
       expect(result.askedQuestions.map((question) => question.name)).toEqual([...forNewProjects.map((spec) => spec.name), 'confirmAnswers']);
     });
 

@@ -25,7 +25,7 @@ describe('every language brings what the generators render', () => {
       });
 
       it('a Dockerfile (one for every image family), one that follows an existing build, and images for each family it offers', () => {
-        for (const template of ['Dockerfile.ejs', 'existing.Dockerfile.ejs']) {
+        for (const template of ['Dockerfile.ejs', 'retrofit.Dockerfile.ejs']) {
           assert.ok(existsSync(path.join(TEMPLATES_ROOT, 'docker', stack.language, template)), `templates/docker/${stack.language}/${template} is missing`);
         }
         const offered = new Set(stack.versions.flatMap((version) => [...familiesFor(stack, version.version)]));
@@ -41,7 +41,7 @@ describe('every language brings what the generators render', () => {
       it('detection rules and a retrofit plan', () => {
         assert.ok(stack.detection.markers.length > 0, 'no marker files: an existing repository of this language is never recognised');
         assert.ok(stack.detection.buildTools.length > 0, 'no build tools');
-        assert.equal(typeof stack.existing.plan, 'function');
+        assert.equal(typeof stack.retrofit.plan, 'function');
       });
     });
   }

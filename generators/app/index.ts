@@ -18,14 +18,14 @@ export default class AppGenerator extends K8sAppGenerator {
           "Each file that would change is shown for review (yeoman's conflict prompt, with a diff); a file you edited is never overwritten without your answer.",
       );
     }
-    if (this.retrofitting) {
+    if (this.retrofit) {
       for (const line of describeDetection(this.detection, this.destinationRoot())) this.log(line);
     }
   }
 
   async configuring() {
     // An existing repository keeps its own code: only the container and Kubernetes files are added.
-    const parts = this.retrofitting ? SUB_GENERATORS.filter((name) => name !== 'service') : SUB_GENERATORS;
+    const parts = this.retrofit ? SUB_GENERATORS.filter((name) => name !== 'service') : SUB_GENERATORS;
     for (const name of parts) {
       const generatorPath = fileURLToPath(new URL(`../${name}/index${extension}`, import.meta.url));
       await this.composeWith(generatorPath, {

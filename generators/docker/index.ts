@@ -1,5 +1,5 @@
 // `yo k8s-app:docker`: the Dockerfile of the chosen language and image family, and its .dockerignore.
-// An existing project gets a Dockerfile that follows its own build (templates/docker/<language>/existing.Dockerfile.ejs),
+// An existing project gets a Dockerfile that follows its own build (templates/docker/<language>/retrofit.Dockerfile.ejs),
 // and, when asked for, k8s-app's health module (templates/health/<language>/).
 import K8sAppGenerator from '../shared/base-generator.ts';
 import { UsageError } from '../shared/errors.ts';
@@ -8,13 +8,13 @@ import { repoFiles } from '../shared/repo-files.ts';
 export default class DockerGenerator extends K8sAppGenerator {
   writing() {
     const data = this.templateData;
-    const template = data.retrofit ? 'existing.Dockerfile' : 'Dockerfile';
+    const template = data.retrofit ? 'retrofit.Dockerfile' : 'Dockerfile';
     this.render(`docker/${data.language}/${template}.ejs`, 'Dockerfile', data);
     // With a workspace root as the build context, BuildKit reads the ignore file next to the Dockerfile.
     this.render('docker/dockerignore.ejs', data.build?.context ? 'Dockerfile.dockerignore' : '.dockerignore', data);
     if (data.build && data.healthModule) {
       this.renderTree(`health/${data.language}`, data.build.moduleDir ?? '.', data);
-      const wiring = data.stack.existing.wireHealthModule?.(repoFiles(this.destinationRoot()), data.build);
+      const wiring = data.stack.retrofit.wireHealthModule?.(repoFiles(this.destinationRoot()), data.build);
       if (wiring && 'problem' in wiring) {
         throw new UsageError(
           `Cannot add the health module: ${wiring.problem}. Nothing was written. Fix: pass --health-module no and give the probe paths (--liveness-path, --readiness-path).`,

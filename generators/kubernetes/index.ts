@@ -9,6 +9,6 @@ export default class KubernetesGenerator extends K8sAppGenerator {
     const listedSetting = (file: string) => !file.startsWith('base/config/') || data.configFiles.includes(path.basename(file, '.ejs'));
     this.renderTree('kubernetes', 'k8s', data, listedSetting);
     // An existing repository keeps its own README: how to build, deploy and probe goes next to the manifests.
-    if (data.retrofit) this.render('existing/README.md.ejs', 'k8s/README.md', data);
+    if (data.retrofit) this.render('retrofit/README.md.ejs', 'k8s/README.md', data);
   }
 }

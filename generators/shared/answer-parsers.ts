@@ -71,7 +71,7 @@ export function commandWords(text: string): { words: string[] } | { problem: str
 export function startCommand(raw: unknown, answers: Partial<Answers>) {
   const text = String(raw).trim();
   const split = commandWords(text);
-  const checked = 'words' in split ? findStack(answers.language ?? '')?.existing.command?.(split.words) : split;
+  const checked = 'words' in split ? findStack(answers.language ?? '')?.retrofit.command?.(split.words) : split;
   if (checked && 'problem' in checked) {
     return {
       problem: `the start command "${text}" cannot start the service: ${checked.problem}; give the program and its arguments, e.g. ${START_EXAMPLES[answers.language ?? ''] ?? 'node server.js'}`,

@@ -25,7 +25,7 @@ export interface ResolverSources {
   stored: StoredConfig;
   preset?: LoadedPreset;
   detection: Detection;
-  retrofitting: boolean;
+  retrofit: boolean;
   /** The folder generated into: its name is the default app name, and errors name it. */
   folder: string;
 }
@@ -45,7 +45,7 @@ export class AnswerResolver {
 
   /** Whether an answer applies to this run, given the answers before it. */
   applies(spec: AnswerSpec, answers: Partial<Answers>): boolean {
-    return spec.when?.({ retrofitting: this.sources.retrofitting }, answers) ?? true;
+    return spec.when?.({ retrofit: this.sources.retrofit }, answers) ?? true;
   }
 
   /** The value the existing repository states for an answer, and where; undefined when it states none
@@ -56,8 +56,8 @@ export class AnswerResolver {
   }
 
   detectedProject(answers: Partial<Answers>): DetectedProject | undefined {
-    const { detection, retrofitting } = this.sources;
-    if (!retrofitting || detection.kind !== 'found') return undefined;
+    const { detection, retrofit } = this.sources;
+    if (!retrofit || detection.kind !== 'found') return undefined;
     return answers.language === undefined || answers.language === detection.project.language ? detection.project : undefined;
   }
 
@@ -126,7 +126,7 @@ export class AnswerResolver {
           origin = detected.from;
           value = parseOrThrow(spec, detected.value, answers, `${spec.prompt.message.toLowerCase()} in ${detected.from}`);
         } else {
-          this.assertDefaultFitsExistingCode(spec);
+          this.assertDefaultFitsRetrofit(spec);
           origin = 'default';
           value = parseOrThrow(spec, this.defaultFor(spec, answers), answers, `the default ${spec.name}`);
         }
@@ -167,9 +167,9 @@ export class AnswerResolver {
    * Existing code decides its language, runtime and port: a guess would give a Dockerfile and
    * probes that do not fit it. With --defaults, what the repository does not state must be passed.
    */
-  private assertDefaultFitsExistingCode(spec: AnswerSpec) {
-    const { retrofitting, detection, folder } = this.sources;
-    if (!retrofitting || !spec.retrofitFact) return;
+  private assertDefaultFitsRetrofit(spec: AnswerSpec) {
+    const { retrofit, detection, folder } = this.sources;
+    if (!retrofit || !spec.retrofitFact) return;
     if (detection.kind === 'ambiguous') {
       const found = detection.candidates.map((candidate) => `${candidate.value} (${candidate.from})`).join(', ');
       throw new UsageError(

@@ -29,7 +29,7 @@ export interface Answers {
 /** What decides whether an answer applies. */
 export interface AnswerContext {
   /** Adding container and Kubernetes files around existing code. */
-  retrofitting: boolean;
+  retrofit: boolean;
 }
 
 export interface Choice {
@@ -167,8 +167,8 @@ export const ANSWER_SPECS: readonly AnswerSpec[] = [
       { name: "no: use the service's own health paths, or TCP checks", value: 'no' },
       { name: `yes: add it (new files; the probes use it on port ${HEALTH_MODULE_PORT})`, value: 'yes' },
     ],
-    when: ({ retrofitting }) => retrofitting,
-    appliesWhen: 'in an existing repository (retrofitting)',
+    when: ({ retrofit }) => retrofit,
+    appliesWhen: 'in an existing repository (a retrofit)',
     default: () => 'no',
     parse: oneOf('the health module answer', () => ['yes', 'no']),
   },
@@ -177,7 +177,7 @@ export const ANSWER_SPECS: readonly AnswerSpec[] = [
     option: 'liveness-path',
     description: 'Existing repositories: the path the service answers 200 on while it can serve, or tcp to check only that the port accepts connections',
     prompt: { type: 'input', message: 'Liveness probe path (or tcp)' },
-    when: ({ retrofitting }, answers) => retrofitting && answers.healthModule !== 'yes',
+    when: ({ retrofit }, answers) => retrofit && answers.healthModule !== 'yes',
     appliesWhen: 'in an existing repository, without --health-module yes (the module has its own paths)',
     default: () => 'tcp',
     parse: probePath('the liveness path'),
@@ -188,7 +188,7 @@ export const ANSWER_SPECS: readonly AnswerSpec[] = [
     option: 'readiness-path',
     description: 'Existing repositories: the path the service answers 200 on when it should get traffic, or tcp',
     prompt: { type: 'input', message: 'Readiness probe path (or tcp)' },
-    when: ({ retrofitting }, answers) => retrofitting && answers.healthModule !== 'yes',
+    when: ({ retrofit }, answers) => retrofit && answers.healthModule !== 'yes',
     appliesWhen: 'in an existing repository, without --health-module yes (the module has its own paths)',
     default: (answers) => answers.livenessPath ?? 'tcp',
     parse: probePath('the readiness path'),
@@ -200,7 +200,7 @@ export const ANSWER_SPECS: readonly AnswerSpec[] = [
     description:
       'Existing Node.js and Python repositories: the command that starts the service, as program and arguments (no shell), e.g. "node dist/server.js"',
     prompt: { type: 'input', message: 'Start command' },
-    when: ({ retrofitting }, answers) => retrofitting && findStack(answers.language ?? '')?.existing.command !== undefined,
+    when: ({ retrofit }, answers) => retrofit && findStack(answers.language ?? '')?.retrofit.command !== undefined,
     appliesWhen: 'in an existing Node.js or Python repository (compiled languages run their build output)',
     default: () => '',
     parse: startCommand,

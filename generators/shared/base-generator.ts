@@ -14,7 +14,7 @@ import { dryRunReport, GENERATOR_VERSION, RUN_OPTIONS } from './info.ts';
 import { type LoadedPreset, loadPreset } from './preset.ts';
 import { render, renderTree, TEMPLATES_ROOT } from './rendering.ts';
 import { repoFiles } from './repo-files.ts';
-import { type ExistingProjectData, type TemplateData, templateData } from './template-data.ts';
+import { type RetrofitProject, type TemplateData, templateData } from './template-data.ts';
 import {
   environmentFlag,
   isRootGenerator,
@@ -32,7 +32,7 @@ export { type TemplateData, templateData, yamlScalar } from './template-data.ts'
 export interface RunState {
   answers: Answers;
   /** Adding container and Kubernetes files around existing code (not writing a new service). */
-  retrofitting: boolean;
+  retrofit: boolean;
   detection: Detection;
   preset?: LoadedPreset;
 }
@@ -54,7 +54,7 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
   detection: Detection = { kind: 'none' };
   /** The company preset in use (--preset, or recorded in .yo-rc.json). */
   preset: LoadedPreset | undefined;
-  retrofitting = false;
+  retrofit = false;
   /** Resolves the answers; absent in a generator that was handed them. */
   resolver: AnswerResolver | undefined;
   /** Answers known without asking, resolved in the constructor so bad input fails before any task runs. */
@@ -82,7 +82,7 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
       this.option(option, { type: type === 'boolean' ? Boolean : String, description });
     }
     if (options.runState) {
-      ({ answers: this.answers, retrofitting: this.retrofitting, detection: this.detection, preset: this.preset } = options.runState);
+      ({ answers: this.answers, retrofit: this.retrofit, detection: this.detection, preset: this.preset } = options.runState);
       return;
     }
     // Checked here, not in a task: a bad option or an unwritable folder stops the run before anything starts.
@@ -101,13 +101,13 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
     const presetSource = typeof this.options.preset === 'string' ? this.options.preset : stored.preset;
     if (presetSource) this.preset = loadPreset(presetSource, this.destinationRoot());
     // A folder holding a project this generator did not write is retrofitted (or an earlier retrofit said so).
-    this.retrofitting = stored.appName !== undefined ? stored.retrofit === true : this.detection.kind !== 'none';
+    this.retrofit = stored.appName !== undefined ? stored.retrofit === true : this.detection.kind !== 'none';
     this.resolver = new AnswerResolver({
       options: this.options,
       stored,
       preset: this.preset,
       detection: this.detection,
-      retrofitting: this.retrofitting,
+      retrofit: this.retrofit,
       folder: this.destinationRoot(),
     });
     this.resolver.resolveKnown(this.known);
@@ -115,7 +115,7 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
 
   /** The state this generator hands to the generators it composes. */
   get runState(): RunState {
-    return { answers: this.answers, retrofitting: this.retrofitting, detection: this.detection, preset: this.preset };
+    return { answers: this.answers, retrofit: this.retrofit, detection: this.detection, preset: this.preset };
   }
 
   async prompting() {
@@ -134,7 +134,7 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
     if (asked) await this.confirmRecap(answers);
     this.answers = answers as Answers;
     this.config.set(this.answers);
-    if (this.retrofitting) this.config.set('retrofit', true);
+    if (this.retrofit) this.config.set('retrofit', true);
     if (this.preset) {
       this.config.set('preset', this.preset.source);
       for (const option of isRootGenerator(this) ? resolver.lockOverrides : []) {
@@ -191,7 +191,7 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
       // A dry run writes nothing: yeoman lists each file, conflicts included; --json says it on stdout.
       if (this.options.json) {
         const files = this.pendingFiles().map(({ path: file, action, edited }) => ({ path: file, action, ...(edited === undefined ? {} : { edited }) }));
-        process.stdout.write(`${JSON.stringify(dryRunReport(this.answers as unknown as Record<string, unknown>, this.retrofitting, files), null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify(dryRunReport(this.answers as unknown as Record<string, unknown>, this.retrofit, files), null, 2)}\n`);
       }
       return;
     }
@@ -220,15 +220,15 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
   }
 
   get templateData(): TemplateData {
-    return templateData(this.answers, this.retrofitting ? this.existingProject() : undefined, this.preset);
+    return templateData(this.answers, this.retrofit ? this.retrofitProject() : undefined, this.preset);
   }
 
   /** The existing project's build, as the answered language's stack plans it from the repo's files. */
-  existingProject(): ExistingProjectData {
+  retrofitProject(): RetrofitProject {
     const stack = findStack(this.answers.language)!;
     const words = this.answers.startCommand ? commandWords(this.answers.startCommand) : { words: [] };
-    const command = 'words' in words && words.words.length > 0 ? stack.existing.command?.(words.words) : undefined;
-    return { build: stack.existing.plan(repoFiles(this.destinationRoot())), command: command && 'args' in command ? command.args : [] };
+    const command = 'words' in words && words.words.length > 0 ? stack.retrofit.command?.(words.words) : undefined;
+    return { build: stack.retrofit.plan(repoFiles(this.destinationRoot())), command: command && 'args' in command ? command.args : [] };
   }
 
   renderTree(source: string, destination: string, data: TemplateData, include?: (file: string) => boolean) {

@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { STACKS } from '../../stacks/registry.ts';
-import type { ExistingBuild, FileFact, Stack } from '../../stacks/types.ts';
+import type { FileFact, RetrofitBuild, Stack } from '../../stacks/types.ts';
 import { repoFiles } from './repo-files.ts';
 
 /** A value and the file it was read from (relative to the project root). */
@@ -23,7 +23,7 @@ export interface DetectedProject {
   /** Health endpoints the sources name. */
   health?: { liveness?: Finding; readiness?: Finding };
   /** How the image will build it: the repo's own package manager, lock file and build. */
-  build: ExistingBuild;
+  build: RetrofitBuild;
 }
 
 export type Detection = { kind: 'none' } | { kind: 'found'; project: DetectedProject } | { kind: 'ambiguous'; candidates: Finding[] };
@@ -48,7 +48,7 @@ export function detectProject(root: string): Detection {
   }
   const { stack } = candidates[0]!;
   const tool = stack.detection.buildTools.find((candidate) => candidate.markers.some((pattern) => findMarker(root, pattern)))!;
-  const build = stack.existing.plan(repoFiles(root));
+  const build = stack.retrofit.plan(repoFiles(root));
   const project: DetectedProject = {
     language: stack.language,
     // The plan looks further (a workspace root's lock file), so its tool wins.

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import * as common from '../../stacks/common.ts';
 import { findStack, forVersion, imageRef, imageRefWithArg, type Stack, stackCommands, tiniArguments } from '../../stacks/registry.ts';
-import type { ExistingBuild } from '../../stacks/types.ts';
+import type { RetrofitBuild } from '../../stacks/types.ts';
 import type { Answers } from './answers.ts';
 import type { Preset } from './preset.ts';
 import { listFiles, outputPath, TEMPLATES_ROOT } from './rendering.ts';
@@ -26,13 +26,13 @@ export function sameProbe(a: Probe, b: Probe): boolean {
 /** The tag the manifests deploy until CI sets its own. */
 export const IMAGE_TAG = '0.1.0';
 
-/** Retrofitting: how the existing project is built, and the start command's words after the image's entrypoint. */
-export interface ExistingProjectData {
-  build: ExistingBuild;
+/** A retrofit: how the existing project is built, and the start command's words after the image's entrypoint. */
+export interface RetrofitProject {
+  build: RetrofitBuild;
   command: string[];
 }
 
-export function templateData(answers: Answers, existing?: ExistingProjectData, preset?: Preset) {
+export function templateData(answers: Answers, retrofit?: RetrofitProject, preset?: Preset) {
   const languageStack = findStack(answers.language) as Stack;
   const family = answers.imageFamily as keyof Stack['images'];
   // A preset's resources replace the language's defaults, request by request.
@@ -52,7 +52,7 @@ export function templateData(answers: Answers, existing?: ExistingProjectData, p
   };
   const images = {
     ...stack.images[family],
-    ...(existing?.build.builder?.[family] ? { builder: existing.build.builder[family] } : {}),
+    ...(retrofit?.build.builder?.[family] ? { builder: retrofit.build.builder[family] } : {}),
     // A preset's base images (an internal mirror, golden images) win over both.
     ...preset?.images?.[answers.language]?.[family],
   };
@@ -66,17 +66,17 @@ export function templateData(answers: Answers, existing?: ExistingProjectData, p
       : { liveness: probe(answers.livenessPath ?? common.HEALTH.liveness, 'http'), readiness: probe(answers.readinessPath ?? common.HEALTH.readiness, 'http') };
   const tiniPath = family === 'distroless' ? '/tini' : '/sbin/tini';
   const container = stack.container(family, {
-    retrofit: existing !== undefined,
+    retrofit: retrofit !== undefined,
     healthModule: answers.healthModule === 'yes',
-    command: existing?.command ?? [],
+    command: retrofit?.command ?? [],
   });
   return {
     preset: preset ? { name: preset.name, labels: preset.labels ?? {}, annotations: preset.annotations ?? {} } : undefined,
     // Adding container and Kubernetes files around existing code, rather than writing a new service.
-    retrofit: existing !== undefined,
+    retrofit: retrofit !== undefined,
     // Absent for a new project: its Dockerfile builds the starter.
-    build: existing?.build,
-    command: existing?.command ?? [],
+    build: retrofit?.build,
+    command: retrofit?.command ?? [],
     ...answers,
     stack,
     // The language alone, as prose names it ("Node.js" of "Node.js (TypeScript, Fastify)").
@@ -85,7 +85,7 @@ export function templateData(answers: Answers, existing?: ExistingProjectData, p
     configDir: `/etc/${answers.appName}/config`,
     // The ConfigMap's files (k8s/base/config/): the settings the starter reads. An existing service
     // reads its own, so its ConfigMap starts empty for the team to fill.
-    configFiles: existing ? [] : ['greeting', 'log-level', 'demo-endpoints'],
+    configFiles: retrofit ? [] : ['greeting', 'log-level', 'demo-endpoints'],
     secretsDir: `/etc/${answers.appName}/secrets`,
     imageTag: IMAGE_TAG,
     // As the Dockerfile writes them: the version is a top-level ARG.
@@ -110,9 +110,9 @@ export function templateData(answers: Answers, existing?: ExistingProjectData, p
     healthModule: answers.healthModule === 'yes',
     // The module's files as the docker generator writes them (templates/health/<language>/), for k8s/README.md.
     healthModuleFiles:
-      existing && answers.healthModule === 'yes'
+      retrofit && answers.healthModule === 'yes'
         ? listFiles(path.join(TEMPLATES_ROOT, 'health', answers.language)).map((file) =>
-            path.posix.join(existing.build.moduleDir ?? '.', outputPath(file, names)),
+            path.posix.join(retrofit.build.moduleDir ?? '.', outputPath(file, names)),
           )
         : [],
     probes,
@@ -123,8 +123,8 @@ export function templateData(answers: Answers, existing?: ExistingProjectData, p
     // kube-score checks the Deployment waives, each for the reason its manifest gives.
     kubeScoreIgnores: sameProbe(probes.liveness, probes.readiness) ? ['pod-probes-identical'] : [],
     // Run where the Dockerfile's build context is: a workspace service builds from the workspace root.
-    dockerBuildCommand: existing?.build.context
-      ? `cd ${existing.build.context} && DOCKER_BUILDKIT=1 docker build -f ${existing.build.servicePath}/Dockerfile -t ${answers.imageRepository}:${IMAGE_TAG} .`
+    dockerBuildCommand: retrofit?.build.context
+      ? `cd ${retrofit.build.context} && DOCKER_BUILDKIT=1 docker build -f ${retrofit.build.servicePath}/Dockerfile -t ${answers.imageRepository}:${IMAGE_TAG} .`
       : `DOCKER_BUILDKIT=1 docker build -t ${answers.imageRepository}:${IMAGE_TAG} .`,
   };
 }
