@@ -55,7 +55,15 @@ const go: Stack = {
 export default go;
 
 /** The main package: the module root's, else the first under cmd/. */
-function retrofitBuild(repo: RepoFiles): RetrofitBuild {
+/** What a Go module's image build needs beyond the common facts. */
+export interface GoBuild extends RetrofitBuild {
+  /** The main package go build compiles (`.` or `./cmd/<name>`). */
+  mainPackage: string;
+  /** Whether dependencies are vendored (no module download in the image build). */
+  vendored: boolean;
+}
+
+function retrofitBuild(repo: RepoFiles): GoBuild {
   const isMain = (dir: string) => /^package main\b/m.test(repo.read(`${dir}/main.go`) ?? '');
   const commands = repo.folders('cmd').filter((folder) => isMain(`cmd/${folder}`));
   const mainPackage = isMain('.') ? '.' : commands.length > 0 ? `./cmd/${commands[0]}` : '.';

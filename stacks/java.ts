@@ -117,7 +117,21 @@ function javaIdentifier(text: string): string {
 export default java;
 
 /** Maven or Gradle, through the repo's wrapper when it has one; the runnable jar becomes /app/app.jar. */
-function retrofitBuild(repo: RepoFiles): RetrofitBuild {
+/** What a Maven or Gradle project's image build needs beyond the common facts. */
+export interface JavaBuild extends RetrofitBuild {
+  /** Whether the repository has the tool's wrapper (else the tool's own image builds it). */
+  wrapper: boolean;
+  /** Files and folders the dependency resolution reads, copied before the sources. */
+  manifests: string[];
+  manifestFolders: string[];
+  /** The commands that resolve the dependencies and build the jar, where the jar lands, and the tool's cache. */
+  resolve: string;
+  package: string;
+  jarDir: string;
+  cache: string;
+}
+
+function retrofitBuild(repo: RepoFiles): JavaBuild {
   const ignore = ['target', 'build', '.gradle', '**/*.iml', '.idea'];
   const base = { context: '', servicePath: '', ignore };
   if (repo.exists('pom.xml')) {

@@ -121,7 +121,25 @@ function workspaceFolders(repo: RepoFiles, root: string): string[] {
     .filter((folder) => repo.exists(`${root}${folder}/package.json`));
 }
 
-function retrofitBuild(repo: RepoFiles): RetrofitBuild {
+/** What a Node.js project's image build needs beyond the common facts. */
+export interface NodeBuild extends RetrofitBuild {
+  /** The lock file, and every file the install reads (copied before the sources). */
+  lockFile?: string;
+  manifests: string[];
+  /** Workspace folders the service depends on (a monorepo), from the build context. */
+  workspaces: string[];
+  /** Installs the package manager the repository names, when it is not npm. */
+  setup?: string;
+  install: string;
+  /** Removes the dev dependencies after the build. */
+  prune: string;
+  cache: string;
+  buildScript?: string;
+  /** The build's output folder, when only it (with package.json and node_modules) needs to reach the image. */
+  outDir?: string;
+}
+
+function retrofitBuild(repo: RepoFiles): NodeBuild {
   // The nearest lock file decides the package manager. One above the service folder counts only when
   // that folder is a workspace root the service belongs to: then it is the build context.
   const locks = LOCK_FILES.flatMap(({ file, tool }) => {

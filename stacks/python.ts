@@ -92,7 +92,21 @@ function entryPointCommand(entryPoint: string): string {
   return func ? `python -c "from ${module} import ${func}; ${func}()"` : `python -m ${module}`;
 }
 
-function retrofitBuild(repo: RepoFiles): RetrofitBuild {
+/** What a Python project's image build needs beyond the common facts. */
+export interface PythonBuild extends RetrofitBuild {
+  /** Files the dependency install reads, copied before the sources. */
+  manifests: string[];
+  /** The tool that exports a lock to hashed requirements, installed in its own venv, and its export command. */
+  toolPackages?: string[];
+  export?: string;
+  /** The requirements file pip installs, and whether it carries hashes. */
+  requirements?: string;
+  hashes?: boolean;
+  /** No lock: pip installs the project itself. */
+  installProject?: boolean;
+}
+
+function retrofitBuild(repo: RepoFiles): PythonBuild {
   const ignore = ['.venv', 'venv', '**/__pycache__', '**/*.pyc', '.pytest_cache', '.mypy_cache', '.ruff_cache', '.tox'];
   const base = { context: '', servicePath: '', ignore };
   // Poetry and uv lock files become hashed requirements (their export), so the image's virtual

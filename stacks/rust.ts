@@ -65,7 +65,18 @@ const rust: Stack = {
 export default rust;
 
 /** The binary cargo builds: the first [[bin]] target, else the package's own. */
-function retrofitBuild(repo: RepoFiles): RetrofitBuild {
+/** What a cargo project's image build needs beyond the common facts. */
+export interface RustBuild extends RetrofitBuild {
+  /** The binary target cargo builds, and its main source file. */
+  bin: string;
+  mainSource: string;
+  /** Whether Cargo.lock exists (the build then runs --locked). */
+  locked: boolean;
+  /** Files and folders cargo reads besides src/ (build.rs, benches...). */
+  extraSources: string[];
+}
+
+function retrofitBuild(repo: RepoFiles): RustBuild {
   const manifest = repo.read('Cargo.toml') ?? '';
   const bin = /\[\[bin\]\][^[]*?name\s*=\s*"([^"]+)"/.exec(manifest)?.[1] ?? /\[package\][^[]*?name\s*=\s*"([^"]+)"/.exec(manifest)?.[1] ?? 'service';
   const locked = repo.exists('Cargo.lock');
@@ -87,7 +98,7 @@ function retrofitBuild(repo: RepoFiles): RetrofitBuild {
 
 /** `mod k8s_health;` after the file's inner attributes and docs, and `k8s_health::spawn();` first in main. */
 function wireHealthModule(repo: RepoFiles, build: RetrofitBuild): { file: string; text: string } | { problem: string } {
-  const file = build.mainSource as string;
+  const file = (build as RustBuild).mainSource;
   const text = repo.read(file);
   if (text === undefined) return { problem: `${file}, the binary's main file, does not exist` };
   if (text.includes('k8s_health::spawn()')) return { file, text };

@@ -82,8 +82,6 @@ export interface RetrofitBuild {
   moduleDir?: string;
   /** What the findings print about the build, e.g. `pnpm install --frozen-lockfile (pnpm-lock.yaml)`. */
   summary: string;
-  /** Language-specific facts the template reads (lock file, build script, main package, jar folder...). */
-  [fact: string]: unknown;
 }
 
 /** Retrofitting: how an existing repository of this language becomes an image. */
@@ -99,8 +97,11 @@ export interface RetrofitPlans {
   wireHealthModule?: (repo: RepoFiles, build: RetrofitBuild) => { file: string; text: string } | { problem: string };
 }
 
+/** The languages k8s-app offers: each has its stack data (stacks/<language>.ts) and templates. */
+export type Language = 'node' | 'python' | 'go' | 'java' | 'rust';
+
 export interface Stack {
-  language: string;
+  language: Language;
   displayName: string;
   /** The Dockerfile ARG that carries the runtime version, so an upgrade is a one-line diff. */
   versionArg: string;

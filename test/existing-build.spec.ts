@@ -7,7 +7,12 @@ import path from 'node:path';
 import helpers from 'yeoman-test';
 import { commandWords } from '../generators/shared/answers.ts';
 import { repoFiles } from '../generators/shared/repo-files.ts';
+import type { GoBuild } from '../stacks/go.ts';
+import type { JavaBuild } from '../stacks/java.ts';
+import type { NodeBuild } from '../stacks/node.ts';
+import type { PythonBuild } from '../stacks/python.ts';
 import { findStack } from '../stacks/registry.ts';
+import type { RustBuild } from '../stacks/rust.ts';
 import type { RetrofitBuild } from '../stacks/types.ts';
 import { APP_GENERATOR } from './support/generate.ts';
 import { writeRepo } from './support/temp-repo.ts';
@@ -24,7 +29,10 @@ function repo(files: Record<string, string>, service = ''): string {
   return path.join(root, service);
 }
 
-function plan(language: string, files: Record<string, string>, service = ''): RetrofitBuild {
+/** Any language's build facts, each possibly absent: the specs read the ones of the language planned. */
+type AnyBuild = RetrofitBuild & Partial<NodeBuild> & Partial<PythonBuild> & Partial<GoBuild> & Partial<JavaBuild> & Partial<RustBuild>;
+
+function plan(language: string, files: Record<string, string>, service = ''): AnyBuild {
   return findStack(language)!.retrofit.plan(repoFiles(repo(files, service)));
 }
 

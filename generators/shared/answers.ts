@@ -2,6 +2,7 @@
 // The base generator turns this list into options, prompts and checks; nothing else declares them.
 import { HEALTH_MODULE_PORT } from '../../stacks/common.ts';
 import { familiesFor, findStack, IMAGE_FAMILIES, languages, STACKS } from '../../stacks/registry.ts';
+import type { ImageFamily, Language } from '../../stacks/types.ts';
 import { commandWords, dnsLabel, IMAGE_REPOSITORY, oneOf, probePath, startCommand, toDnsLabel, versionsOf } from './answer-parsers.ts';
 import type { DetectedProject, Finding } from './detect.ts';
 import type { Preset } from './preset.ts';
@@ -11,9 +12,9 @@ export { commandWords, toDnsLabel };
 
 export interface Answers {
   appName: string;
-  language: string;
+  language: Language;
   runtimeVersion: string;
-  imageFamily: string;
+  imageFamily: ImageFamily;
   port: number;
   imageRepository: string;
   namespace: string;
