@@ -7,11 +7,11 @@ import { expect } from 'esmocha';
 import helpers, { result } from 'yeoman-test';
 import { ANSWER_SPECS } from '../generators/shared/answers.ts';
 import { findStack, STACKS } from '../stacks/registry.ts';
-import { APP_GENERATOR } from './support/generate.ts';
+import { APP_GENERATOR, runApp } from './support/generate.ts';
 import { definesDefault } from './support/source-defaults.ts';
 
 const generatorPath = (name: string) => new URL(`../generators/${name}/index.ts`, import.meta.url).pathname;
-const run = (options: Record<string, unknown>) => helpers.run(APP_GENERATOR).withOptions(options as never);
+const run = (options: Record<string, unknown>) => runApp(options);
 
 /** Every file under a directory, relative, with its contents and modification time. */
 function readTree(root: string): Map<string, { contents: string; mtimeMs: number }> {
@@ -364,10 +364,7 @@ describe('k8s-app:app', () => {
 
     it('without a terminal: stops before writing anything and names the files and the fix', async () => {
       await assert.rejects(
-        helpers
-          .run(APP_GENERATOR, {}, { force: false })
-          .cd(dir)
-          .withOptions({ defaults: true } as never),
+        runApp({ defaults: true }, dir, { force: false }),
         /These files exist and differ from what k8s-app would write: Dockerfile\. Nothing was written\. Run again in a terminal to review each change, or pass --force to overwrite them\./,
       );
       assert.deepEqual(readdirSync(dir), ['Dockerfile']);
@@ -378,11 +375,7 @@ describe('k8s-app:app', () => {
       const wasTTY = process.stdin.isTTY;
       process.stdin.isTTY = true;
       try {
-        await helpers
-          .run(APP_GENERATOR, {}, { force: false })
-          .cd(dir)
-          .withOptions({ defaults: true } as never)
-          .withAnswers({ action: 'skip' });
+        await runApp({ defaults: true }, dir, { force: false }).withAnswers({ action: 'skip' });
       } finally {
         process.stdin.isTTY = wasTTY;
       }
@@ -393,10 +386,7 @@ describe('k8s-app:app', () => {
 
     it('with --force: overwrites', async () => {
       // As the CLI passes it: a generator option, the environment's own left unset.
-      await helpers
-        .run(APP_GENERATOR, {}, { force: undefined })
-        .cd(dir)
-        .withOptions({ defaults: true, force: true } as never);
+      await runApp({ defaults: true, force: true }, dir, { force: undefined });
       result.assertFileContent('Dockerfile', 'ENTRYPOINT ["/tini", "--", "/nodejs/bin/node"]');
     });
   });

@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import helpers, { result } from 'yeoman-test';
-import { APP_GENERATOR } from './support/generate.ts';
+import { result } from 'yeoman-test';
+import { runApp } from './support/generate.ts';
 import { renderOverlay } from './support/kustomize.ts';
 import { writeRepo } from './support/temp-repo.ts';
 
@@ -14,11 +14,7 @@ const EXAMPLE_PRESET = new URL('../examples/company-generator/preset.yaml', impo
 /** A new project folder holding `files` (a preset, say); returns it. */
 const folderWith = (files: Record<string, string> = {}) => writeRepo(files, 'k8s-app-preset-');
 
-const run = (dir: string, options: Record<string, unknown>) =>
-  helpers
-    .run(APP_GENERATOR)
-    .cd(dir)
-    .withOptions({ defaults: true, skipInstall: true, ...options } as never);
+const run = (dir: string, options: Record<string, unknown>) => runApp({ defaults: true, skipInstall: true, ...options }, dir);
 
 describe('presets', () => {
   describe('a preset file', () => {
@@ -79,14 +75,10 @@ describe('presets', () => {
 
   describe('locked answers', () => {
     it('are not asked', async () => {
-      await helpers
-        .run(APP_GENERATOR)
-        .cd(folderWith())
-        .withOptions({ preset: EXAMPLE_PRESET, skipInstall: true } as never)
-        .withAnswers(
-          { appName: 'asked', language: 'node', runtimeVersion: '24', port: '8080', imageRepository: 'r/asked', namespace: 'payments' },
-          { throwOnMissingAnswer: true },
-        );
+      await runApp({ preset: EXAMPLE_PRESET, skipInstall: true }, folderWith()).withAnswers(
+        { appName: 'asked', language: 'node', runtimeVersion: '24', port: '8080', imageRepository: 'r/asked', namespace: 'payments' },
+        { throwOnMissingAnswer: true },
+      );
       const asked = result.askedQuestions.map((question) => question.name);
       assert.ok(!asked.includes('imageFamily'), `asked: ${asked.join(', ')}`);
       result.assertJsonFileContent('.yo-rc.json', { 'generator-k8s-app': { imageFamily: 'distroless' } });
@@ -113,11 +105,14 @@ describe('presets', () => {
       run(folderWith(), { preset: EXAMPLE_PRESET, language: 'python' }),
       /The preset acme offers node, go, java; not python\. Nothing was written\. Fix: pass --language node/,
     );
-    await helpers
-      .run(APP_GENERATOR)
-      .cd(folderWith())
-      .withOptions({ preset: EXAMPLE_PRESET, skipInstall: true } as never)
-      .withAnswers({ appName: 'a', language: 'go', runtimeVersion: '1.27', port: '8080', imageRepository: 'r/a', namespace: 'n' });
+    await runApp({ preset: EXAMPLE_PRESET, skipInstall: true }, folderWith()).withAnswers({
+      appName: 'a',
+      language: 'go',
+      runtimeVersion: '1.27',
+      port: '8080',
+      imageRepository: 'r/a',
+      namespace: 'n',
+    });
     // yeoman-test records the answer, not the choices: the choices come from the same filter the spec checks.
     result.assertJsonFileContent('.yo-rc.json', { 'generator-k8s-app': { language: 'go' } });
   });

@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import helpers, { result } from 'yeoman-test';
-import { APP_GENERATOR } from './support/generate.ts';
+import { result } from 'yeoman-test';
+import { runApp } from './support/generate.ts';
 import { renderOverlay } from './support/kustomize.ts';
 import { writeRepo } from './support/temp-repo.ts';
 
@@ -13,11 +13,7 @@ function existingRepo(files: Record<string, string>): string {
   return writeRepo(files, 'k8s-app-retrofit-');
 }
 
-const run = (dir: string, options: Record<string, unknown>) =>
-  helpers
-    .run(APP_GENERATOR)
-    .withOptions({ defaults: true, ...options } as never)
-    .cd(dir);
+const run = (dir: string, options: Record<string, unknown>) => runApp({ defaults: true, ...options }, dir);
 
 describe('k8s-app in an existing repository', () => {
   const goRepo = {

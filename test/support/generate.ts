@@ -7,6 +7,17 @@ import helpers from 'yeoman-test';
 
 export const APP_GENERATOR = new URL('../../generators/app/index.ts', import.meta.url).pathname;
 
+/**
+ * The app generator as yeoman-test runs it, with `options`: in `dir` as it is (an existing folder)
+ * when given, else in a new temporary folder. `settings` are yeoman-test's: `{ force: false }` makes a
+ * conflict stop the run, as without a terminal (yeoman-test otherwise overwrites). Chain
+ * `.withAnswers()` and the like on it.
+ */
+export function runApp(options: Record<string, unknown> = {}, dir?: string, settings?: { force?: boolean }) {
+  const run = settings ? helpers.run(APP_GENERATOR, {}, settings) : helpers.run(APP_GENERATOR);
+  return (dir ? run.cd(dir) : run).withOptions(options as never);
+}
+
 /** A new project in a new folder (yeoman-test empties `dir` first). */
 export async function generateProject(options: Record<string, unknown>, dir = mkdtempSync(path.join(tmpdir(), 'k8s-app-'))) {
   await runIn(dir, options, 'new');
