@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { ALPINE_IMAGE } from './common.ts';
 import type { RepoFiles, RetrofitBuild, Stack } from './types.ts';
 
@@ -24,6 +25,7 @@ const rust: Stack = {
   },
   serveCommand: ['./target/release/service'],
   container: () => ({ program: ['/service'] }),
+  starterLockFile,
   signalExitCodes: [],
   cacheMounts: ['/usr/local/cargo/registry', '/src/target'],
   dockerignore: ['target', 'rust-toolchain.toml'],
@@ -108,4 +110,20 @@ function wireHealthModule(repo: RepoFiles, build: RetrofitBuild): { file: string
   // Inner attributes (#![...]) and inner docs (//!) must stay first in the file.
   const header = /^(?:(?:\/\/![^\n]*|#!\[[^\n]*\]|\s*)\n)*/.exec(withCall)![0];
   return { file, text: `${header}mod k8s_health;\n${withCall.slice(header.length)}` };
+}
+
+/** The starter's Cargo.lock as `cargo generate-lockfile` wrote it, for the package named `service`. */
+const STARTER_LOCK = new URL('../templates/data/rust/Cargo.lock', import.meta.url);
+
+/**
+ * The starter's Cargo.lock for `appName`: its own entry renamed, and moved to where the name sorts, as
+ * cargo keeps packages sorted by name; cargo then never rewrites the file.
+ */
+function starterLockFile(appName: string, version: string): string {
+  const [header, ...packages] = readFileSync(STARTER_LOCK, 'utf8').trimEnd().split('\n\n');
+  const nameOf = (block: string) => /^name = "(.*)"$/m.exec(block)![1]!;
+  const own = packages.find((block) => nameOf(block) === 'service')!;
+  const renamed = own.replace(/^name = "service"$/m, `name = "${appName}"`).replace(/^version = ".*"$/m, `version = "${version}"`);
+  const sorted = [...packages.filter((block) => block !== own), renamed].sort((a, b) => (nameOf(a) < nameOf(b) ? -1 : nameOf(a) > nameOf(b) ? 1 : 0));
+  return `${[header, ...sorted].join('\n\n')}\n`;
 }

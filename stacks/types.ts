@@ -127,6 +127,8 @@ export interface Stack {
     family: ImageFamily,
     image: { retrofit: boolean; healthModule: boolean; command: readonly string[] },
   ) => { program: readonly string[]; args?: readonly string[] };
+  /** The starter's lock file, when it names the service itself (Cargo.lock): the text for this app. */
+  starterLockFile?: (appName: string, version: string) => string;
   /** Options of the runtime itself (the JVM's), in the image's entrypoint and the serve command. */
   runtimeOptions?: readonly string[];
   /** For runtimes that print diagnostics of their own: an environment that makes it print one, and
