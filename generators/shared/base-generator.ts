@@ -191,7 +191,7 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
       // A dry run writes nothing: yeoman lists each file, conflicts included; --json says it on stdout.
       if (this.options.json) {
         const files = this.pendingFiles().map(({ path: file, action, edited }) => ({ path: file, action, ...(edited === undefined ? {} : { edited }) }));
-        process.stdout.write(`${JSON.stringify(dryRunReport(this.answers as unknown as Record<string, unknown>, this.retrofit, files), null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify(dryRunReport(this.answers, this.retrofit, files), null, 2)}\n`);
       }
       return;
     }

@@ -2,7 +2,7 @@
 // dry run would do (`k8s-app --dry-run --json`), as JSON documents with published schemas (schemas/).
 import { readFileSync } from 'node:fs';
 import { IMAGE_FAMILIES, STACKS } from '../../stacks/registry.ts';
-import { ANSWER_SPECS } from './answers.ts';
+import { ANSWER_SPECS, type Answers } from './answers.ts';
 
 const PACKAGE = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
 
@@ -53,6 +53,6 @@ export function generatorInfo() {
 export type FileAction = 'create' | 'conflict' | 'identical' | 'force';
 
 /** What `--dry-run --json` prints. */
-export function dryRunReport(answers: Record<string, unknown>, retrofit: boolean, files: { path: string; action: FileAction; edited?: boolean }[]) {
+export function dryRunReport(answers: Answers, retrofit: boolean, files: { path: string; action: FileAction; edited?: boolean }[]) {
   return { generator: { name: PACKAGE.name, version: PACKAGE.version }, retrofit, answers, files };
 }
