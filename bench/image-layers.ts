@@ -123,11 +123,10 @@ export async function imageContents(image: string, base: string): Promise<ImageC
     const baseLayers = Number(stdout.trim());
     const archive = path.join(dir, 'image.tar');
     await execa(DOCKER, ['save', '-o', archive, image]);
-    await execa('tar', ['-xf', archive, '-C', dir, 'manifest.json']);
+    // All of it: a layer the image holds twice is saved once, and its other path links to it.
+    await execa('tar', ['-xf', archive, '-C', dir]);
     const [manifest] = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { Layers: string[] }[];
     const above = manifest!.Layers.slice(baseLayers);
-    // The same layer blob can appear twice (an empty layer); extract each once.
-    await execa('tar', ['-xf', archive, '-C', dir, ...new Set(above)]);
     return classify(above.map((layer) => layerFiles(path.join(dir, layer))));
   } finally {
     rmSync(dir, { recursive: true, force: true });
