@@ -65,15 +65,16 @@ export function templateData(answers: Answers, retrofit?: RetrofitProject, prese
       ? { liveness: probe(common.HEALTH.liveness, 'health'), readiness: probe(common.HEALTH.readiness, 'health') }
       : { liveness: probe(answers.livenessPath ?? common.HEALTH.liveness, 'http'), readiness: probe(answers.readinessPath ?? common.HEALTH.readiness, 'http') };
   const tiniPath = family === 'distroless' ? '/tini' : '/sbin/tini';
+  const isRetrofit = retrofit !== undefined;
   const container = stack.container(family, {
-    retrofit: retrofit !== undefined,
+    retrofit: isRetrofit,
     healthModule: answers.healthModule === 'yes',
     command: retrofit?.command ?? [],
   });
   return {
     preset: preset ? { name: preset.name, labels: preset.labels ?? {}, annotations: preset.annotations ?? {} } : undefined,
     // Adding container and Kubernetes files around existing code, rather than writing a new service.
-    retrofit: retrofit !== undefined,
+    retrofit: isRetrofit,
     // Absent for a new project: its Dockerfile builds the starter.
     build: retrofit?.build,
     command: retrofit?.command ?? [],

@@ -108,19 +108,10 @@ export interface HttpResult {
 
 /** One request on its own connection to 127.0.0.1; rejects on connection errors. */
 export function request(port: number, urlPath: string, timeoutMs = 15_000): Promise<HttpResult> {
-  return new Promise((resolve, reject) => {
-    const req = http.get({ host: '127.0.0.1', port, path: urlPath, agent: false, timeout: timeoutMs }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('error', reject);
-      res.on('close', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), complete: res.complete }));
-    });
-    req.on('timeout', () => req.destroy(new Error(`no answer to ${urlPath} within ${timeoutMs} ms`)));
-    req.on('error', reject);
-  });
+  return pooledRequest(false, port, urlPath, timeoutMs);
 }
 
-/** A response through a pooled client, with what the pool acts on. */
+/** A response with what a connection pool acts on. */
 export interface PooledResult extends HttpResult {
   /** The response's `Connection` header, lower-cased ('' when absent). */
   connection: string;
@@ -128,8 +119,11 @@ export interface PooledResult extends HttpResult {
   reusedSocket: boolean;
 }
 
-/** One request through `agent`, a keep-alive pool, as most HTTP clients and proxies send them. */
-export function pooledRequest(agent: http.Agent, port: number, urlPath: string, timeoutMs = 15_000): Promise<PooledResult> {
+/**
+ * One request through `agent`, a keep-alive pool as most HTTP clients and proxies send them (or on
+ * a connection of its own, with `false`); a connection error carries `reusedSocket` too.
+ */
+export function pooledRequest(agent: http.Agent | false, port: number, urlPath: string, timeoutMs = 15_000): Promise<PooledResult> {
   return new Promise((resolve, reject) => {
     const req = http.get({ host: '127.0.0.1', port, path: urlPath, agent, timeout: timeoutMs }, (res) => {
       const chunks: Buffer[] = [];
