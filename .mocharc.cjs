@@ -3,7 +3,7 @@
 const path = require('node:path');
 
 module.exports = {
-  // The container tests have their own command and config (test/containers/mocharc.cjs).
+  // The container and cluster tests have their own commands and configs (test/*/mocharc.cjs).
   spec: [path.join(__dirname, 'test/*.spec.ts')],
   extension: ['ts'],
   require: ['yeoman-test/mocha-cleanup', path.join(__dirname, 'test/support/test-adapter.ts')],

@@ -51,6 +51,9 @@ export interface ContractOptions {
 }
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'];
+/** The line every service logs when a drain begins (docs/service-contract.md, Shutdown). */
+export const DRAIN_MESSAGE = 'shutting down: draining in-flight requests';
+
 /** The contract's reload bound. */
 const RELOAD_WITHIN_MS = 5000;
 /** The demo routes (`GET /delay/{ms}`) are off unless this setting turns them on. */
@@ -584,6 +587,7 @@ export function contractChecks(options: ContractOptions): ContractCheck[] {
       const code = await Promise.race([service.exited, sleep(10_000).then(() => 'timeout' as const)]);
       expect(code !== 'timeout', `the service did not exit within 10 s of ${signal}`);
       expect(code === 0, `the service exited with ${code} after ${signal}, expected 0`);
+      expect(messages(service).includes(DRAIN_MESSAGE), `the service did not log "${DRAIN_MESSAGE}" when the drain began`);
     });
   }
 }

@@ -23,6 +23,9 @@ export interface RetrofitFixture {
   changes: string[];
   /** Why its image cannot be built on these machines, when it cannot. */
   notBuilt?: string;
+  /** The container's exit code when the pod is deleted, where the repository's own code does not
+   * handle SIGTERM and so dies of it (128 + 15), with why; 0 otherwise. */
+  sigtermExit?: { code: number; why: string };
   /** Tells apart two runs on one repository (with and without the health module, say). */
   variant?: string;
 }
@@ -121,6 +124,7 @@ export const RETROFIT_FIXTURES: readonly RetrofitFixture[] = [
     options: {},
     changes: [],
     expected: { language: 'rust', runtimeVersion: '1.99', port: 8080, livenessPath: '/healthz', readinessPath: '/readyz' },
+    sigtermExit: { code: 143, why: 'its std-only server has no signal handler, so SIGTERM ends it (tini passes 128 + 15 on)' },
   },
   {
     // An npm workspace: the lock file is at the monorepo's root, which becomes the build context.

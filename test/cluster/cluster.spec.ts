@@ -1,0 +1,413 @@
+// Every language's generated service, and a retrofitted fixture repository per language, on a real
+// single-node Kubernetes (./cluster.ts): the image built from the generated Dockerfile unmodified and
+// pushed to the cluster's registry, the generated overlays applied as a user applies them.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { execa } from 'execa';
+import { stringify } from 'yaml';
+import { STACKS } from '../../stacks/registry.ts';
+import { DOCKER, type Engine, ensureEngine } from '../containers/engine.ts';
+import { dockerBuild } from '../containers/image-build.ts';
+import { ensureStandIns } from '../containers/standins.ts';
+import { DRAIN_MESSAGE } from '../contract/harness.ts';
+import { generateProject } from '../support/generate.ts';
+import { type Manifest, renderOverlay } from '../support/kustomize.ts';
+import { fixtureName, RETROFIT_FIXTURES, retrofitCopy } from '../support/retrofit-fixtures.ts';
+import { type Cluster, KUBELET_SYNC_SECONDS, startCluster } from './cluster.ts';
+import { GLOBAL_SYSCTLS, readSysctls } from './host-state.ts';
+
+const CLIENT = new URL('./in-network-client.ts', import.meta.url).pathname;
+/** The service reloads its files within 5 s of a change (docs/service-contract.md). */
+const RELOAD_SECONDS = 5;
+/** A ConfigMap or Secret edit reaches the pod's files at the kubelet's next sync of the pod. */
+const PROPAGATION_MS = (2 * KUBELET_SYNC_SECONDS + RELOAD_SECONDS + 10) * 1000;
+
+let engine: Engine | undefined;
+let cluster: Cluster | undefined;
+let sysctlsBefore: Record<string, string> = {};
+const report: string[] = [];
+
+before(async function () {
+  this.timeout(2_400_000);
+  sysctlsBefore = readSysctls();
+  engine = await ensureEngine(path.join(tmpdir(), 'k8s-app-dockerd.log'));
+  await ensureStandIns();
+  const started = Date.now();
+  cluster = await startCluster();
+  const built = cluster.binaries.built;
+  report.push(`binaries: ${built.length > 0 ? `built ${built.join(', ')}` : 'all from the cache'}`);
+  report.push(`cluster up (binaries ready, node Ready, sandbox image pushed) in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+});
+
+after(async function () {
+  this.timeout(120_000);
+  await cluster?.stop();
+  await engine?.stop();
+  console.log(`\n  Cluster report\n${report.map((line) => `    ${line}`).join('\n')}\n`);
+  // The kubelet changes global kernel settings when it starts; stopping the cluster puts them back.
+  const after = readSysctls();
+  for (const name of GLOBAL_SYSCTLS) assert.equal(after[name], sysctlsBefore[name], `the kernel setting ${name} was not restored`);
+});
+
+/** What the rendered dev overlay deploys, read as kubectl applies it. */
+interface Deployed {
+  namespace: string;
+  deployment: string;
+  service: string;
+  servicePort: number;
+  selector: string;
+  image: string;
+  grace: number;
+  preStopSeconds: number;
+  configMap: string;
+  secret?: string;
+}
+
+function deployedFrom(manifests: Manifest[]): Deployed {
+  const find = (kind: string) => {
+    const found = manifests.find((manifest) => manifest.kind === kind);
+    assert.ok(found, `the overlay has no ${kind}`);
+    return found;
+  };
+  const deployment = find('Deployment');
+  const service = find('Service');
+  const pod = deployment.spec.template.spec;
+  const volumes = pod.volumes as { configMap?: { name: string }; secret?: { secretName: string } }[];
+  return {
+    namespace: deployment.metadata.namespace!,
+    deployment: deployment.metadata.name,
+    service: service.metadata.name,
+    servicePort: service.spec.ports[0].port,
+    selector: Object.entries(deployment.spec.selector.matchLabels as Record<string, string>)
+      .map(([key, value]) => `${key}=${value}`)
+      .join(','),
+    image: pod.containers[0].image,
+    grace: pod.terminationGracePeriodSeconds,
+    preStopSeconds: pod.containers[0].lifecycle?.preStop?.sleep?.seconds ?? 0,
+    configMap: volumes.find((volume) => volume.configMap)!.configMap!.name,
+    secret: volumes.find((volume) => volume.secret)?.secret?.secretName,
+  };
+}
+
+interface PodState {
+  metadata: { name: string; deletionTimestamp?: string; uid: string };
+  status: {
+    phase: string;
+    conditions?: { type: string; status: string }[];
+    containerStatuses?: { ready: boolean; restartCount: number; state: Record<string, { exitCode?: number; finishedAt?: string; reason?: string }> }[];
+  };
+}
+
+async function waitUntil<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    await sleep(500);
+  }
+}
+
+/** The checks every deployed service gets; the starters get the contract's checks on top. */
+function onTheCluster(
+  label: string,
+  prepare: () => Promise<{ dir: string; build: () => Promise<void>; remove: () => void }>,
+  options: { starter: boolean; mainPath: string; sigtermExit?: { code: number; why: string } },
+) {
+  describe(label, function () {
+    this.timeout(600_000);
+    let dir = '';
+    let remove = () => {};
+    let deployed: Deployed;
+    const kubectl = (args: string[]) => cluster!.kubectl(args);
+    const pods = async (): Promise<PodState[]> =>
+      JSON.parse(String((await kubectl(['get', 'pods', '-n', deployed.namespace, '-l', deployed.selector, '-o', 'json'])).stdout)).items;
+    const clusterIp = async () =>
+      String((await kubectl(['get', 'service', deployed.service, '-n', deployed.namespace, '-o', 'jsonpath={.spec.clusterIP}'])).stdout);
+    const get = async (urlPath: string): Promise<{ status: number; body: string; error?: string }> => {
+      const url = `http://${await clusterIp()}:${deployed.servicePort}${urlPath}`;
+      return JSON.parse(String((await cluster!.inNetwork(process.execPath, [CLIENT, 'get', url])).stdout));
+    };
+    /** The same answer from `times` requests in a row through the Service (they spread over the pods). */
+    const steadyAnswer = async (urlPath: string, accept: (body: string) => boolean, times = 6) => {
+      for (let i = 0; i < times; i += 1) {
+        const answer = await get(urlPath);
+        if (answer.status !== 200 || !accept(answer.body)) return undefined;
+      }
+      return true;
+    };
+    const allReady = async () => {
+      const replicas = Number((await kubectl(['get', 'deployment', deployed.deployment, '-n', deployed.namespace, '-o', 'jsonpath={.spec.replicas}'])).stdout);
+      const current = await pods();
+      const live = current.filter((pod) => !pod.metadata.deletionTimestamp);
+      const ready = live.filter((pod) => pod.status.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True'));
+      return current.length === replicas && ready.length === replicas ? current : undefined;
+    };
+    const restarts = (current: PodState[]) =>
+      current.flatMap((pod) => pod.status.containerStatuses ?? []).reduce((sum, status) => sum + status.restartCount, 0);
+
+    before(async function () {
+      this.timeout(1_200_000);
+      const prepared = await prepare();
+      dir = prepared.dir;
+      remove = prepared.remove;
+      deployed = deployedFrom(await renderOverlay(dir, 'dev'));
+      await prepared.build();
+      await cluster!.pushImage(deployed.image);
+      await execa(DOCKER, ['rmi', deployed.image], { reject: false });
+    });
+    after(async () => {
+      if (deployed) await kubectl(['delete', 'namespace', deployed.namespace, '--wait=false']).catch(() => {});
+      remove();
+    });
+    afterEach(async function () {
+      if (this.currentTest?.state === 'failed' && cluster && deployed) console.log(await cluster.describeNamespace(deployed.namespace));
+    });
+
+    if (options.starter) {
+      it('passes a server-side dry run of the dev and prod overlays in namespaces enforcing Pod Security restricted', async () => {
+        for (const overlay of ['dev', 'prod']) {
+          const overlayDir = path.join(dir, 'k8s', 'overlays', overlay);
+          // The namespace first (the overlay creates it, with its Pod Security labels): a dry run creates nothing.
+          await kubectl(['apply', '-f', path.join(overlayDir, 'namespace.yaml')]);
+          const namespace = String((await kubectl(['get', '-f', path.join(overlayDir, 'namespace.yaml'), '-o', 'jsonpath={.metadata.labels}'])).stdout);
+          assert.match(namespace, /"pod-security.kubernetes.io\/enforce":"restricted"/);
+          // Pod Security warns about a Deployment (it rejects only Pods): a warning fails the run.
+          await kubectl(['apply', '-k', overlayDir, '--dry-run=server', '--warnings-as-errors']);
+        }
+        await kubectl(['delete', 'namespace', deployed.namespace.replace(/-dev$/, ''), '--wait=false']);
+      });
+
+      it('fails that dry run for a pod that is not hardened (the check can fail)', async () => {
+        const rendered = await renderOverlay(dir, 'dev');
+        const deployment = rendered.find((manifest) => manifest.kind === 'Deployment')!;
+        deployment.spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation = true;
+        const file = path.join(dir, 'unhardened.yaml');
+        writeFileSync(file, stringify(deployment));
+        const result = await cluster!.kubectl(['apply', '-f', file, '--dry-run=server', '--warnings-as-errors'], { reject: false, all: true });
+        rmSync(file);
+        assert.notEqual(result.exitCode, 0, 'a Deployment allowing privilege escalation passed the dry run');
+        assert.match(String(result.all), /allowPrivilegeEscalation/);
+      });
+    }
+
+    it('applies the dev overlay; every replica becomes Ready through its probes, with no restart', async () => {
+      await kubectl(['apply', '-k', path.join(dir, 'k8s', 'overlays', 'dev')]);
+      await kubectl(['rollout', 'status', `deployment/${deployed.deployment}`, '-n', deployed.namespace, '--timeout=240s']);
+      const ready = await waitUntil('every replica Ready', 60_000, allReady);
+      assert.equal(restarts(ready), 0, 'a container restarted');
+      report.push(`${label}: ${ready.length} replicas Ready`);
+    });
+
+    it(`answers ${options.mainPath} through the Service (kube-proxy)`, async () => {
+      const answer = await waitUntil(`a 200 from ${options.mainPath}`, 30_000, async () => {
+        const result = await get(options.mainPath);
+        return result.status === 200 ? result : undefined;
+      });
+      if (options.starter) assert.match(answer.body, /"greeting"/);
+    });
+
+    it('loses no request through the Service during a rollout restart', async () => {
+      const before = new Set((await pods()).map((pod) => pod.metadata.name));
+      const url = `http://${await clusterIp()}:${deployed.servicePort}${options.mainPath}`;
+      const load = cluster!.follow(process.execPath, [CLIENT, 'load', url, '300']);
+      let output = '';
+      try {
+        await sleep(1000);
+        await kubectl(['rollout', 'restart', `deployment/${deployed.deployment}`, '-n', deployed.namespace]);
+        await kubectl(['rollout', 'status', `deployment/${deployed.deployment}`, '-n', deployed.namespace, '--timeout=240s']);
+        // The old pods drain after the rollout counts as done: keep the load on until they are gone.
+        const replaced = await waitUntil('the old pods to be gone', 120_000, async () => {
+          const current = await allReady();
+          return current?.every((pod) => !before.has(pod.metadata.name)) ? current : undefined;
+        });
+        assert.equal(restarts(replaced), 0, 'a new container restarted');
+      } finally {
+        output = await load.stop();
+      }
+      const summary = JSON.parse(output) as { requests: number; failures: number; errors: string[]; timedOut: boolean };
+      report.push(`${label}: rollout restart under load: ${summary.requests} requests, ${summary.failures} failed`);
+      assert.ok(summary.requests > 50, `only ${summary.requests} requests were made during the rollout`);
+      assert.equal(summary.failures, 0, `requests failed during the rollout:\n${summary.errors.join('\n')}`);
+    });
+
+    it(`runs preStop, then SIGTERM, and the container exits ${options.sigtermExit?.code ?? 0} inside its grace period when a pod is deleted`, async () => {
+      const [victim] = (await pods()).map((pod) => pod.metadata.name);
+      const kubectlArgs = ['--kubeconfig', cluster!.kubeconfig, '-n', deployed.namespace];
+      // The pod's last states, as the kubelet reports them until the pod object is removed.
+      const watch = cluster!.follow(cluster!.binaries.kubernetes.kubectl, [
+        ...kubectlArgs,
+        'get',
+        'pod',
+        victim!,
+        '--watch',
+        '--output-watch-events',
+        '-o',
+        'jsonpath={.type} {.object.metadata.deletionTimestamp} {.object.status.containerStatuses[0].state.terminated.exitCode} {.object.status.containerStatuses[0].state.terminated.finishedAt}{"\\n"}',
+      ]);
+      const logs = cluster!.follow(cluster!.binaries.kubernetes.kubectl, [...kubectlArgs, 'logs', '--follow', '--timestamps', '--since=1s', victim!]);
+      await sleep(1000);
+      await kubectl(['delete', 'pod', victim!, '-n', deployed.namespace, '--wait=false']);
+      await waitUntil('the deleted pod to be removed', (deployed.grace + 30) * 1000, async () => (watch.output().includes('DELETED') ? true : undefined));
+      const events = await watch.stop();
+      const logText = await logs.stop();
+      const states = events
+        .split('\n')
+        .map((line) => line.split(' '))
+        .filter(([, deletion]) => deletion);
+      // The first deletionTimestamp is the delete's time plus the grace period (the kubelet's final
+      // delete moves it to that moment); the last state holds the container's exit.
+      const deletionTimestamp = states[0]?.[1];
+      const [, , exitCode, finishedAt] = states.filter(([, , code]) => code).at(-1) ?? [];
+      assert.ok(deletionTimestamp && exitCode && finishedAt, `the kubelet reported no terminated state for the deleted pod:\n${events}`);
+      const deletedAt = Date.parse(deletionTimestamp) - deployed.grace * 1000;
+      const seconds = (Date.parse(finishedAt) - deletedAt) / 1000;
+      const why = options.sigtermExit ? ` (${options.sigtermExit.why})` : '';
+      report.push(`${label}: pod deleted: exit code ${exitCode}${why} after ${seconds} s (preStop ${deployed.preStopSeconds} s, grace ${deployed.grace} s)`);
+      const expectedExit = options.sigtermExit?.code ?? 0;
+      assert.equal(Number(exitCode), expectedExit, `the container exited ${exitCode}, not ${expectedExit}${why}`);
+      assert.ok(seconds < deployed.grace, `the container ran ${seconds} s, its whole grace period of ${deployed.grace} s`);
+      // Timestamps in the API have whole seconds: the exit comes after the preStop sleep.
+      assert.ok(
+        seconds >= deployed.preStopSeconds - 1,
+        `the container exited ${seconds} s after the delete: before its ${deployed.preStopSeconds} s preStop sleep was over`,
+      );
+      if (options.starter) {
+        const signalLine = logText.split('\n').find((line) => line.includes(DRAIN_MESSAGE));
+        assert.ok(signalLine, `the service logged no shutdown on SIGTERM:\n${logText}`);
+        const signalled = (Date.parse(signalLine.split(' ')[0]!) - deletedAt) / 1000;
+        assert.ok(signalled >= deployed.preStopSeconds - 1, `SIGTERM arrived ${signalled} s after the delete, before the preStop sleep was over`);
+      }
+      await kubectl(['rollout', 'status', `deployment/${deployed.deployment}`, '-n', deployed.namespace, '--timeout=240s']);
+      await waitUntil('every replica Ready again', 60_000, allReady);
+    });
+
+    if (!options.starter) return;
+
+    it('takes an edited ConfigMap without a restart, and keeps its settings on an invalid edit', async () => {
+      const before = (await pods()).map((pod) => pod.metadata.name).sort();
+      const patch = (data: Record<string, string>) =>
+        kubectl(['patch', 'configmap', deployed.configMap, '-n', deployed.namespace, '--type', 'merge', '-p', JSON.stringify({ data })]);
+      const greetingIs = (greeting: string) => (body: string) => (JSON.parse(body) as { greeting: string }).greeting === greeting;
+      const started = Date.now();
+      await patch({ greeting: 'Hello from the cluster' });
+      await waitUntil('the new greeting from every pod', PROPAGATION_MS, () => steadyAnswer('/', greetingIs('Hello from the cluster')));
+      report.push(`${label}: ConfigMap edit served after ${((Date.now() - started) / 1000).toFixed(0)} s`);
+      const current = await pods();
+      assert.deepEqual(current.map((pod) => pod.metadata.name).sort(), before, 'the pods were replaced');
+      assert.equal(restarts(current), 0, 'a container restarted');
+
+      await patch({ greeting: 'not applied', 'log-level': 'verbose' });
+      for (const pod of before) {
+        await waitUntil(`${pod} to log that it rejected the invalid log-level`, PROPAGATION_MS, async () => {
+          const { stdout } = await kubectl(['logs', pod, '-n', deployed.namespace]);
+          return String(stdout)
+            .split('\n')
+            .some((line) => /reject|invalid/i.test(line) && line.includes('log-level'))
+            ? true
+            : undefined;
+        });
+      }
+      const answers = await Promise.all(Array.from({ length: 6 }, () => get('/')));
+      assert.ok(
+        answers.every((answer) => answer.status === 200 && greetingIs('Hello from the cluster')(answer.body)),
+        `after an invalid edit the Service answered: ${JSON.stringify(answers)}`,
+      );
+      assert.equal(restarts(await pods()), 0, 'a container restarted');
+      // Valid again, for the checks that follow: the whole set applies once it is valid.
+      await patch({ greeting: 'Hello again', 'log-level': 'debug' });
+      await waitUntil('the greeting of the corrected ConfigMap', PROPAGATION_MS, () => steadyAnswer('/', greetingIs('Hello again')));
+    });
+
+    it('reports the optional Secret once it is created', async () => {
+      assert.ok(deployed.secret, 'the Deployment mounts no Secret');
+      const body = (await get('/')).body;
+      assert.equal((JSON.parse(body) as { apiKeyConfigured: boolean }).apiKeyConfigured, false);
+      await kubectl(['create', 'secret', 'generic', deployed.secret, '-n', deployed.namespace, '--from-literal=api-key=not-a-real-key']);
+      await waitUntil('apiKeyConfigured from every pod', PROPAGATION_MS, () =>
+        steadyAnswer('/', (text) => (JSON.parse(text) as { apiKeyConfigured: boolean }).apiKeyConfigured === true),
+      );
+      const logs = await Promise.all((await pods()).map(async (pod) => String((await kubectl(['logs', pod.metadata.name, '-n', deployed.namespace])).stdout)));
+      assert.ok(!logs.join('\n').includes('not-a-real-key'), 'the secret value appears in the logs');
+    });
+
+    it('writes JSON lines only to its log', async () => {
+      const current = await pods();
+      let lines = 0;
+      for (const pod of current) {
+        const folder = readdirSync(cluster!.podLogsDir).find((name) => name.endsWith(`_${pod.metadata.uid}`));
+        assert.ok(folder, `no log folder for ${pod.metadata.name}`);
+        const containerDir = path.join(cluster!.podLogsDir, folder, readdirSync(path.join(cluster!.podLogsDir, folder))[0]!);
+        for (const file of readdirSync(containerDir).filter((name) => name.endsWith('.log'))) {
+          // The CRI log format: `<time> <stream> <F|P> <line>`.
+          for (const entry of readFileSync(path.join(containerDir, file), 'utf8').split('\n').filter(Boolean)) {
+            const [, , stream, , text] = /^(\S+) (stdout|stderr) ([FP]) (.*)$/.exec(entry) ?? [];
+            assert.ok(stream, `not a CRI log line: ${entry}`);
+            let parsed: Record<string, unknown> | undefined;
+            try {
+              parsed = JSON.parse(text!);
+            } catch {
+              parsed = undefined;
+            }
+            assert.ok(parsed?.time && parsed.level && parsed.msg, `${pod.metadata.name} logged a line that is not a JSON log entry (${stream}): ${text}`);
+            lines += 1;
+          }
+        }
+      }
+      assert.ok(lines > 0, 'no log lines at all');
+    });
+  });
+}
+
+for (const stack of STACKS) {
+  const appName = `cluster-${stack.language}`;
+  let dir = '';
+  onTheCluster(
+    `${stack.language} ${stack.defaultVersion} distroless starter`,
+    async () => {
+      dir = await generateProject({ 'app-name': appName, language: stack.language, 'image-family': 'distroless' });
+      return {
+        dir,
+        build: async () => {
+          const [deployment] = (await renderOverlay(dir, 'dev')).filter((manifest) => manifest.kind === 'Deployment');
+          await dockerBuild(dir, deployment!.spec.template.spec.containers[0].image);
+        },
+        remove: () => rmSync(dir, { recursive: true, force: true }),
+      };
+    },
+    { starter: true, mainPath: '/' },
+  );
+}
+
+// One retrofitted fixture per language, the first that builds here.
+for (const stack of STACKS) {
+  const fixture = RETROFIT_FIXTURES.find((candidate) => candidate.expected.language === stack.language && !candidate.notBuilt);
+  if (!fixture) continue;
+  onTheCluster(
+    `retrofit ${fixtureName(fixture)}`,
+    async () => {
+      const copy = await retrofitCopy(fixture);
+      return {
+        dir: copy.service,
+        build: async () => {
+          const [deployment] = (await renderOverlay(copy.service, 'dev')).filter((manifest) => manifest.kind === 'Deployment');
+          const header = readFileSync(path.join(copy.service, 'Dockerfile'), 'utf8');
+          const context = /build context is the workspace root \(([^)]+)\)/.exec(header)?.[1] ?? '.';
+          await dockerBuild(path.resolve(copy.service, context), deployment!.spec.template.spec.containers[0].image, [
+            '-f',
+            path.join(copy.service, 'Dockerfile'),
+          ]);
+        },
+        remove: () => copy.remove(),
+      };
+    },
+    {
+      starter: false,
+      mainPath: String(fixture.expected.readinessPath).startsWith('/') ? String(fixture.expected.readinessPath) : '/',
+      sigtermExit: fixture.sigtermExit,
+    },
+  );
+}
