@@ -86,6 +86,11 @@ describe('the installed package', function () {
     const output = `${result.stdout}\n${result.stderr}`;
     assert.match(output, /create \.yo-rc\.json/);
     assert.match(output, /on a distroless image\. Next:/);
+    // Between the build and the apply: the cluster must get the image, pushed or loaded.
+    assert.match(
+      output,
+      /docker build -t (\S+) \.\n {2}docker push \1 {4}# a local cluster: kind load docker-image \1\n {2}kubectl apply -k k8s\/overlays\/dev/,
+    );
     // .yo-rc.json is ours: never reported as forced over, on the first run or the next.
     const again = await runAs('self', k8sApp(), ['--skip-install'], dir);
     assert.equal(again.exitCode, 0, again.stderr);

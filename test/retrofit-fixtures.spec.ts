@@ -68,7 +68,7 @@ describe('retrofitting the fixture repositories', () => {
           assert.match(
             readme,
             fixture.folder && fixture.expected.language === 'node'
-              ? /cd \.\.\/\.\. && DOCKER_BUILDKIT=1 docker build -f services\/web\/Dockerfile /
+              ? /\(cd \.\.\/\.\. && DOCKER_BUILDKIT=1 docker build -f services\/web\/Dockerfile -t \S+ \.\)\n/
               : /\nDOCKER_BUILDKIT=1 docker build -t /,
           );
         });

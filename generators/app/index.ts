@@ -9,6 +9,12 @@ import { GENERATOR_VERSION } from '../shared/info.ts';
 const extension = path.extname(fileURLToPath(import.meta.url));
 const SUB_GENERATORS = ['service', 'docker', 'kubernetes'] as const;
 
+/** The step between building the image and applying the overlay: the cluster must have the image. */
+function pushCommand(data: { imageRepository: string; imageTag: string }): string {
+  const image = `${data.imageRepository}:${data.imageTag}`;
+  return `docker push ${image}    # a local cluster: kind load docker-image ${image}`;
+}
+
 export default class AppGenerator extends K8sAppGenerator {
   initializing() {
     const stored = this.config.getAll();
@@ -57,6 +63,7 @@ export default class AppGenerator extends K8sAppGenerator {
           '',
           `Added the container and Kubernetes files for ${data.appName} (${data.languageName} ${data.runtimeVersion}, ${data.imageFamily} image); its own files are unchanged. Next:`,
           `  ${data.dockerBuildCommand}`,
+          `  ${pushCommand(data)}`,
           '  kubectl apply -k k8s/overlays/dev',
           'k8s/README.md explains each step.',
         ].join('\n'),
@@ -70,6 +77,7 @@ export default class AppGenerator extends K8sAppGenerator {
         `  ${data.stack.commands.test}`,
         `  ${data.stack.commands.build} && ${data.stack.commands.start}`,
         `  ${data.dockerBuildCommand}`,
+        `  ${pushCommand(data)}`,
         '  kubectl apply -k k8s/overlays/dev',
         'README.md explains each step.',
       ].join('\n'),

@@ -123,9 +123,10 @@ export function templateData(answers: Answers, retrofit?: RetrofitProject, prese
     namespaces: { dev: `${answers.namespace}-dev`, prod: answers.namespace },
     // kube-score checks the Deployment waives, each for the reason its manifest gives.
     kubeScoreIgnores: sameProbe(probes.liveness, probes.readiness) ? ['pod-probes-identical'] : [],
-    // Run where the Dockerfile's build context is: a workspace service builds from the workspace root.
+    // Run where the Dockerfile's build context is: a workspace service builds from the workspace root,
+    // in a subshell, so the commands after it still run in the service's folder.
     dockerBuildCommand: retrofit?.build.context
-      ? `cd ${retrofit.build.context} && DOCKER_BUILDKIT=1 docker build -f ${retrofit.build.servicePath}/Dockerfile -t ${answers.imageRepository}:${IMAGE_TAG} .`
+      ? `(cd ${retrofit.build.context} && DOCKER_BUILDKIT=1 docker build -f ${retrofit.build.servicePath}/Dockerfile -t ${answers.imageRepository}:${IMAGE_TAG} .)`
       : `DOCKER_BUILDKIT=1 docker build -t ${answers.imageRepository}:${IMAGE_TAG} .`,
   };
 }
