@@ -19,8 +19,19 @@ function convert(node: unknown, refPrefix: string): unknown {
     delete schema.format;
     schema.oneOf = [{ type: 'string' }, { type: 'integer' }];
   }
+  // A map of property names is no schema, even when it has properties called "properties" and "type"
+  // (JSONSchemaProps does): a schema's type is a string.
+  const isSchema = schema.type === undefined || typeof schema.type === 'string';
   // Like kubectl's validation: an object with declared properties accepts no others.
-  if (schema.properties && schema.additionalProperties === undefined) schema.additionalProperties = false;
+  if (isSchema && schema.properties && schema.additionalProperties === undefined) schema.additionalProperties = false;
+  // The API server takes an optional field set to null as not set (`annotations:` with nothing after
+  // it is such a null); a required one must have a value.
+  if (isSchema && schema.properties) {
+    const required = new Set((schema.required ?? []) as string[]);
+    schema.properties = Object.fromEntries(
+      Object.entries(schema.properties as Schema).map(([name, property]) => [name, required.has(name) ? property : { anyOf: [property, { type: 'null' }] }]),
+    );
+  }
   return schema;
 }
 

@@ -91,3 +91,84 @@ export async function podSecurity(tools: LintTools, manifests: string, rendered:
 export function describeFindings(findings: Finding[]): string {
   return findings.map((finding) => `  ${finding.tool} ${finding.rule} at ${finding.where}: ${finding.message}`).join('\n');
 }
+
+/** The probe checks kube-linter leaves out of its defaults. */
+const KUBE_LINTER_PROBE_CHECKS = ['liveness-port', 'readiness-port', 'startup-port', 'no-liveness-probe', 'no-readiness-probe'];
+
+/** kube-linter: its default checks plus the probe checks. */
+export async function kubeLinter(tools: LintTools, manifests: string): Promise<Finding[]> {
+  const { stdout, stderr, exitCode } = await execa(tools.kubeLinter, ['lint', '--format', 'json', '--include', KUBE_LINTER_PROBE_CHECKS.join(','), manifests], {
+    reject: false,
+  });
+  type Report = { Check: string; Diagnostic: { Message: string }; Object: { K8sObject: { Name: string; GroupVersionKind: { Kind: string } } } };
+  if (!stdout.startsWith('{')) throw new Error(`kube-linter failed on ${manifests} (exit ${exitCode}): ${stderr}`);
+  const report = JSON.parse(stdout) as { Reports: Report[] | null; Summary: { ChecksStatus: string } };
+  const findings = (report.Reports ?? []).map((found) => ({
+    tool: 'kube-linter',
+    rule: found.Check,
+    where: `${found.Object.K8sObject.GroupVersionKind.Kind}/${found.Object.K8sObject.Name}`,
+    message: found.Diagnostic.Message,
+  }));
+  if ((exitCode === 0) !== (findings.length === 0))
+    throw new Error(`kube-linter exited ${exitCode} with ${findings.length} findings on ${manifests}: ${stderr}`);
+  return findings;
+}
+
+/** Nothing leaves the machine: no check bundle download, no version check, no telemetry. */
+const TRIVY_OFFLINE = ['--skip-check-update', '--skip-version-check', '--disable-telemetry'];
+
+/**
+ * trivy's misconfiguration scan of a folder, run in `cwd` so that the project's own trivy.yaml is
+ * read as it is for a user; returns the findings per file, relative to `folder`.
+ */
+export async function trivyConfig(tools: LintTools, folder: string, cwd: string, cacheDir: string): Promise<Map<string, Finding[]>> {
+  const { stdout, stderr, exitCode } = await execa(tools.trivy, ['config', ...TRIVY_OFFLINE, '--cache-dir', cacheDir, '--format', 'json', '--quiet', folder], {
+    cwd,
+    reject: false,
+  });
+  if (exitCode !== 0) throw new Error(`trivy config failed on ${folder} (exit ${exitCode}): ${stderr}`);
+  type Result = { Target: string; Misconfigurations?: { ID: string; Severity: string; Message: string; CauseMetadata?: { StartLine?: number } }[] };
+  const byFile = new Map<string, Finding[]>();
+  for (const result of (JSON.parse(stdout) as { Results?: Result[] }).Results ?? []) {
+    const findings = (result.Misconfigurations ?? []).map((found) => ({
+      tool: 'trivy config',
+      rule: found.ID,
+      where: `line ${found.CauseMetadata?.StartLine ?? '-'} (${found.Severity})`,
+      message: found.Message,
+    }));
+    byFile.set(result.Target, findings);
+  }
+  return byFile;
+}
+
+/**
+ * checkov over a folder, its Kubernetes and Dockerfile checks, offline (no download of external
+ * checks or guidelines, no version check). Returns, for every file it read, its failed checks; files
+ * are named by their path from `folder`.
+ */
+export async function checkov(tools: LintTools, folder: string): Promise<Map<string, Finding[]>> {
+  const { stdout, stderr, exitCode } = await execa(
+    tools.checkovPython,
+    ['-m', 'checkov.main', '--directory', '.', '--framework', 'kubernetes', 'dockerfile', '--skip-download', '--compact', '--output', 'json'],
+    // Run inside the folder: checkov then names every file by its path from there.
+    { cwd: folder, reject: false, env: { CKV_SKIP_PACKAGE_UPDATE_CHECK: 'true' } },
+  );
+  if (!/^[[{]/.test(stdout)) throw new Error(`checkov failed on ${folder} (exit ${exitCode}): ${stderr}`);
+  type Check = { check_id: string; check_name: string; file_path: string; resource: string };
+  // A framework that found no file to check reports a summary alone.
+  type Report = { check_type: string; summary: { parsing_errors: number }; results?: { passed_checks: Check[]; failed_checks: Check[] } };
+  const parsed = JSON.parse(stdout) as Report | Report[];
+  // Every file checkov read has an entry, empty when all its checks passed.
+  const byFile = new Map<string, Finding[]>();
+  const fileOf = (check: Check) => check.file_path.replace(/^\//, '');
+  for (const report of Array.isArray(parsed) ? parsed : [parsed]) {
+    if (report.summary.parsing_errors > 0)
+      throw new Error(`checkov could not parse ${report.summary.parsing_errors} ${report.check_type} file(s) in ${folder}`);
+    for (const passed of report.results?.passed_checks ?? []) if (!byFile.has(fileOf(passed))) byFile.set(fileOf(passed), []);
+    for (const failed of report.results?.failed_checks ?? []) {
+      const file = fileOf(failed);
+      byFile.set(file, [...(byFile.get(file) ?? []), { tool: 'checkov', rule: failed.check_id, where: failed.resource, message: failed.check_name }]);
+    }
+  }
+  return byFile;
+}

@@ -2,26 +2,60 @@
 // zero findings; and proof that the gate can fail. A finding names the combination, the file and
 // the rule, so it can be fixed fast.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { STACKS } from '../stacks/registry.ts';
 import { generateProject } from '../test/support/generate.ts';
 import { fixtureName, RETROFIT_FIXTURES, retrofitCopy } from '../test/support/retrofit-fixtures.ts';
-import { describeFindings, type Finding, hadolint, kubeconform, kubeScore, podSecurity } from './linters.ts';
+import { checkov, describeFindings, type Finding, hadolint, kubeconform, kubeLinter, kubeScore, podSecurity, trivyConfig } from './linters.ts';
 import { ensureLintTools, type LintTools } from './tools.ts';
 
 const OVERLAYS = ['dev', 'prod'];
 const FIXTURES = new URL('./fixtures/', import.meta.url).pathname;
 let tools: LintTools;
 const workDir = mkdtempSync(path.join(tmpdir(), 'k8s-app-lint-'));
+/** What the folder-wide linters read: one folder per combination with its Dockerfile and rendered overlays. */
+const renderedDir = path.join(workDir, 'rendered');
 
+interface LintedProject {
+  combination: string;
+  generate: () => Promise<{ dir: string; remove?: () => void }>;
+  /** Set by the root hook. */
+  dir?: string;
+  remove?: () => void;
+  trivy?: Map<string, Finding[]>;
+}
+const projects: LintedProject[] = [];
+let checkovFindings = new Map<string, Finding[]>();
+
+function slug(combination: string): string {
+  return combination.replace(/[^a-z0-9.-]+/gi, '-');
+}
+
+// Every project is generated and rendered first, so that checkov (several seconds to start) reads all
+// of them in one run; trivy runs once per project, in its folder, so it reads that project's trivy.yaml.
 before(async function () {
   this.timeout(1_800_000);
   tools = await ensureLintTools();
+  for (const project of projects) {
+    Object.assign(project, await project.generate());
+    const folder = path.join(renderedDir, slug(project.combination));
+    mkdirSync(folder, { recursive: true });
+    copyFileSync(path.join(project.dir!, 'Dockerfile'), path.join(folder, 'Dockerfile'));
+    for (const overlay of OVERLAYS) {
+      const { stdout } = await execa('kubectl', ['kustomize', path.join(project.dir!, 'k8s', 'overlays', overlay)]);
+      writeFileSync(path.join(folder, `${overlay}.yaml`), stdout);
+    }
+    project.trivy = await trivyConfig(tools, folder, project.dir!, path.join(workDir, 'trivy-cache'));
+  }
+  checkovFindings = await checkov(tools, renderedDir);
 });
-after(() => rmSync(workDir, { recursive: true, force: true }));
+after(() => {
+  for (const project of projects) project.remove?.();
+  rmSync(workDir, { recursive: true, force: true });
+});
 
 function assertClean(findings: Finding[], combination: string, file: string) {
   assert.equal(findings.length, 0, `${combination}, ${file}:\n${describeFindings(findings)}`);
@@ -29,28 +63,35 @@ function assertClean(findings: Finding[], combination: string, file: string) {
 
 /** Every linter over one generated project: its Dockerfile, and each overlay as kustomize renders it. */
 function lintProject(combination: string, generate: () => Promise<{ dir: string; remove?: () => void }>) {
-  describe(combination, () => {
-    let projectDir = '';
-    let remove: (() => void) | undefined;
-    before(async () => {
-      ({ dir: projectDir, remove } = await generate());
-    });
-    after(() => remove?.());
+  const project: LintedProject = { combination, generate };
+  projects.push(project);
+  const rendered = (file: string) => path.join(renderedDir, slug(combination), file);
+  const checkovOf = (file: string) => {
+    const findings = checkovFindings.get(path.join(slug(combination), file));
+    if (!findings) throw new Error(`checkov did not scan ${file} of ${combination}`);
+    return findings;
+  };
+  const trivyOf = (file: string) => {
+    const findings = project.trivy?.get(file);
+    if (!findings) throw new Error(`trivy did not scan ${file} of ${combination}`);
+    return findings;
+  };
 
+  describe(combination, () => {
     it('Dockerfile: hadolint finds nothing', async () => {
-      assertClean(await hadolint(tools, path.join(projectDir, 'Dockerfile')), combination, 'Dockerfile');
+      assertClean(await hadolint(tools, path.join(project.dir!, 'Dockerfile')), combination, 'Dockerfile');
+    });
+    it('Dockerfile: checkov finds nothing', () => {
+      assertClean(checkovOf('Dockerfile'), combination, 'Dockerfile');
+    });
+    it('Dockerfile: trivy config finds nothing', () => {
+      assertClean(trivyOf('Dockerfile'), combination, 'Dockerfile');
     });
 
     for (const overlay of OVERLAYS) {
       describe(`k8s/overlays/${overlay}, rendered by kubectl kustomize`, () => {
         const file = `k8s/overlays/${overlay} (rendered)`;
-        let rendered = '';
-        let renderedFile = '';
-        before(async () => {
-          rendered = (await execa('kubectl', ['kustomize', path.join(projectDir, 'k8s', 'overlays', overlay)])).stdout;
-          renderedFile = path.join(workDir, `rendered-${combination.replace(/[^a-z0-9.-]+/gi, '-')}-${overlay}.yaml`);
-          writeFileSync(renderedFile, rendered);
-        });
+        const renderedFile = rendered(`${overlay}.yaml`);
 
         it('kube-score --exit-one-on-warning finds nothing', async () => {
           assertClean(await kubeScore(tools, renderedFile), combination, file);
@@ -59,7 +100,16 @@ function lintProject(combination: string, generate: () => Promise<{ dir: string;
           assertClean(await kubeconform(tools, renderedFile), combination, file);
         });
         it('meets the Pod Security Standards restricted profile', async () => {
-          assertClean(await podSecurity(tools, renderedFile, rendered), combination, file);
+          assertClean(await podSecurity(tools, renderedFile, readFileSync(renderedFile, 'utf8')), combination, file);
+        });
+        it('kube-linter (default and probe checks) finds nothing', async () => {
+          assertClean(await kubeLinter(tools, renderedFile), combination, file);
+        });
+        it('checkov finds nothing', () => {
+          assertClean(checkovOf(`${overlay}.yaml`), combination, file);
+        });
+        it('trivy config finds nothing', () => {
+          assertClean(trivyOf(`${overlay}.yaml`), combination, file);
         });
       });
     }
@@ -93,6 +143,18 @@ for (const language of ['node', 'go', 'java']) {
   }));
 }
 
+// A preset that pins every base image by digest: FROM lines with a tag and a digest.
+lintProject('preset pinned-digests go', async () => {
+  const preset = path.join(workDir, 'pinned-digests.yaml');
+  const digests = ['golang:1.27-trixie', 'gcr.io/distroless/static-debian13:nonroot', 'debian:13-slim'].map(
+    (ref, index) => `  "${ref}": sha256:${String(index + 1).repeat(64)}`,
+  );
+  writeFileSync(preset, `name: pinned-digests\nimageDigests:\n${digests.join('\n')}\n`);
+  return {
+    dir: await generateProject({ 'app-name': 'lint-svc', language: 'go', 'runtime-version': '1.27', preset }, mkdtempSync(path.join(workDir, 'project-'))),
+  };
+});
+
 // Retrofitted fixture repositories: the Dockerfiles that follow each repository's own build.
 for (const fixture of RETROFIT_FIXTURES) {
   for (const family of ['distroless', 'alpine']) {
@@ -119,6 +181,15 @@ describe('the gate can fail', () => {
     }
   });
 
+  it('kubeconform accepts null for optional fields and rejects it for required ones', async () => {
+    assertClean(await kubeconform(tools, path.join(FIXTURES, 'nullable-fields.yaml')), 'fixture', 'nullable-fields.yaml');
+    const findings = await kubeconform(tools, path.join(FIXTURES, 'null-required-field.yaml'));
+    assert.ok(
+      findings.some((finding) => finding.rule === 'statusInvalid' && /containers/.test(finding.message)),
+      `kubeconform accepted a null containers list:\n${describeFindings(findings)}`,
+    );
+  });
+
   it('kubeconform reports the broken manifest', async () => {
     const findings = await kubeconform(tools, brokenManifest);
     assert.ok(
@@ -133,5 +204,47 @@ describe('the gate can fail', () => {
     for (const rule of ['privileged', 'allowPrivilegeEscalation != false', 'runAsNonRoot != true']) {
       assert.ok(rules.includes(rule), `pss-check did not report "${rule}": ${rules.join(' | ')}`);
     }
+  });
+
+  it('kube-linter reports the broken manifest', async () => {
+    const rules = (await kubeLinter(tools, brokenManifest)).map((finding) => finding.rule);
+    for (const rule of ['privileged-container', 'no-read-only-root-fs', 'latest-tag', 'no-liveness-probe', 'no-readiness-probe']) {
+      assert.ok(rules.includes(rule), `kube-linter did not report ${rule}: ${rules.join(', ')}`);
+    }
+  });
+
+  describe('checkov and trivy', () => {
+    let checkovFixtures = new Map<string, Finding[]>();
+    let trivyFixtures = new Map<string, Finding[]>();
+    before(async function () {
+      this.timeout(120_000);
+      checkovFixtures = await checkov(tools, FIXTURES);
+      trivyFixtures = await trivyConfig(tools, FIXTURES, FIXTURES, path.join(workDir, 'trivy-cache'));
+    });
+    const rulesOf = (findings: Map<string, Finding[]>, file: string) => (findings.get(file) ?? []).map((finding) => finding.rule);
+
+    it('checkov reports the broken Dockerfile and manifest', () => {
+      const dockerfile = rulesOf(checkovFixtures, 'broken.Dockerfile');
+      for (const rule of ['CKV_DOCKER_2', 'CKV_DOCKER_7', 'CKV_DOCKER_8'])
+        assert.ok(dockerfile.includes(rule), `checkov did not report ${rule}: ${dockerfile.join(', ')}`);
+      const manifest = rulesOf(checkovFixtures, 'broken-deployment.yaml');
+      for (const rule of ['CKV_K8S_16', 'CKV_K8S_20', 'CKV_K8S_22', 'CKV_K8S_14'])
+        assert.ok(manifest.includes(rule), `checkov did not report ${rule}: ${manifest.join(', ')}`);
+    });
+
+    it('trivy config reports the broken Dockerfile and manifest', () => {
+      const dockerfile = rulesOf(trivyFixtures, 'broken.Dockerfile');
+      for (const rule of ['DS-0001', 'DS-0002', 'DS-0026']) assert.ok(dockerfile.includes(rule), `trivy did not report ${rule}: ${dockerfile.join(', ')}`);
+      const manifest = rulesOf(trivyFixtures, 'broken-deployment.yaml');
+      for (const rule of ['KSV-0017', 'KSV-0001', 'KSV-0014']) assert.ok(manifest.includes(rule), `trivy did not report ${rule}: ${manifest.join(', ')}`);
+    });
+
+    it("trivy's trusted-registries check fires without the project's trivy.yaml", async () => {
+      const project = projects.find((candidate) => candidate.combination.startsWith('go '))!;
+      const folder = path.join(renderedDir, slug(project.combination));
+      const elsewhere = mkdtempSync(path.join(workDir, 'no-trivy-yaml-'));
+      const findings = await trivyConfig(tools, folder, elsewhere, path.join(workDir, 'trivy-cache'));
+      assert.ok(rulesOf(findings, 'prod.yaml').includes('KSV-0125'), describeFindings(findings.get('prod.yaml') ?? []));
+    });
   });
 });

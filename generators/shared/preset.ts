@@ -20,6 +20,8 @@ export interface Preset {
   images?: Record<string, Partial<Record<ImageFamily, { builder?: ImagePattern; runtime?: ImagePattern }>>>;
   /** The Debian 13 image the distroless Dockerfiles' tini stage installs tini from. */
   tiniImage?: string;
+  /** Base images pinned by digest: image reference (version resolved) -> sha256 digest. */
+  imageDigests?: Record<string, string>;
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
   resources?: { requests?: Quantities; limits?: Quantities };
@@ -128,6 +130,7 @@ function patternMeaning(schemaPath: string): string {
   if (schemaPath.includes('quantities')) return 'a Kubernetes quantity (e.g. 250m, 0.5, 256Mi)';
   if (schemaPath.includes('keyValues')) return 'a Kubernetes label or annotation key (e.g. example.com/team)';
   if (schemaPath.includes('/name/')) return 'one line of text (the name appears in comments of the generated files)';
+  if (schemaPath.includes('imageDigests')) return 'a digest (sha256: and 64 lowercase hex digits)';
   if (schemaPath.includes('tiniImage')) return 'an image reference without {version} (e.g. registry.example.com/mirror/debian:13-slim)';
   if (schemaPath.includes('image')) return 'an image reference (e.g. registry.example.com/mirror/node:{version}-alpine)';
   return 'in the expected form';

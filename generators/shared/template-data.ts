@@ -5,6 +5,7 @@ import * as common from '../../stacks/common.ts';
 import { findStack, forVersion, imageRef, imageRefWithArg, type Stack, stackCommands, tiniArguments } from '../../stacks/registry.ts';
 import type { RetrofitBuild } from '../../stacks/types.ts';
 import type { Answers } from './answers.ts';
+import { UsageError } from './errors.ts';
 import type { Preset } from './preset.ts';
 import { listFiles, outputPath, TEMPLATES_ROOT } from './rendering.ts';
 
@@ -65,6 +66,19 @@ export function templateData(answers: Answers, retrofit?: RetrofitProject, prese
       ? { liveness: probe(common.HEALTH.liveness, 'health'), readiness: probe(common.HEALTH.readiness, 'health') }
       : { liveness: probe(answers.livenessPath ?? common.HEALTH.liveness, 'http'), readiness: probe(answers.readinessPath ?? common.HEALTH.readiness, 'http') };
   const tiniPath = family === 'distroless' ? '/tini' : '/sbin/tini';
+  // A preset may pin every base image by digest: the FROM line then names the resolved tag and its
+  // digest (a digest belongs to one version, so the version ARG cannot stand in it).
+  const pinned = (pattern: string, role: string) => {
+    if (!preset?.imageDigests) return imageRefWithArg(pattern, stack.versionArg);
+    const ref = imageRef(pattern, answers.runtimeVersion);
+    const digest = preset.imageDigests[ref];
+    if (!digest) {
+      throw new UsageError(
+        `The preset ${preset.name} pins base images by digest (imageDigests), and gives none for ${ref}, the ${role} image of ${stack.displayName.split(' (')[0]} ${answers.runtimeVersion} on ${family}. Fix: add "${ref}: sha256:<digest>" under imageDigests (\`docker buildx imagetools inspect ${ref}\` shows the digest).`,
+      );
+    }
+    return `${ref}@${digest}`;
+  };
   const isRetrofit = retrofit !== undefined;
   const container = stack.container(family, {
     retrofit: isRetrofit,
@@ -89,9 +103,13 @@ export function templateData(answers: Answers, retrofit?: RetrofitProject, prese
     configFiles: retrofit ? [] : ['greeting', 'log-level', 'demo-endpoints'],
     secretsDir: `/etc/${answers.appName}/secrets`,
     imageTag: IMAGE_TAG,
-    // As the Dockerfile writes them: the version is a top-level ARG.
-    builderImage: imageRefWithArg(images.builder, stack.versionArg),
-    runtimeImage: imageRefWithArg(images.runtime, stack.versionArg),
+    // The part before the first "/" of the repository, which trivy's trusted-registries check compares
+    // (KSV-0125); a repository without one names no registry, and the check does not apply.
+    imageRegistry: answers.imageRepository.includes('/') ? answers.imageRepository.split('/')[0]! : undefined,
+    // As the Dockerfile writes them: the version is a top-level ARG, unless the preset pins digests.
+    builderImage: pinned(images.builder, 'builder'),
+    runtimeImage: pinned(images.runtime, 'runtime'),
+    pinnedDigests: preset?.imageDigests !== undefined,
     // Whether the images carry the runtime version (from the Dockerfile's version ARG).
     versionedImage: images.runtime.includes('{version}'),
     // As it resolves for the chosen version.
@@ -102,7 +120,7 @@ export function templateData(answers: Answers, retrofit?: RetrofitProject, prese
     terminationGracePeriodSeconds: common.PRESTOP_SLEEP_SECONDS + common.SHUTDOWN_TIMEOUT_SECONDS + 5,
     tiniArgs: tiniArguments(stack),
     // The tini stage's image (distroless): Debian 13, or the preset's mirror of it.
-    tiniImage: preset?.tiniImage ?? common.TINI_IMAGE,
+    tiniImage: family === 'distroless' ? pinned(preset?.tiniImage ?? common.TINI_IMAGE, 'tini stage') : undefined,
     // Where the final stage has tini: copied from the tini stage (distroless), or Alpine's package.
     tiniPath,
     // The image's ENTRYPOINT (tini, then the program) and CMD, as the Dockerfile writes them.

@@ -3,15 +3,17 @@
 // Alpine images cannot be assembled offline (no registry, and apk's repositories are not reachable):
 // their Dockerfiles are generated and checked statically, and the report lists them as not built.
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
+import { TINI_IMAGE } from '../../stacks/common.ts';
 import { imageRef, STACKS } from '../../stacks/registry.ts';
 import { contractChecks, freePort } from '../contract/harness.ts';
 import { generateProject } from '../support/generate.ts';
 import { childrenOf, commandLine, namespacePids } from '../support/proc.ts';
 import { containerLauncher, containerPid, HARDENING, startDetached } from './container-launcher.ts';
+import { atWarnOrAbove, describeDockle, dockle } from './dockle.ts';
 import { DOCKER, type Engine, ensureEngine } from './engine.ts';
 import { type BuildResult, dependencyStep, dockerBuild } from './image-build.ts';
 import { containerReport as report } from './report.ts';
@@ -78,6 +80,13 @@ for (const stack of STACKS) {
         report.push(`${stack.language} ${runtime.version} distroless: built ${image} in ${build.seconds.toFixed(1)} s`);
       });
 
+      it('dockle finds nothing at WARN or above', async () => {
+        assert.ok(build, 'the image was not built');
+        const findings = await dockle(image);
+        report.push(`${stack.language} ${runtime.version} distroless: dockle ${describeDockle(findings)}`);
+        assert.deepEqual(atWarnOrAbove(findings), [], describeDockle(atWarnOrAbove(findings)));
+      });
+
       it('runs tini as PID 1 with the service as its only child', async () => {
         const name = `k8s-app-tini-${stack.language}-${runtime.version}`;
         try {
@@ -128,3 +137,26 @@ for (const stack of STACKS) {
     });
   }
 }
+
+describe('the dockle gate can fail', function () {
+  this.timeout(300_000);
+  const image = 'k8s-app-test/dockle-broken:test';
+  after(async () => {
+    await execa(DOCKER, ['rmi', '-f', image], { reject: false });
+  });
+
+  it('dockle reports an image that runs as root and carries a credentials file', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'k8s-app-dockle-broken-'));
+    try {
+      writeFileSync(path.join(dir, 'credentials.json'), '{"token": "not a real one"}\n');
+      // The Debian stand-in the distroless Dockerfiles' tini stage uses: no other base is needed.
+      writeFileSync(path.join(dir, 'Dockerfile'), `FROM ${TINI_IMAGE}\nCOPY credentials.json /app/credentials.json\nUSER root\n`);
+      await dockerBuild(dir, image);
+      const findings = await dockle(image);
+      const codes = atWarnOrAbove(findings).map((finding) => finding.code);
+      for (const code of ['CIS-DI-0001', 'CIS-DI-0010']) assert.ok(codes.includes(code), `dockle did not report ${code}: ${describeDockle(findings)}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -11,6 +11,7 @@ import { parseAllDocuments } from 'yaml';
 import { freePort, request } from '../contract/harness.ts';
 import { changedFiles, fileDigests, fixtureName, RETROFIT_FIXTURES, retrofitCopy } from '../support/retrofit-fixtures.ts';
 import { HARDENING } from './container-launcher.ts';
+import { atWarnOrAbove, describeDockle, dockle } from './dockle.ts';
 import { DOCKER } from './engine.ts';
 import { dockerBuild } from './image-build.ts';
 import { containerReport } from './report.ts';
@@ -100,6 +101,12 @@ for (const fixture of RETROFIT_FIXTURES) {
       const context = /build context is the workspace root \(([^)]+)\)/.exec(header)?.[1] ?? '.';
       const build = await dockerBuild(path.resolve(service, context), image, ['-f', path.join(service, 'Dockerfile')]);
       containerReport.push(`retrofit ${name}: built in ${build.seconds.toFixed(1)} s`);
+    });
+
+    it('dockle finds nothing at WARN or above', async () => {
+      const findings = await dockle(image);
+      containerReport.push(`retrofit ${name}: dockle ${describeDockle(findings)}`);
+      assert.deepEqual(atWarnOrAbove(findings), [], describeDockle(atWarnOrAbove(findings)));
     });
 
     it("runs hardened, passes the Deployment's probes, and stops within its grace period", async () => {

@@ -1,0 +1,42 @@
+// dockle on a built image: the CIS Docker benchmark's image checks and dockle's own. The tests fail on
+// WARN and FATAL; INFO findings are listed in the container report.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { ensureDockle } from '../../lint/tools.ts';
+import { DOCKER } from './engine.ts';
+
+export interface DockleFinding {
+  code: string;
+  level: 'FATAL' | 'WARN' | 'INFO';
+  title: string;
+  alerts: string[];
+}
+
+/** Reads the image from `docker save`, so dockle needs neither the engine's API version nor a registry. */
+export async function dockle(image: string): Promise<DockleFinding[]> {
+  const dockleBin = await ensureDockle();
+  const dir = mkdtempSync(path.join(tmpdir(), 'k8s-app-dockle-'));
+  try {
+    const archive = path.join(dir, 'image.tar');
+    await execa(DOCKER, ['save', '--output', archive, image]);
+    const { stdout, stderr, exitCode } = await execa(dockleBin, ['--format', 'json', '--exit-code', '0', '--input', archive], { reject: false });
+    if (exitCode !== 0 || !stdout.startsWith('{')) throw new Error(`dockle failed on ${image} (exit ${exitCode}): ${stderr}`);
+    const report = JSON.parse(stdout) as { details: DockleFinding[] | null };
+    return (report.details ?? []).filter((finding) => ['FATAL', 'WARN', 'INFO'].includes(finding.level));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function atWarnOrAbove(findings: DockleFinding[]): DockleFinding[] {
+  return findings.filter((finding) => finding.level !== 'INFO');
+}
+
+export function describeDockle(findings: DockleFinding[]): string {
+  if (findings.length === 0) return 'no findings';
+  return findings
+    .map((finding) => `${finding.level} ${finding.code} ${finding.title}${finding.alerts.length ? ` (${finding.alerts.join('; ')})` : ''}`)
+    .join(', ');
+}
