@@ -66,6 +66,8 @@ export function templateData(answers: Answers, retrofit?: RetrofitProject, prese
       ? { liveness: probe(common.HEALTH.liveness, 'health'), readiness: probe(common.HEALTH.readiness, 'health') }
       : { liveness: probe(answers.livenessPath ?? common.HEALTH.liveness, 'http'), readiness: probe(answers.readinessPath ?? common.HEALTH.readiness, 'http') };
   const tiniPath = family === 'distroless' ? '/tini' : '/sbin/tini';
+  // The language alone, as prose names it ("Node.js" of "Node.js (TypeScript, Fastify)").
+  const languageName = stack.displayName.split(' (')[0]!;
   // A preset may pin every base image by digest: the FROM line then names the resolved tag and its
   // digest (a digest belongs to one version, so the version ARG cannot stand in it).
   const pinned = (pattern: string, role: string) => {
@@ -74,7 +76,7 @@ export function templateData(answers: Answers, retrofit?: RetrofitProject, prese
     const digest = preset.imageDigests[ref];
     if (!digest) {
       throw new UsageError(
-        `The preset ${preset.name} pins base images by digest (imageDigests), and gives none for ${ref}, the ${role} image of ${stack.displayName.split(' (')[0]} ${answers.runtimeVersion} on ${family}. Fix: add "${ref}: sha256:<digest>" under imageDigests (\`docker buildx imagetools inspect ${ref}\` shows the digest).`,
+        `The preset ${preset.name} pins base images by digest (imageDigests), and gives none for ${ref}, the ${role} image of ${languageName} ${answers.runtimeVersion} on ${family}. Fix: add "${ref}: sha256:<digest>" under imageDigests (\`docker buildx imagetools inspect ${ref}\` shows the digest).`,
       );
     }
     return `${ref}@${digest}`;
@@ -94,8 +96,7 @@ export function templateData(answers: Answers, retrofit?: RetrofitProject, prese
     command: retrofit?.command ?? [],
     ...answers,
     stack,
-    // The language alone, as prose names it ("Node.js" of "Node.js (TypeScript, Fastify)").
-    languageName: stack.displayName.split(' (')[0]!,
+    languageName,
     common,
     configDir: `/etc/${answers.appName}/config`,
     // The ConfigMap's files (k8s/base/config/): the settings the starter reads. An existing service

@@ -1,11 +1,13 @@
 // dockle on a built image: the CIS Docker benchmark's image checks and dockle's own. The tests fail on
 // WARN and FATAL; INFO findings are listed in the container report.
+import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { ensureDockle } from '../../lint/tools.ts';
 import { DOCKER } from './engine.ts';
+import { containerReport } from './report.ts';
 
 export interface DockleFinding {
   code: string;
@@ -39,4 +41,11 @@ export function describeDockle(findings: DockleFinding[]): string {
   return findings
     .map((finding) => `${finding.level} ${finding.code} ${finding.title}${finding.alerts.length ? ` (${finding.alerts.join('; ')})` : ''}`)
     .join(', ');
+}
+
+/** dockle on a built image: its findings go to the container report under `label`; WARN and FATAL fail. */
+export async function assertDockleClean(image: string, label: string) {
+  const findings = await dockle(image);
+  containerReport.push(`${label}: dockle ${describeDockle(findings)}`);
+  assert.deepEqual(atWarnOrAbove(findings), [], describeDockle(atWarnOrAbove(findings)));
 }
