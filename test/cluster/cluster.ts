@@ -34,6 +34,9 @@ export interface Cluster {
   /** The kubelet's directory of container logs, one folder per pod (`<namespace>_<pod>_<uid>`). */
   podLogsDir: string;
   binaries: ClusterBinaries;
+  /** The global kernel settings as they were when this cluster started (after putting back those of
+   * earlier runs that died), which stop() restores. */
+  kernelSettingsBefore: Readonly<Record<string, string>>;
   /** kubectl of the cluster's version, run inside the namespace as the cluster admin. */
   kubectl(args: string[], options?: ExecaOptions): Promise<Result>;
   /** A command run inside the namespace (where the Services' ClusterIPs answer). */
@@ -360,6 +363,7 @@ export async function startCluster(): Promise<Cluster> {
       kubeconfig,
       podLogsDir,
       binaries,
+      kernelSettingsBefore: record.sysctls,
       kubectl,
       inNetwork,
       follow(command, args) {
