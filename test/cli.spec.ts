@@ -226,6 +226,27 @@ describe('the installed package', function () {
     assert.equal(saved.preset, path.join(example, 'preset.yaml'));
     assert.equal(saved.imageRepository, 'registry.acme.example/payments/orders');
     assert.match(readFileSync(path.join(dir, 'k8s/base/kustomization.yaml'), 'utf8'), /acme\.example\/team: "payments"/);
+    assert.match(readFileSync(path.join(dir, 'catalog-info.yaml'), 'utf8'), /^    acme\.example\/runbook: "https:\/\/runbooks\.acme\.example\/payments"$/m);
+
+    // ACME's Backstage template: its form runs yo acme-service, which passes ACME's preset itself.
+    const templateDir = newDir('self');
+    const template = await runAs('self', path.join(nodeBin, 'node'), [path.join(example, 'run-generator.mjs'), '--backstage-template'], templateDir);
+    assert.equal(template.exitCode, 0, `${template.stdout}\n${template.stderr}`);
+    assert.deepEqual(readdirSync(templateDir), ['template.yaml']);
+    assert.equal(
+      readFileSync(path.join(templateDir, 'template.yaml'), 'utf8'),
+      readFileSync(path.join(REPO, 'examples/company-generator/template.yaml'), 'utf8'),
+      'examples/company-generator/template.yaml is not what yo acme-service --backstage-template writes',
+    );
+  });
+
+  it('k8s-app --backstage-template --preset <file>: warns that the backend needs the preset as a package', async () => {
+    const dir = newDir('self');
+    copyFileSync(path.join(REPO, 'examples/company-generator/preset.yaml'), path.join(dir, 'acme.yaml'));
+    const result = await runAs('self', k8sApp(), ['--backstage-template', '--preset', './acme.yaml'], dir);
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.match(`${result.stdout}\n${result.stderr}`, /WARNING: the template passes --preset \.\/acme\.yaml, a file path, .*Publish the preset as a package/);
+    assert.deepEqual(readdirSync(dir).sort(), ['acme.yaml', 'template.yaml']);
   });
 
   it('k8s-app docker runs the docker sub-generator alone', async () => {

@@ -206,6 +206,9 @@ describe('k8s-app:app', () => {
         port: '8081',
         'image-repository': 'given',
         'k8s-namespace': 'ns',
+        owner: 'group:default/given-team',
+        lifecycle: 'experimental',
+        system: 'shop',
       }),
     );
 
@@ -243,7 +246,9 @@ describe('k8s-app:app', () => {
         await helpers.run(generatorPath(name)).withOptions({ defaults: true, 'app-name': 'alone' } as never);
         result.assertFile([...files, '.yo-rc.json']);
         const others = Object.keys(result.getStateSnapshot()).filter((file) => file !== '.yo-rc.json');
-        const own = name === 'kubernetes' ? others.every((file) => file.startsWith('k8s/')) : others.every((file) => !file.startsWith('k8s/'));
+        // The catalog entry is the kubernetes part's: Backstage finds the pods by the manifests' labels.
+        const kubernetesFile = (file: string) => file.startsWith('k8s/') || file === 'catalog-info.yaml';
+        const own = name === 'kubernetes' ? others.every(kubernetesFile) : !others.some(kubernetesFile);
         assert.ok(own, `k8s-app:${name} wrote ${others.join(', ')}`);
         if (name !== 'docker') result.assertNoFile('Dockerfile');
       });

@@ -136,7 +136,7 @@ describe('presets', () => {
     it('names an unknown key and the keys allowed', () =>
       rejects(
         'name: x\nlabel:\n  a: b\n',
-        /does not match schemas\/preset\.schema\.json:\n  - label is not a preset key; allowed: name, defaults, locked, languages, imageRepositoryPrefix, images, tiniImage, imageDigests, labels, annotations, resources, templates/,
+        /does not match schemas\/preset\.schema\.json:\n  - label is not a preset key; allowed: name, defaults, locked, languages, imageRepositoryPrefix, images, tiniImage, imageDigests, labels, annotations, catalog, resources, templates/,
       ));
 
     it('names a value that is not allowed, and the values that are', () =>

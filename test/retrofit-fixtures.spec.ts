@@ -77,7 +77,7 @@ describe('retrofitting the fixture repositories', () => {
           const added = addedFiles();
           for (const file of added) {
             if (fixture.variant === 'health module' && healthModule.test(file)) continue;
-            assert.match(file, /^(Dockerfile|\.dockerignore|Dockerfile\.dockerignore|\.yo-rc\.json|k8s\/.+)$/, `${file} was added`);
+            assert.match(file, /^(Dockerfile|\.dockerignore|Dockerfile\.dockerignore|\.yo-rc\.json|catalog-info\.yaml|k8s\/.+)$/, `${file} was added`);
           }
           if (fixture.variant === 'health module')
             assert.ok(

@@ -1,9 +1,11 @@
 // `yo k8s-app`: asks every question once, saves the answers, then composes the sub-generators.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { backstageTemplateYaml } from '../shared/backstage-template.ts';
 import K8sAppGenerator from '../shared/base-generator.ts';
 import { describeDetection } from '../shared/detect.ts';
 import { GENERATOR_VERSION } from '../shared/info.ts';
+import { isRootGenerator, rootNamespace } from '../shared/yeoman-adapter.ts';
 
 // Composed by path, with the same extension as this file (.ts from source, .js once built).
 const extension = path.extname(fileURLToPath(import.meta.url));
@@ -17,6 +19,7 @@ function pushCommand(data: { imageRepository: string; imageTag: string }): strin
 
 export default class AppGenerator extends K8sAppGenerator {
   initializing() {
+    if (this.writesBackstageTemplate) return;
     const stored = this.config.getAll();
     if (stored.appName !== undefined && stored.generatorVersion !== GENERATOR_VERSION) {
       this.log(
@@ -30,6 +33,7 @@ export default class AppGenerator extends K8sAppGenerator {
   }
 
   async configuring() {
+    if (this.writesBackstageTemplate) return;
     // An existing repository keeps its own code: only the container and Kubernetes files are added.
     const parts = this.retrofit ? SUB_GENERATORS.filter((name) => name !== 'service') : SUB_GENERATORS;
     for (const name of parts) {
@@ -41,7 +45,28 @@ export default class AppGenerator extends K8sAppGenerator {
     }
   }
 
+  /** --backstage-template: the template, in place of the service. */
+  writing() {
+    if (!this.writesBackstageTemplate) return;
+    // Run directly, the template's step runs k8s-app with the preset; composed by a company
+    // generator, it runs that generator, which passes its own preset.
+    const direct = isRootGenerator(this);
+    const source = { preset: this.preset, generator: direct ? 'k8s-app:app' : rootNamespace(this), passPreset: direct };
+    this.fs.write(this.destinationPath('template.yaml'), backstageTemplateYaml(source, GENERATOR_VERSION));
+  }
+
   end() {
+    if (this.writesBackstageTemplate) {
+      if (this.environmentFlag('dryRun')) return;
+      const presetNote =
+        this.preset && isRootGenerator(this) && /^[./]|\.(json|ya?ml)$/i.test(this.preset.source)
+          ? `\nWARNING: the template passes --preset ${this.preset.source}, a file path, which the Backstage backend resolves in an empty workspace. Publish the preset as a package, install it next to generator-k8s-app in the backend, and run again with --preset <package>.`
+          : '';
+      this.log(
+        `\nWrote template.yaml, a Backstage software template${this.preset ? ` for the preset ${this.preset.name}` : ''}. Register it in Backstage (Create > Register Existing Component, its URL); the backend needs @backstage/plugin-scaffolder-backend-module-yeoman and this generator installed. docs/backstage.md explains each step.${presetNote}`,
+      );
+      return;
+    }
     const data = this.templateData;
     if (data.probes.liveness.kind === 'tcp' || data.probes.readiness.kind === 'tcp') {
       this.log(

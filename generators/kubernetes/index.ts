@@ -1,4 +1,6 @@
-// `yo k8s-app:kubernetes`: a kustomize base and the dev and prod overlays under k8s/.
+// `yo k8s-app:kubernetes`: a kustomize base and the dev and prod overlays under k8s/, and the service's
+// Backstage catalog entry, which finds its pods by the manifests' labels.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import K8sAppGenerator from '../shared/base-generator.ts';
 
@@ -10,6 +12,16 @@ export default class KubernetesGenerator extends K8sAppGenerator {
     this.renderTree('kubernetes', 'k8s', data, listedSetting);
     // An existing repository keeps its own README: how to build, deploy and probe goes next to the manifests.
     if (data.retrofit) this.render('retrofit/README.md.ejs', 'k8s/README.md', data);
+    // A repository already in the catalog keeps its own entry (one k8s-app did not write): the
+    // annotations to add are printed, and in docs/backstage.md.
+    const ownCatalogEntry = existsSync(this.destinationPath('catalog-info.yaml')) && !this.config.get('files')?.['catalog-info.yaml'];
+    if (data.retrofit && ownCatalogEntry) {
+      this.log(
+        `catalog-info.yaml exists and is left as it is. For Backstage's Kubernetes plugin, add: backstage.io/kubernetes-id: ${data.appName}, backstage.io/kubernetes-namespace: ${data.namespaces.prod}, backstage.io/kubernetes-label-selector: app.kubernetes.io/name=${data.appName}.`,
+      );
+    } else {
+      this.render('backstage/catalog-info.yaml.ejs', 'catalog-info.yaml', data);
+    }
     // trivy reads trivy.yaml from the folder it runs in; it points the trusted-registries check at ours.
     if (data.imageRegistry) {
       this.render('trivy/trivy.yaml.ejs', 'trivy.yaml', data);

@@ -5,16 +5,20 @@ import type { Answers } from './answers.ts';
 
 const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
+/** A DNS-1123 label answer: its check, and the same rule as JSON Schema (for forms that ask it). */
 export function dnsLabel(what: string, maxLength = 63, why = 'a DNS-1123 label has at most 63') {
-  return (raw: unknown) => {
-    const value = String(raw).trim();
-    if (value.length > maxLength) return { problem: `${what} is ${value.length} characters long; ${why}` };
-    if (!DNS_1123_LABEL.test(value)) {
-      return {
-        problem: `${what} must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit`,
-      };
-    }
-    return { value };
+  return {
+    parse: (raw: unknown) => {
+      const value = String(raw).trim();
+      if (value.length > maxLength) return { problem: `${what} is ${value.length} characters long; ${why}` };
+      if (!DNS_1123_LABEL.test(value)) {
+        return {
+          problem: `${what} must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit`,
+        };
+      }
+      return { value };
+    },
+    schema: { type: 'string' as const, pattern: DNS_1123_LABEL.source, maxLength },
   };
 }
 
@@ -97,3 +101,20 @@ export function versionsOf(answers: Partial<Answers>): string[] {
 
 // Image repositories: `[host[:port]/]path` with lowercase path components, no tag or digest.
 export const IMAGE_REPOSITORY = /^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+
+/**
+ * A Backstage entity reference answer, `[kind:][namespace/]name` of one of `kinds`: the namespace as
+ * the catalog allows it (lowercase, '-'), the name up to 63 letters, digits and '-', '_' or '.'. Its
+ * check, and the same rule as JSON Schema; empty is allowed when `optional`.
+ */
+export function entityRef(what: string, kinds: readonly string[], example: string, optional = false) {
+  const pattern = new RegExp(`^(?:(?:${kinds.join('|')}):)?(?:[a-z0-9]+(?:-[a-z0-9]+)*/)?[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$`);
+  return {
+    parse: (raw: unknown) => {
+      const value = String(raw ?? '').trim();
+      if ((optional && value === '') || pattern.test(value)) return { value };
+      return { problem: `${what} "${value}" is not a Backstage entity reference like ${example}` };
+    },
+    schema: { type: 'string' as const, pattern: optional ? `^$|${pattern.source}` : pattern.source },
+  };
+}

@@ -120,6 +120,11 @@ export class AnswerResolver {
       } else if (stored[spec.name] !== undefined) {
         origin = '.yo-rc.json';
         value = parseOrThrow(spec, stored[spec.name], answers, `${spec.name} in .yo-rc.json`);
+      } else if (stored.appName !== undefined && !spec.retrofitFact) {
+        // An answer this project's .yo-rc.json predates: an upgrade takes its default rather than
+        // stopping at a question, and saves it (the recap and .yo-rc.json show it).
+        origin = 'default (new since .yo-rc.json was written)';
+        value = parseOrThrow(spec, this.defaultFor(spec, answers), answers, `the default ${spec.name}`);
       } else if (options.defaults) {
         const detected = this.detected(spec, answers);
         if (detected) {

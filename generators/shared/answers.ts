@@ -3,7 +3,7 @@
 import { HEALTH_MODULE_PORT } from '../../stacks/common.ts';
 import { familiesFor, findStack, IMAGE_FAMILIES, languages, STACKS } from '../../stacks/registry.ts';
 import type { ImageFamily, Language } from '../../stacks/types.ts';
-import { commandWords, dnsLabel, IMAGE_REPOSITORY, oneOf, probePath, startCommand, toDnsLabel, versionsOf } from './answer-parsers.ts';
+import { commandWords, dnsLabel, entityRef, IMAGE_REPOSITORY, oneOf, probePath, startCommand, toDnsLabel, versionsOf } from './answer-parsers.ts';
 import type { DetectedProject, Finding } from './detect.ts';
 import type { Preset } from './preset.ts';
 
@@ -25,6 +25,10 @@ export interface Answers {
   readinessPath?: string;
   /** Retrofitting an interpreted language: what the image runs, as program and arguments. */
   startCommand?: string;
+  /** The Backstage catalog entry (catalog-info.yaml): who owns the service, its lifecycle, its system (empty: none). */
+  owner: string;
+  lifecycle: string;
+  system: string;
 }
 
 /** What decides whether an answer applies. */
@@ -61,6 +65,24 @@ export interface AnswerSpec {
   presetOffers?: (preset: Preset) => readonly string[] | undefined;
   /** A default a preset derives from its own settings and the answers before this one. */
   presetDefault?: (preset: Preset, answers: Partial<Answers>) => string | undefined;
+  /** The answer this one's choices and default follow (a runtime version follows the language). */
+  dependsOn?: keyof Answers;
+  /** What a valid value looks like as JSON Schema, for forms that ask it (the Backstage template): the checks `parse` makes. */
+  schema?: ValueSchema;
+  /**
+   * In a form (the Backstage template): `required` when the default cannot be known there (it comes from
+   * the folder), or, when the default derives from other answers, what leaving it empty gives.
+   */
+  form?: { required: true } | { emptyMeans: string };
+}
+
+/** The JSON Schema keywords an answer's value is checked with. */
+export interface ValueSchema {
+  type: 'string' | 'integer';
+  pattern?: string;
+  maxLength?: number;
+  minimum?: number;
+  maximum?: number;
 }
 
 export const ANSWER_SPECS: readonly AnswerSpec[] = [
@@ -70,7 +92,8 @@ export const ANSWER_SPECS: readonly AnswerSpec[] = [
     description: 'Name of the service: a DNS-1123 label used for the Deployment, Service and image',
     prompt: { type: 'input', message: 'Service name' },
     default: (_answers, { directoryName }) => toDnsLabel(directoryName),
-    parse: dnsLabel('the app name'),
+    ...dnsLabel('the app name'),
+    form: { required: true },
   },
   {
     name: 'language',
@@ -94,6 +117,7 @@ export const ANSWER_SPECS: readonly AnswerSpec[] = [
     parse: (raw, answers) => oneOf(`the ${answers.language} runtime version`, () => versionsOf(answers))(raw),
     detected: (project) => project.runtimeVersion && { value: project.runtimeVersion.offered, from: project.runtimeVersion.from },
     retrofitFact: true,
+    dependsOn: 'language',
   },
   {
     name: 'imageFamily',
@@ -118,6 +142,7 @@ export const ANSWER_SPECS: readonly AnswerSpec[] = [
       }
       return { value };
     },
+    dependsOn: 'runtimeVersion',
   },
   {
     name: 'port',
@@ -135,6 +160,7 @@ export const ANSWER_SPECS: readonly AnswerSpec[] = [
     },
     detected: (project) => project.port,
     retrofitFact: true,
+    schema: { type: 'integer', minimum: 1, maximum: 65535 },
   },
   {
     name: 'imageRepository',
@@ -150,6 +176,8 @@ export const ANSWER_SPECS: readonly AnswerSpec[] = [
       return { value };
     },
     presetDefault: (preset, answers) => (preset.imageRepositoryPrefix && answers.appName ? `${preset.imageRepositoryPrefix}/${answers.appName}` : undefined),
+    schema: { type: 'string', pattern: IMAGE_REPOSITORY.source },
+    form: { emptyMeans: "the service name (after the preset's registry prefix, if it sets one)" },
   },
   {
     name: 'namespace',
@@ -157,7 +185,38 @@ export const ANSWER_SPECS: readonly AnswerSpec[] = [
     description: 'Kubernetes namespace of the prod overlay (a DNS-1123 label); the dev overlay uses <namespace>-dev',
     prompt: { type: 'input', message: 'Kubernetes namespace (prod; dev gets -dev)' },
     default: (answers) => (answers.appName ?? 'default').slice(0, 59).replace(/-+$/, ''),
-    parse: dnsLabel('the namespace', 59, 'at most 59 leave room for the dev overlay\'s "-dev"'),
+    ...dnsLabel('the namespace', 59, 'at most 59 leave room for the dev overlay\'s "-dev"'),
+    form: { emptyMeans: 'the service name' },
+  },
+  {
+    name: 'owner',
+    option: 'owner',
+    description: 'Owner of the service in the Backstage catalog (catalog-info.yaml): a group or user entity reference, e.g. group:default/payments',
+    prompt: { type: 'input', message: 'Owner (Backstage group or user)' },
+    default: (answers) => `group:default/${answers.namespace ?? 'default'}`,
+    ...entityRef('the owner', ['group', 'user'], 'group:default/payments'),
+    form: { emptyMeans: 'group:default/<namespace>' },
+  },
+  {
+    name: 'lifecycle',
+    option: 'lifecycle',
+    description: 'Lifecycle of the service in the Backstage catalog (production, experimental or deprecated)',
+    prompt: { type: 'select', message: 'Lifecycle (Backstage catalog)' },
+    choices: () => [
+      { name: 'production: serves real traffic, or is about to', value: 'production' },
+      { name: 'experimental: early, not relied on', value: 'experimental' },
+      { name: 'deprecated: on its way out', value: 'deprecated' },
+    ],
+    default: () => 'production',
+    parse: oneOf('the lifecycle', () => ['production', 'experimental', 'deprecated']),
+  },
+  {
+    name: 'system',
+    option: 'system',
+    description: 'System the service belongs to in the Backstage catalog (an entity reference, e.g. payments); empty for none',
+    prompt: { type: 'input', message: 'Backstage system (empty for none)' },
+    default: () => '',
+    ...entityRef('the system', ['system'], 'payments', true),
   },
   {
     name: 'healthModule',

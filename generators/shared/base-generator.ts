@@ -46,7 +46,7 @@ export type K8sAppOptions = BaseOptions & {
 };
 
 /** Run options each generator declares (the environment's own, like --force, it reads itself). */
-const GENERATOR_RUN_OPTIONS: readonly string[] = ['defaults', 'json', 'preset', 'override-lock'];
+const GENERATOR_RUN_OPTIONS: readonly string[] = ['defaults', 'json', 'preset', 'override-lock', 'backstage-template'];
 
 export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptions> {
   declare answers: Answers;
@@ -59,6 +59,8 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
   resolver: AnswerResolver | undefined;
   /** Answers known without asking, resolved in the constructor so bad input fails before any task runs. */
   known: Partial<Answers> = {};
+  /** --backstage-template: the run writes a Backstage software template, and no service. */
+  writesBackstageTemplate = false;
 
   constructor(args: string[], options: K8sAppOptions, features: Record<string, unknown> = {}) {
     // Before yeoman reads .yo-rc.json (it would throw a stack trace on a broken one).
@@ -92,12 +94,16 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
       throw new UsageError('--json prints what a dry run would do. Fix: pass --dry-run with --json.');
     }
     assertWritable(this.destinationRoot());
-    this.detection = detectProject(this.destinationRoot());
-    const stored = this.config.getAll();
-    // A preset given now, else the one an earlier run recorded.
     if (this.options.preset === true || this.options.preset === '') {
       throw new UsageError('--preset needs a value. Fix: pass --preset <file or installed package>, e.g. --preset ./acme-preset.yaml.');
     }
+    if (this.options['backstage-template']) {
+      this.startBackstageTemplate();
+      return;
+    }
+    this.detection = detectProject(this.destinationRoot());
+    const stored = this.config.getAll();
+    // A preset given now, else the one an earlier run recorded.
     const presetSource = typeof this.options.preset === 'string' ? this.options.preset : stored.preset;
     if (presetSource) this.preset = loadPreset(presetSource, this.destinationRoot());
     // A folder holding a project this generator did not write is retrofitted (or an earlier retrofit said so).
@@ -111,6 +117,19 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
       folder: this.destinationRoot(),
     });
     this.resolver.resolveKnown(this.known);
+  }
+
+  /** --backstage-template: the form asks every answer, so none may be given; the preset may be. */
+  startBackstageTemplate() {
+    this.writesBackstageTemplate = true;
+    const given = ANSWER_SPECS.find((spec) => this.options[spec.option] !== undefined && this.options[spec.option] !== null);
+    if (given) {
+      throw new UsageError(
+        `--${given.option} does not apply with --backstage-template: the template's form asks every answer. Nothing was written. Fix: leave out --${given.option}, or set it in a preset's defaults or locked (--preset).`,
+      );
+    }
+    if (this.options.json) throw new UsageError('--json reports the answers of a generation, and --backstage-template asks none. Fix: leave out --json.');
+    if (typeof this.options.preset === 'string') this.preset = loadPreset(this.options.preset, this.destinationRoot());
   }
 
   /** The state this generator hands to the generators it composes. */
@@ -202,6 +221,8 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
     );
     const conflicts = this.environmentFlag('force') || process.stdin.isTTY ? undefined : conflictsError(pending);
     if (conflicts) throw conflicts;
+    // A template is not a service: no .yo-rc.json.
+    if (this.writesBackstageTemplate) return;
     // What this run writes, by content: a later run (an upgrade) can tell the files the user edited.
     const files = { ...this.config.get('files') };
     for (const file of pending) if (file.path !== '.yo-rc.json' && file.digest) files[file.path] = file.digest;

@@ -36,14 +36,16 @@ export function pendingFiles(staged: readonly StagedFile[], destination: string,
     if (!existsSync(file.path)) return entry;
     const onDisk = readFileSync(file.path);
     if (onDisk.equals(file.contents)) return { ...entry, action: 'identical' };
-    return { ...entry, action: file.forced ? 'force' : 'conflict', ...(recorded[relative] ? { edited: sha256(onDisk) !== recorded[relative] } : {}) };
+    // .yo-rc.json is k8s-app's own record, written without asking (an upgrade adds the answers new since).
+    const forced = file.forced || relative === '.yo-rc.json';
+    return { ...entry, action: forced ? 'force' : 'conflict', ...(recorded[relative] ? { edited: sha256(onDisk) !== recorded[relative] } : {}) };
   });
   return pending.sort((a, b) => a.path.localeCompare(b.path));
 }
 
 /** Without a terminal nobody can answer a conflict prompt: the files that would change, as one error. */
 export function conflictsError(pending: readonly PendingFile[]): UsageError | undefined {
-  const changed = pending.filter((file) => file.action === 'conflict' && file.path !== '.yo-rc.json');
+  const changed = pending.filter((file) => file.action === 'conflict');
   if (changed.length === 0) return undefined;
   const described = changed.map((file) =>
     file.edited === undefined

@@ -22,6 +22,12 @@ export const RUN_OPTIONS = [
     type: 'string',
     description: 'A company preset (schemas/preset.schema.json): a JSON or YAML file, or an installed package that ships one; recorded in .yo-rc.json',
   },
+  {
+    option: 'backstage-template',
+    type: 'boolean',
+    description:
+      "Write template.yaml, a Backstage software template whose form asks these answers (the preset's locked ones excepted) and runs k8s-app; generates no service",
+  },
   { option: 'override-lock', type: 'boolean', description: 'Let options override the answers the preset locks (reported, and recorded in .yo-rc.json)' },
 ] as const;
 

@@ -24,6 +24,8 @@ export interface Preset {
   imageDigests?: Record<string, string>;
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
+  /** The Backstage catalog entry's extra annotations, and the owner of the software template. */
+  catalog?: { annotations?: Record<string, string>; templateOwner?: string };
   resources?: { requests?: Quantities; limits?: Quantities };
   /** The override folder, relative to the preset file in the file; absolute once loaded. */
   templates?: string;
@@ -77,7 +79,7 @@ function presetFile(source: string, cwd: string): string {
   const looksLikeFile = (/[\\/]/.test(source) && !source.startsWith('@')) || /\.(json|ya?ml)$/i.test(source);
   if (!looksLikeFile) {
     try {
-      const manifest = createRequire(path.join(cwd, 'package.json')).resolve(`${source}/package.json`);
+      const manifest = installedPackageManifest(source, cwd);
       const packageDir = path.dirname(manifest);
       const named = (JSON.parse(readFileSync(manifest, 'utf8')) as { k8sAppPreset?: string }).k8sAppPreset;
       const candidates = named ? [named] : PACKAGE_PRESET_FILES;
@@ -93,6 +95,19 @@ function presetFile(source: string, cwd: string): string {
   throw new UsageError(
     `No preset "${source}": there is no file ${asFile}${looksLikeFile ? '' : `, and no installed package ${source}`}. Fix: pass a preset file's path, or install the package (npm install ${looksLikeFile ? '<package>' : source}).`,
   );
+}
+
+/**
+ * An installed package's package.json: from the folder k8s-app runs in, else from k8s-app's own
+ * installation (a Backstage backend installs presets next to the generator, and runs it in an empty
+ * workspace). Throws when neither has it.
+ */
+function installedPackageManifest(source: string, cwd: string): string {
+  try {
+    return createRequire(path.join(cwd, 'package.json')).resolve(`${source}/package.json`);
+  } catch {
+    return createRequire(import.meta.url).resolve(`${source}/package.json`);
+  }
 }
 
 /** One schema error as a sentence: which key, what is wrong, what is allowed. */
@@ -127,6 +142,7 @@ function allowedKeys(schemaPath: string): string[] {
 }
 
 function patternMeaning(schemaPath: string): string {
+  if (schemaPath.includes('templateOwner')) return 'a Backstage group or user reference (e.g. group:default/platform)';
   if (schemaPath.includes('quantities')) return 'a Kubernetes quantity (e.g. 250m, 0.5, 256Mi)';
   if (schemaPath.includes('keyValues')) return 'a Kubernetes label or annotation key (e.g. example.com/team)';
   if (schemaPath.includes('/name/')) return 'one line of text (the name appears in comments of the generated files)';

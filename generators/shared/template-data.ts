@@ -88,7 +88,9 @@ export function templateData(answers: Answers, retrofit?: RetrofitProject, prese
     command: retrofit?.command ?? [],
   });
   return {
-    preset: preset ? { name: preset.name, labels: preset.labels ?? {}, annotations: preset.annotations ?? {} } : undefined,
+    preset: preset
+      ? { name: preset.name, labels: preset.labels ?? {}, annotations: preset.annotations ?? {}, catalogAnnotations: preset.catalog?.annotations ?? {} }
+      : undefined,
     // Adding container and Kubernetes files around existing code, rather than writing a new service.
     retrofit: isRetrofit,
     // Absent for a new project: its Dockerfile builds the starter.

@@ -42,6 +42,12 @@ export function isRootGenerator(generator: Generator): boolean {
   return internals(generator).rootGenerator?.() === (generator as unknown);
 }
 
+/** The namespace of the generator the run started with: k8s-app:app, or a company generator composing it. */
+export function rootNamespace(generator: Generator): string {
+  const root = internals(generator).rootGenerator?.() ?? (generator as unknown as { options: Record<string, unknown> });
+  return String(root.options.namespace ?? 'k8s-app:app');
+}
+
 /** A flag the environment acts on (--force, --dry-run): set on the environment by yo, on the root generator by our bin. */
 export function environmentFlag(generator: Generator, name: 'force' | 'dryRun'): boolean {
   const env = internals(generator);

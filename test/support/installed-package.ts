@@ -5,10 +5,15 @@ import { execa } from 'execa';
 
 const REPO = new URL('../..', import.meta.url).pathname;
 
+/** Packs this repository into `destination`; returns the tarball's path. */
+export async function packPackage(destination: string): Promise<string> {
+  const { stdout } = await execa('npm', ['pack', '--silent', '--pack-destination', destination], { cwd: REPO });
+  return path.join(destination, stdout.trim().split('\n').pop()!);
+}
+
 /** Packs this repository and installs the tarball (and `extraPackages`) into `prefix`; returns the tarball's path. */
 export async function installPackedPackage(prefix: string, extraPackages: string[] = []): Promise<string> {
-  const { stdout } = await execa('npm', ['pack', '--silent', '--pack-destination', prefix], { cwd: REPO });
-  const tarball = path.join(prefix, stdout.trim().split('\n').pop()!);
+  const tarball = await packPackage(prefix);
   await execa('npm', ['init', '-y'], { cwd: prefix });
   await execa('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball, ...extraPackages], { cwd: prefix });
   return tarball;

@@ -13,6 +13,7 @@ export default class AcmeServiceGenerator extends Generator {
   constructor(args, options) {
     super(args, options);
     this.option('team', { type: String, default: 'payments', description: 'The team that owns the service (CODEOWNERS)' });
+    this.option('backstage-template', { type: Boolean, description: "Write ACME's Backstage software template instead of a service" });
   }
 
   async initializing() {
@@ -24,6 +25,8 @@ export default class AcmeServiceGenerator extends Generator {
   }
 
   writing() {
+    // `yo acme-service --backstage-template` writes ACME's Backstage template (k8s-app does), and no service.
+    if (this.options['backstage-template']) return;
     this.renderTemplate('CODEOWNERS.ejs', 'CODEOWNERS', { team: this.options.team });
   }
 }
