@@ -63,7 +63,7 @@ export default class AppGenerator extends K8sAppGenerator {
           ? `\nWARNING: the template passes --preset ${this.preset.source}, a file path, which the Backstage backend resolves in an empty workspace. Publish the preset as a package, install it next to generator-k8s-app in the backend, and run again with --preset <package>.`
           : '';
       this.log(
-        `\nWrote template.yaml, a Backstage software template${this.preset ? ` for the preset ${this.preset.name}` : ''}. Register it in Backstage (Create > Register Existing Component, its URL); the backend needs @backstage/plugin-scaffolder-backend-module-yeoman and this generator installed. docs/backstage.md explains each step.${presetNote}`,
+        `\nWrote template.yaml, a Backstage software template${this.preset ? ` for the preset ${this.preset.name}` : ''}. Register its URL in Backstage (Create > Register Existing Component); the backend needs @backstage/plugin-scaffolder-backend-module-yeoman and this generator installed. docs/backstage.md explains each step.${presetNote}`,
       );
       return;
     }
