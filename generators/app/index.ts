@@ -5,6 +5,7 @@ import { backstageTemplateYaml } from '../shared/backstage-template.ts';
 import K8sAppGenerator from '../shared/base-generator.ts';
 import { describeDetection } from '../shared/detect.ts';
 import { GENERATOR_VERSION } from '../shared/info.ts';
+import { isPresetPath } from '../shared/preset.ts';
 import { isRootGenerator, rootNamespace } from '../shared/yeoman-adapter.ts';
 
 // Composed by path, with the same extension as this file (.ts from source, .js once built).
@@ -59,7 +60,7 @@ export default class AppGenerator extends K8sAppGenerator {
     if (this.writesBackstageTemplate) {
       if (this.environmentFlag('dryRun')) return;
       const presetNote =
-        this.preset && isRootGenerator(this) && /^[./]|\.(json|ya?ml)$/i.test(this.preset.source)
+        this.preset && isRootGenerator(this) && isPresetPath(this.preset.source)
           ? `\nWARNING: the template passes --preset ${this.preset.source}, a file path, which the Backstage backend resolves in an empty workspace. Publish the preset as a package, install it next to generator-k8s-app in the backend, and run again with --preset <package>.`
           : '';
       this.log(

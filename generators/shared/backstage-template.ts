@@ -5,6 +5,7 @@
 // service's catalog-info.yaml.
 import { stringify } from 'yaml';
 import { toDnsLabel } from './answer-parsers.ts';
+import { AnswerResolver } from './answer-resolver.ts';
 import { ANSWER_SPECS, type AnswerSpec, type Answers } from './answers.ts';
 import type { LoadedPreset } from './preset.ts';
 
@@ -25,7 +26,7 @@ const UI_FIELDS: Partial<Record<keyof Answers, JsonSchema>> = {
 };
 
 /** The template owner when the preset names none. */
-export const DEFAULT_TEMPLATE_OWNER = 'group:default/platform';
+const DEFAULT_TEMPLATE_OWNER = 'group:default/platform';
 
 export interface TemplateSource {
   preset?: LoadedPreset;
@@ -36,12 +37,12 @@ export interface TemplateSource {
 }
 
 /** The answers a form for a new service asks, in order, given those the preset locks. */
-export function formSpecs(locked: Partial<Answers>): AnswerSpec[] {
+function formSpecs(locked: Partial<Answers>): AnswerSpec[] {
   return ANSWER_SPECS.filter((spec) => (spec.when?.({ retrofit: false }, locked) ?? true) && locked[spec.name] === undefined);
 }
 
 /** The preset's locked answers, in order (a locked runtime version follows a locked language). */
-export function lockedAnswers(preset: LoadedPreset | undefined): Partial<Answers> {
+function lockedAnswers(preset: LoadedPreset | undefined): Partial<Answers> {
   const answers: Partial<Answers> = {};
   for (const spec of ANSWER_SPECS) {
     const value = preset?.locked?.[spec.option];
@@ -54,47 +55,45 @@ export function lockedAnswers(preset: LoadedPreset | undefined): Partial<Answers
 }
 
 /** The parameters of the form's first page: one field per answer asked, named as the answer. */
-export function answerParameters(preset: LoadedPreset | undefined): FormObject {
+function answerParameters(preset: LoadedPreset | undefined): FormObject {
   const locked = lockedAnswers(preset);
   const asked = formSpecs(locked);
   const isAsked = (name: keyof Answers | undefined) => asked.some((spec) => spec.name === name);
 
-  /** The choices offered: the preset's, and only those every locked answer that follows them accepts. */
-  const choices = (spec: AnswerSpec, answers: Partial<Answers>) => {
-    const offered = preset && spec.presetOffers?.(preset);
-    return (spec.choices?.(answers) ?? []).filter(
-      (choice) =>
-        (!offered || offered.includes(choice.value)) &&
-        ANSWER_SPECS.filter((other) => other.dependsOn === spec.name && locked[other.name] !== undefined).every(
-          (other) => 'value' in other.parse(locked[other.name], { ...answers, [spec.name]: choice.value }),
-        ),
+  // The defaults and choices a run with this preset and nothing given would offer (a new service).
+  const resolver = new AnswerResolver({ options: {}, stored: {}, preset, detection: { kind: 'none' }, retrofit: false, folder: '' });
+
+  /** The preset's choices, without those a locked answer that follows them would refuse. */
+  const choices = (spec: AnswerSpec, answers: Partial<Answers>) =>
+    (resolver.choices(spec, answers) ?? []).filter((choice) =>
+      ANSWER_SPECS.filter((other) => other.dependsOn === spec.name && locked[other.name] !== undefined).every(
+        (other) => 'value' in other.parse(locked[other.name], { ...answers, [spec.name]: choice.value }),
+      ),
     );
-  };
 
   const field = (spec: AnswerSpec, answers: Partial<Answers>): { schema: JsonSchema; required: boolean } => {
-    const schema: JsonSchema = { title: spec.prompt.message, description: spec.description, type: spec.schema?.type ?? 'string' };
-    Object.assign(schema, spec.schema ?? {});
+    const schema: JsonSchema = { title: spec.prompt.message, description: spec.description, type: 'string', ...spec.schema };
     const offered = spec.choices ? choices(spec, answers) : undefined;
     if (offered) {
       schema.enum = offered.map((choice) => choice.value);
       schema.enumNames = offered.map((choice) => choice.name);
     }
-    const fromPreset = preset?.defaults?.[spec.option];
-    const presetDefault = fromPreset === undefined ? undefined : spec.parse(fromPreset, answers);
-    if (presetDefault && 'value' in presetDefault) {
-      schema.default = presetDefault.value;
-      return { schema: { ...schema, ...UI_FIELDS[spec.name] }, required: true };
-    }
-    if (spec.form && 'required' in spec.form) return { schema: { ...schema, ...UI_FIELDS[spec.name] }, required: true };
-    if (spec.form && 'emptyMeans' in spec.form) {
+    // A default the preset states is the form's too; otherwise the folder's name is not known in a
+    // form, and a default derived from other answers is left to the generator (an empty field).
+    const presetDefault = preset?.defaults?.[spec.option] !== undefined && 'value' in spec.parse(preset.defaults[spec.option], answers);
+    let required = true;
+    if (!presetDefault && spec.form && 'emptyMeans' in spec.form) {
       schema.description = `${spec.description}. Empty: ${spec.form.emptyMeans}.`;
-      return { schema: { ...schema, ...UI_FIELDS[spec.name] }, required: false };
+      required = false;
+    } else if (presetDefault || !spec.form) {
+      // As the generator takes it (a port given as text is a number), and one the form offers.
+      const parsed = spec.parse(resolver.defaultFor(spec, answers), answers);
+      const values = offered?.map((choice) => choice.value);
+      schema.default = 'value' in parsed && (!values || values.includes(String(parsed.value))) ? parsed.value : values?.[0];
+      // An answer that may be empty (the system) need not be filled.
+      required = presetDefault || !('value' in spec.parse('', answers));
     }
-    const builtIn = spec.default(answers, { directoryName: '' });
-    const values = offered?.map((choice) => choice.value);
-    schema.default = values && !values.includes(String(builtIn)) ? values[0] : builtIn;
-    // An answer that may be empty (the system) need not be filled.
-    return { schema: { ...schema, ...UI_FIELDS[spec.name] }, required: !('value' in spec.parse('', answers)) };
+    return { schema: { ...schema, ...UI_FIELDS[spec.name] }, required };
   };
 
   /** Adds the field of `spec` to `form`, and the fields that follow its value as one branch per choice. */

@@ -72,11 +72,15 @@ export function loadPreset(source: string, cwd: string): LoadedPreset {
   return { ...preset, ...(templates ? { templates } : {}), source, file };
 }
 
+/** A path (./acme.yaml, presets/acme.json), not a package name (acme-preset, @acme/k8s-preset). */
+export function isPresetPath(source: string): boolean {
+  return (/[\\/]/.test(source) && !source.startsWith('@')) || /\.(json|ya?ml)$/i.test(source);
+}
+
 function presetFile(source: string, cwd: string): string {
   const asFile = path.resolve(cwd, source);
   if (existsSync(asFile) && statSync(asFile).isFile()) return asFile;
-  // A path (./acme.yaml, presets/acme.json), not a package name (acme-preset, @acme/k8s-preset).
-  const looksLikeFile = (/[\\/]/.test(source) && !source.startsWith('@')) || /\.(json|ya?ml)$/i.test(source);
+  const looksLikeFile = isPresetPath(source);
   if (!looksLikeFile) {
     try {
       const manifest = installedPackageManifest(source, cwd);
