@@ -5,13 +5,14 @@
 // validator. The Backstage packages are pinned in ./package.json and installed here on first use,
 // with generator-k8s-app packed and installed beside them, as a Backstage backend holds it.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { parse } from 'yaml';
 import { backstageTemplate } from '../../generators/shared/backstage-template.ts';
+import { loadPreset } from '../../generators/shared/preset.ts';
 import { STACKS } from '../../stacks/registry.ts';
 import { type FormSchema, formValues, renderInput } from '../support/backstage-form.ts';
 import { packPackage } from '../support/installed-package.ts';
@@ -20,6 +21,7 @@ import { changedFiles, fileDigests } from '../support/retrofit-fixtures.ts';
 const HERE = new URL('.', import.meta.url).pathname;
 const REPO = new URL('../..', import.meta.url).pathname;
 const requireHere = createRequire(path.join(HERE, 'package.json'));
+const PRESET_PACKAGE = 'acme-k8s-preset';
 
 describe('the Backstage template in Backstage', function () {
   this.timeout(900_000);
@@ -30,7 +32,12 @@ describe('the Backstage template in Backstage', function () {
     // Install scripts are not needed (and Backstage's tree has native ones we never load).
     await execa('npm', ['ci', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: HERE });
     const tarball = await packPackage(scratch);
-    await execa('npm', ['install', '--no-save', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund', tarball], { cwd: HERE });
+    // A company preset published as a package, installed next to the generator as a backend holds it.
+    const presetPackage = path.join(scratch, PRESET_PACKAGE);
+    mkdirSync(presetPackage);
+    writeFileSync(path.join(presetPackage, 'package.json'), JSON.stringify({ name: PRESET_PACKAGE, version: '1.0.0' }));
+    copyFileSync(path.join(REPO, 'examples/company-generator/preset.yaml'), path.join(presetPackage, 'preset.yaml'));
+    await execa('npm', ['install', '--no-save', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund', tarball, presetPackage], { cwd: HERE });
   });
 
   after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -74,4 +81,21 @@ describe('the Backstage template in Backstage', function () {
       assert.equal(saved.runtimeVersion, stack.defaultVersion);
     });
   }
+
+  it('with a preset package installed next to the generator: the action applies it in its empty workspace', async () => {
+    const preset = loadPreset(PRESET_PACKAGE, HERE);
+    const withPreset = backstageTemplate({ preset, generator: 'k8s-app:app', passPreset: true });
+    const presetStep = withPreset.spec.steps.find((candidate) => candidate.action === 'run:yeoman')!;
+    const values = formValues(withPreset.spec.parameters[0] as unknown as FormSchema, { appName: 'orders', language: 'go' });
+    const input = renderInput(presetStep.input, values);
+    const workspace = mkdtempSync(path.join(scratch, 'workspace-'));
+    const inputFile = path.join(scratch, 'preset-input.json');
+    writeFileSync(inputFile, JSON.stringify(input));
+    await execa(process.execPath, [path.join(HERE, 'run-action.mjs'), workspace, inputFile], { cwd: HERE });
+    const saved = JSON.parse(readFileSync(path.join(workspace, '.yo-rc.json'), 'utf8'))['generator-k8s-app'];
+    assert.equal(saved.preset, PRESET_PACKAGE);
+    assert.equal(saved.imageRepository, 'registry.acme.example/payments/orders');
+    assert.match(readFileSync(path.join(workspace, 'Dockerfile'), 'utf8'), /^FROM registry\.acme\.example\/golden\/static-debian13:nonroot$/m);
+    assert.match(readFileSync(path.join(workspace, 'catalog-info.yaml'), 'utf8'), /^  owner: "group:default\/payments"$/m);
+  });
 });
