@@ -1,5 +1,9 @@
 // Runs each real linter on one file and turns its output into findings: which rule, where, what.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Ajv } from 'ajv';
 import { execa } from 'execa';
+import { parse as parseYaml } from 'yaml';
 import type { LintTools } from './tools.ts';
 
 export interface Finding {
@@ -171,4 +175,38 @@ export async function checkov(tools: LintTools, folder: string): Promise<Map<str
     }
   }
   return byFile;
+}
+
+/** Compose v2's own check: `config` loads the project as `docker compose up` would, and needs no engine. */
+export async function composeConfig(tools: LintTools, projectDir: string, file = 'compose.yaml'): Promise<Finding[]> {
+  const { exitCode, all } = await execa(tools.compose, ['--project-directory', projectDir, '-f', path.join(projectDir, file), 'config', '--quiet'], {
+    reject: false,
+    all: true,
+  });
+  return exitCode === 0 ? [] : [{ tool: 'compose', rule: 'config', where: file, message: all.trim() }];
+}
+
+/** actionlint, with shellcheck on every `run:` script. */
+export async function actionlint(tools: LintTools, workflow: string): Promise<Finding[]> {
+  const { stdout, exitCode } = await execa(tools.actionlint, ['-format', '{{json .}}', '-shellcheck', tools.shellcheck, workflow], { reject: false });
+  const results = JSON.parse(stdout || '[]') as { message: string; line: number; column: number; kind: string }[];
+  const findings = results.map((result) => ({ tool: 'actionlint', rule: result.kind, where: `line ${result.line}:${result.column}`, message: result.message }));
+  if ((exitCode === 0) !== (findings.length === 0)) throw new Error(`actionlint exited ${exitCode} with ${findings.length} findings on ${workflow}: ${stdout}`);
+  return findings;
+}
+
+const GITLAB_CI_SCHEMA = new URL('./schemas/gitlab-ci.json', import.meta.url);
+let gitlabValidator: ReturnType<Ajv['compile']> | undefined;
+
+/** A .gitlab-ci.yml against GitLab's published CI schema (lint/schemas/, where it comes from). */
+export function gitlabCiSchema(file: string): Finding[] {
+  // The schema uses keywords of GitLab's editor (markdownDescription): not strict; formats are not checked.
+  gitlabValidator ??= new Ajv({ strict: false, allErrors: true, logger: false }).compile(JSON.parse(readFileSync(GITLAB_CI_SCHEMA, 'utf8')));
+  if (gitlabValidator(parseYaml(readFileSync(file, 'utf8')))) return [];
+  return (gitlabValidator.errors ?? []).map((error) => ({
+    tool: 'gitlab-ci schema',
+    rule: error.keyword,
+    where: error.instancePath || '/',
+    message: `${error.message ?? ''} ${JSON.stringify(error.params)}`,
+  }));
 }

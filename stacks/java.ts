@@ -51,6 +51,10 @@ const java: Stack = {
   dockerignore: ['target'],
   gitignore: ['/target/'],
   // The JVM and Spring take seconds to start, more at a low CPU limit: 60 periods of 2 s.
+  ci: {
+    githubSetup: { uses: 'actions/setup-java@v5', with: { distribution: 'temurin', 'java-version': '{version}', cache: 'maven' } },
+    gitlabImage: 'eclipse-temurin:{version}-jdk',
+  },
   startupProbe: { periodSeconds: 2, failureThreshold: 60 },
   resources: {
     requests: { cpu: '250m', memory: '384Mi' },

@@ -30,6 +30,10 @@ const node: Stack = {
   cacheMounts: ['/root/.npm'],
   dockerignore: ['node_modules', 'dist', 'npm-debug.log*', 'coverage'],
   gitignore: ['node_modules/', 'dist/', 'coverage/', 'npm-debug.log*'],
+  ci: {
+    githubSetup: { uses: 'actions/setup-node@v6', with: { 'node-version-file': '.nvmrc', cache: 'npm' } },
+    gitlabImage: 'node:{version}-trixie-slim',
+  },
   startupProbe: { periodSeconds: 2, failureThreshold: 30 },
   resources: {
     requests: { cpu: '100m', memory: '128Mi' },

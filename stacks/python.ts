@@ -39,6 +39,13 @@ const python: Stack = {
   cacheMounts: ['/root/.cache/pip'],
   dockerignore: ['.venv', '__pycache__', '*.pyc', '.pytest_cache', 'tests'],
   gitignore: ['.venv/', '__pycache__/', '*.pyc', '.pytest_cache/'],
+  ci: {
+    githubSetup: {
+      uses: 'actions/setup-python@v6',
+      with: { 'python-version': '{version}', cache: 'pip', 'cache-dependency-path': 'requirements*.txt' },
+    },
+    gitlabImage: 'python:{version}-slim-trixie',
+  },
   startupProbe: { periodSeconds: 2, failureThreshold: 30 },
   resources: {
     requests: { cpu: '100m', memory: '128Mi' },

@@ -30,6 +30,8 @@ const rust: Stack = {
   cacheMounts: ['/usr/local/cargo/registry', '/src/target'],
   dockerignore: ['target', 'rust-toolchain.toml'],
   gitignore: ['/target/'],
+  // rustup, on GitHub's runners and in the rust image, installs what rust-toolchain.toml names.
+  ci: { gitlabImage: 'rust:{version}-trixie' },
   startupProbe: { periodSeconds: 2, failureThreshold: 15 },
   resources: {
     requests: { cpu: '100m', memory: '32Mi' },

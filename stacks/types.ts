@@ -150,6 +150,10 @@ export interface Stack {
     requests: { cpu: string; memory: string };
     limits: { cpu: string; memory: string };
   };
+  /** The generated CI pipeline's toolchain (--ci): GitHub's setup action and its inputs (none where
+   * the runner's own tool reads the project's pin, as rustup reads rust-toolchain.toml), and the image
+   * GitLab's test job runs in. `{version}` is the runtime version. */
+  ci: { githubSetup?: { uses: string; with: Readonly<Record<string, string>> }; gitlabImage: ImagePattern };
   /** Versions of the generated project's own dependencies. */
   dependencies: Readonly<Record<string, string>>;
   /** Versions of the build tools an existing repository's Dockerfile installs when the repo names none. */

@@ -24,7 +24,7 @@ import { GENERATOR_VERSION } from '../generators/shared/info.ts';
 import { loadPreset } from '../generators/shared/preset.ts';
 import { STACKS } from '../stacks/registry.ts';
 import { type FormSchema, formFields, formValues, renderInput } from './support/backstage-form.ts';
-import { generateProject, runApp } from './support/generate.ts';
+import { generateProject, loggedText, runAppIn } from './support/generate.ts';
 import { renderOverlay } from './support/kustomize.ts';
 import { copyFixture, fixtureName, RETROFIT_FIXTURES, retrofitCopy } from './support/retrofit-fixtures.ts';
 import { writeRepo } from './support/temp-repo.ts';
@@ -32,16 +32,6 @@ import { writeRepo } from './support/temp-repo.ts';
 /** The run:yeoman step's input: the generator and its options. */
 const generateInput = (template: ReturnType<typeof backstageTemplate>) =>
   template.spec.steps.find((step) => step.action === 'run:yeoman')!.input as { namespace: string; options: Record<string, unknown> };
-
-/** The app generator run in `dir`, coming back to where the specs run (yeoman-test moves into `dir`, which a spec then removes). */
-async function runAppIn(dir: string, options: Record<string, unknown>, settings?: { force?: boolean }) {
-  const cwd = process.cwd();
-  try {
-    return await runApp(options, dir, settings);
-  } finally {
-    process.chdir(cwd);
-  }
-}
 
 const EXAMPLE = new URL('../examples/company-generator/', import.meta.url).pathname;
 
@@ -129,9 +119,7 @@ describe('Backstage', () => {
         'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: theirs\nspec:\n  type: service\n  lifecycle: production\n  owner: team-a\n';
       writeFileSync(path.join(service, 'catalog-info.yaml'), own);
       const run = await runAppIn(service, { defaults: true, skipInstall: true }, { force: false });
-      const logged = (run.env.adapter.log as unknown as { mock: { calls: { arguments: unknown[] }[] } }).mock.calls
-        .map((call) => String(call.arguments[0]))
-        .join('\n');
+      const logged = loggedText(run);
       assert.equal(readFileSync(path.join(service, 'catalog-info.yaml'), 'utf8'), own);
       assert.match(logged, /catalog-info\.yaml exists and is left as it is\. .*backstage\.io\/kubernetes-label-selector: app\.kubernetes\.io\/name=go/);
       rmSync(path.dirname(root), { recursive: true, force: true });

@@ -253,7 +253,7 @@ describe('the installed package', function () {
     const dir = newDir('self');
     const result = await runAs('self', k8sApp(), ['docker', '--defaults', '--app-name', 'only-docker'], dir);
     assert.equal(result.exitCode, 0, result.stderr);
-    assert.deepEqual(readdirSync(dir).sort(), ['.dockerignore', '.yo-rc.json', 'Dockerfile']);
+    assert.deepEqual(readdirSync(dir).sort(), ['.dockerignore', '.yo-rc.json', 'Dockerfile', 'compose.yaml', 'secrets']);
   });
 
   it("k8s-app --help lists every option we support, wrapped to the terminal, and none of yeoman's", async () => {

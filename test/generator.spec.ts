@@ -7,7 +7,7 @@ import { expect } from 'esmocha';
 import helpers, { result } from 'yeoman-test';
 import { ANSWER_SPECS } from '../generators/shared/answers.ts';
 import { findStack, STACKS } from '../stacks/registry.ts';
-import { APP_GENERATOR, runApp } from './support/generate.ts';
+import { APP_GENERATOR, loggedText, runApp } from './support/generate.ts';
 import { definesDefault } from './support/source-defaults.ts';
 
 const generatorPath = (name: string) => new URL(`../generators/${name}/index.ts`, import.meta.url).pathname;
@@ -168,9 +168,7 @@ describe('k8s-app:app', () => {
       const recap = await run({ port }).withAnswers({ ...prompted, confirmAnswers: true });
       const recapQuestions = recap.askedQuestions.filter((question) => question.name === 'confirmAnswers');
       expect(recapQuestions.length).toEqual(1);
-      const logged = (recap.env.adapter.log as unknown as { mock: { calls: { arguments: unknown[] }[] } }).mock.calls
-        .map((call) => String(call.arguments[0]))
-        .join('\n');
+      const logged = loggedText(recap);
       assert.match(
         logged,
         /k8s-app will generate with these answers:\n  Service name: recap \(answered\)\n  Language: go \(answered\)\n  Runtime version: 1\.27 \(answered\)\n  Base image family: distroless \(answered\)\n  HTTP port: 8080 \(--port\)\n/,
@@ -209,6 +207,8 @@ describe('k8s-app:app', () => {
         owner: 'group:default/given-team',
         lifecycle: 'experimental',
         system: 'shop',
+        compose: 'no',
+        ci: 'gitlab',
       }),
     );
 
@@ -237,7 +237,7 @@ describe('k8s-app:app', () => {
 
   describe('each sub-generator alone', () => {
     const expected: Record<string, string[]> = {
-      docker: ['.dockerignore', 'Dockerfile'],
+      docker: ['.dockerignore', 'Dockerfile', 'compose.yaml', 'secrets/.gitignore'],
       kubernetes: ['k8s/base/deployment.yaml', 'k8s/overlays/dev/kustomization.yaml', 'k8s/overlays/prod/kustomization.yaml'],
       service: ['package.json', 'package-lock.json', 'src/server.ts', 'README.md'],
     };

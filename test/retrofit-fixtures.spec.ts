@@ -77,7 +77,11 @@ describe('retrofitting the fixture repositories', () => {
           const added = addedFiles();
           for (const file of added) {
             if (fixture.variant === 'health module' && healthModule.test(file)) continue;
-            assert.match(file, /^(Dockerfile|\.dockerignore|Dockerfile\.dockerignore|\.yo-rc\.json|catalog-info\.yaml|k8s\/.+)$/, `${file} was added`);
+            assert.match(
+              file,
+              /^(Dockerfile|\.dockerignore|Dockerfile\.dockerignore|\.yo-rc\.json|catalog-info\.yaml|compose\.yaml|secrets\/\.gitignore|k8s\/.+)$/,
+              `${file} was added`,
+            );
           }
           if (fixture.variant === 'health module')
             assert.ok(

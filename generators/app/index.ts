@@ -46,9 +46,15 @@ export default class AppGenerator extends K8sAppGenerator {
     }
   }
 
-  /** --backstage-template: the template, in place of the service. */
+  /** The CI pipeline (it tests, lints and builds what the others write), or with --backstage-template,
+   * the template in place of the service. */
   writing() {
-    if (!this.writesBackstageTemplate) return;
+    if (!this.writesBackstageTemplate) {
+      const data = this.templateData;
+      if (data.ci === 'github') this.render('ci/github-workflow.yml.ejs', '.github/workflows/ci.yml', data);
+      if (data.ci === 'gitlab') this.render('ci/gitlab-ci.yml.ejs', '.gitlab-ci.yml', data);
+      return;
+    }
     // Run directly, the template's step runs k8s-app with the preset; composed by a company
     // generator, it runs that generator, which passes its own preset.
     const direct = isRootGenerator(this);

@@ -1,6 +1,8 @@
-// `yo k8s-app:docker`: the Dockerfile of the chosen language and image family, and its .dockerignore.
+// `yo k8s-app:docker`: the Dockerfile of the chosen language and image family, its .dockerignore, and
+// compose.yaml, which runs the image locally as the pod runs it.
 // An existing project gets a Dockerfile that follows its own build (templates/docker/<language>/retrofit.Dockerfile.ejs),
 // and, when asked for, k8s-app's health module (templates/health/<language>/).
+import { existsSync } from 'node:fs';
 import K8sAppGenerator from '../shared/base-generator.ts';
 import { UsageError } from '../shared/errors.ts';
 import { repoFiles } from '../shared/repo-files.ts';
@@ -12,6 +14,7 @@ export default class DockerGenerator extends K8sAppGenerator {
     this.render(`docker/${data.language}/${template}.ejs`, 'Dockerfile', data);
     // With a workspace root as the build context, BuildKit reads the ignore file next to the Dockerfile.
     this.render('docker/dockerignore.ejs', data.build?.context ? 'Dockerfile.dockerignore' : '.dockerignore', data);
+    if (data.compose === 'yes') this.writeCompose();
     if (data.build && data.healthModule) {
       this.renderTree(`health/${data.language}`, data.build.moduleDir ?? '.', data);
       const wiring = data.stack.retrofit.wireHealthModule?.(repoFiles(this.destinationRoot()), data.build);
@@ -24,4 +27,22 @@ export default class DockerGenerator extends K8sAppGenerator {
       if (wiring) this.writeWithConsent(wiring.file, wiring.text);
     }
   }
+
+  private writeCompose() {
+    const data = this.templateData;
+    // A repository with a compose file of its own keeps it: what to add is printed, and in k8s/README.md.
+    const written = this.config.get('files') ?? {};
+    const own = COMPOSE_FILES.find((file) => existsSync(this.destinationPath(file)) && !written[file]);
+    if (own) {
+      this.log(
+        `${own} exists and is left as it is. To run ${data.appName} there as its pod runs: read_only: true, user: "${data.common.RUNTIME_USER}:${data.common.RUNTIME_USER}", cap_drop: [ALL], security_opt: [no-new-privileges:true], tmpfs: [/tmp], stop_grace_period: ${data.terminationGracePeriodSeconds}s.`,
+      );
+      return;
+    }
+    this.render('compose/compose.yaml.ejs', 'compose.yaml', data);
+    this.render('compose/secrets-gitignore.ejs', 'secrets/.gitignore', data);
+  }
 }
+
+/** The names docker compose reads by default. */
+const COMPOSE_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];

@@ -29,6 +29,10 @@ export interface Answers {
   owner: string;
   lifecycle: string;
   system: string;
+  /** `yes` writes compose.yaml: the service run locally with the pod's hardening and mounts. */
+  compose: string;
+  /** New services: the CI pipeline written (github, gitlab) or none. */
+  ci?: string;
 }
 
 /** What decides whether an answer applies. */
@@ -217,6 +221,33 @@ export const ANSWER_SPECS: readonly AnswerSpec[] = [
     prompt: { type: 'input', message: 'Backstage system (empty for none)' },
     default: () => '',
     ...entityRef('the system', ['system'], 'payments', true),
+  },
+  {
+    name: 'compose',
+    option: 'compose',
+    description: 'yes writes compose.yaml: the service built from its Dockerfile and run locally with the hardening and config mounts of the pod',
+    prompt: { type: 'select', message: 'Add compose.yaml to run the service locally?' },
+    choices: () => [
+      { name: 'yes: docker compose up runs it as the pod does (read-only, user 65532, config mounted)', value: 'yes' },
+      { name: 'no', value: 'no' },
+    ],
+    default: () => 'yes',
+    parse: oneOf('the compose answer', () => ['yes', 'no']),
+  },
+  {
+    name: 'ci',
+    option: 'ci',
+    description: 'New services: the CI pipeline to write (github: .github/workflows/ci.yml, gitlab: .gitlab-ci.yml, none): test, lint, build, push and SBOM',
+    prompt: { type: 'select', message: 'CI pipeline' },
+    choices: () => [
+      { name: 'GitHub Actions (.github/workflows/ci.yml)', value: 'github' },
+      { name: 'GitLab CI (.gitlab-ci.yml)', value: 'gitlab' },
+      { name: 'none', value: 'none' },
+    ],
+    when: ({ retrofit }) => !retrofit,
+    appliesWhen: 'for a new service (an existing repository keeps its own CI; k8s/README.md shows the build and push steps)',
+    default: () => 'github',
+    parse: oneOf('the CI answer', () => ['github', 'gitlab', 'none']),
   },
   {
     name: 'healthModule',

@@ -97,6 +97,8 @@ export function templateData(answers: Answers, retrofit?: RetrofitProject, prese
     build: retrofit?.build,
     command: retrofit?.command ?? [],
     ...answers,
+    // Retrofits keep their own CI.
+    ci: answers.ci ?? 'none',
     stack,
     languageName,
     common,
@@ -117,6 +119,15 @@ export function templateData(answers: Answers, retrofit?: RetrofitProject, prese
     versionedImage: images.runtime.includes('{version}'),
     // As it resolves for the chosen version.
     runtimeImageRef: imageRef(images.runtime, answers.runtimeVersion),
+    // The CI pipeline's pins and this language's toolchain in it (--ci).
+    pipeline: {
+      pins: common.CI_PINS,
+      githubSetup: stack.ci.githubSetup && {
+        uses: stack.ci.githubSetup.uses,
+        with: Object.fromEntries(Object.entries(stack.ci.githubSetup.with).map(([input, value]) => [input, forVersion(stack, answers.runtimeVersion, value)])),
+      },
+      gitlabImage: imageRef(stack.ci.gitlabImage, answers.runtimeVersion),
+    },
     // The exact toolchain release of the version answered (rust-toolchain.toml, go.mod).
     toolchain: forVersion(stack, answers.runtimeVersion, '{toolchain}'),
     // preStop pause + the app's own drain deadline + a margin for the process to exit.

@@ -18,6 +18,21 @@ export function runApp(options: Record<string, unknown> = {}, dir?: string, sett
   return (dir ? run.cd(dir) : run).withOptions(options as never);
 }
 
+/** The app generator run in `dir`, coming back to where the specs run (yeoman-test moves into `dir`, which a spec then removes). */
+export async function runAppIn(dir: string, options: Record<string, unknown>, settings?: { force?: boolean }) {
+  const cwd = process.cwd();
+  try {
+    return await runApp(options, dir, settings);
+  } finally {
+    process.chdir(cwd);
+  }
+}
+
+/** What a run logged, as one text. */
+export function loggedText(run: Awaited<ReturnType<typeof runApp>>): string {
+  return (run.env.adapter.log as unknown as { mock: { calls: { arguments: unknown[] }[] } }).mock.calls.map((call) => String(call.arguments[0])).join('\n');
+}
+
 /** A new project in a new folder (yeoman-test empties `dir` first). */
 export async function generateProject(options: Record<string, unknown>, dir = mkdtempSync(path.join(tmpdir(), 'k8s-app-'))) {
   await runIn(dir, options, 'new');
