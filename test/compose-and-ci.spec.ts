@@ -136,6 +136,11 @@ describe('compose.yaml and the CI pipeline', () => {
       const runs = (job: string) => workflow.jobs[job].steps.flatMap((step: { run?: string }) => (step.run ? [step.run] : []));
       const commands = stackCommands(stack, stack.defaultVersion);
       assert.deepEqual(runs('test'), [commands.install, commands.test]);
+      // The toolchain of the version answered; a version is a string (YAML would read 3.10 as 3.1).
+      const setup = workflow.jobs.test.steps.find((step: { uses?: string }) => step.uses !== undefined && step.uses === stack.ci.githubSetup?.uses);
+      assert.equal(Boolean(setup), stack.ci.githubSetup !== undefined, `${stack.language}: the setup step`);
+      for (const value of Object.values<unknown>(setup?.with ?? {})) assert.equal(typeof value, 'string', `${stack.language}: ${String(value)}`);
+      for (const input of ['python-version', 'java-version']) if (setup?.with?.[input]) assert.equal(setup.with[input], stack.defaultVersion);
       assert.match(runs('lint').join('\n'), /hadolint Dockerfile[\s\S]*kubeconform" -strict/);
       assert.deepEqual(workflow.jobs.image.needs, ['test', 'lint']);
       const build = workflow.jobs.image.steps.find((step: { uses?: string }) => step.uses?.startsWith('docker/build-push-action@'));
