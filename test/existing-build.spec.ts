@@ -1,7 +1,7 @@
 // How each language's stack plans the image of an existing repository (the build the Dockerfile
 // follows), the start command's words, and the Rust health-module edit; each case a small repository.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import helpers from 'yeoman-test';
@@ -197,5 +197,50 @@ describe('options for answers that do not apply', () => {
         .withOptions({ defaults: true, 'health-module': 'yes' } as never),
       /--health-module does not apply here: it is used only in an existing repository \(a retrofit\)\. Nothing was written\. Fix: leave out --health-module\./,
     );
+  });
+});
+
+describe('a folder of source code with no project file k8s-app recognises', () => {
+  /** Runs the app generator in `dir` with --defaults, as without a terminal. */
+  async function runIn(dir: string) {
+    const cwd = process.cwd();
+    try {
+      await helpers
+        .run(APP_GENERATOR, {}, { force: false })
+        .cd(dir)
+        .withOptions({ defaults: true, skipInstall: true } as never);
+    } finally {
+      process.chdir(cwd);
+    }
+  }
+
+  it('stops before writing a starter next to the code, naming the code and the fix', async () => {
+    const dir = repo({ 'app.py': 'print("hello")\n', 'lib/util.py': 'X = 1\n' });
+    const before = readdirSync(dir, { recursive: true }).sort();
+    await assert.rejects(
+      runIn(dir),
+      /This folder holds source code \(app\.py, lib\/util\.py\) but no project file k8s-app recognises, so it is not a retrofit, and a new service's starter would be written next to that code\. Nothing was written\. Fix: create the project file its build needs \(package\.json, pyproject\.toml or requirements\.txt or setup\.py, go\.mod, .*\) and run k8s-app again to retrofit it; for a new service, run k8s-app in an empty folder\./,
+    );
+    assert.deepEqual(readdirSync(dir, { recursive: true }).sort(), before, 'files were written (or installed) next to the code');
+  });
+
+  it('a Go package folder below its module root names the module root to run in', async () => {
+    const dir = repo(
+      { '.git/HEAD': 'ref: refs/heads/main\n', 'go.mod': 'module example.com/shop\n\ngo 1.26\n', 'services/api/main.go': 'package main\n\nfunc main() {}\n' },
+      'services/api',
+    );
+    await assert.rejects(
+      runIn(dir),
+      new RegExp(
+        `Fix: its project file is \\.\\./\\.\\./go\\.mod: run k8s-app in ${path.resolve(dir, '../..').replace(/[.]/g, '\\.')}, which k8s-app retrofits`,
+      ),
+    );
+    assert.deepEqual(readdirSync(dir), ['main.go']);
+  });
+
+  it('a folder with only documents is a new service', async () => {
+    const dir = repo({ LICENSE: 'MIT\n', 'docs/design.md': '# shop\n' });
+    await runIn(dir);
+    assert.ok(readdirSync(dir).includes('package.json'), 'no starter was written');
   });
 });

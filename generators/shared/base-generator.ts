@@ -7,7 +7,7 @@ import Generator, { type BaseOptions } from 'yeoman-generator';
 import { findStack } from '../../stacks/registry.ts';
 import { AnswerResolver, parseOrThrow, type StoredConfig } from './answer-resolver.ts';
 import { ANSWER_SPECS, type AnswerSpec, type Answers, commandWords } from './answers.ts';
-import { type Detection, detectProject } from './detect.ts';
+import { codeWithoutProject, type Detection, detectProject, projectMarkers } from './detect.ts';
 import { UsageError } from './errors.ts';
 import { assertConfigParses, assertFilesWritable, assertWritable, conflictsError, type PendingFile, pendingFiles } from './file-ledger.ts';
 import { dryRunReport, GENERATOR_VERSION, RUN_OPTIONS } from './info.ts';
@@ -108,6 +108,7 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
     if (presetSource) this.preset = loadPreset(presetSource, this.destinationRoot());
     // A folder holding a project this generator did not write is retrofitted (or an earlier retrofit said so).
     this.retrofit = stored.appName !== undefined ? stored.retrofit === true : this.detection.kind !== 'none';
+    if (stored.appName === undefined && this.detection.kind === 'none') this.refuseStarterNextToCode();
     this.resolver = new AnswerResolver({
       options: this.options,
       stored,
@@ -117,6 +118,19 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
       folder: this.destinationRoot(),
     });
     this.resolver.resolveKnown(this.known);
+  }
+
+  /** A new service's starter is never written into a folder that already holds code k8s-app cannot place. */
+  refuseStarterNextToCode() {
+    const code = codeWithoutProject(this.destinationRoot());
+    if (!code) return;
+    const shown = code.sources.slice(0, 3).join(', ') + (code.sources.length > 3 ? ` and ${code.sources.length - 3} more` : '');
+    const where = code.projectFileAbove
+      ? `its project file is ${code.projectFileAbove}: run k8s-app in ${path.dirname(path.resolve(this.destinationRoot(), code.projectFileAbove))}, which k8s-app retrofits`
+      : `create the project file its build needs (${projectMarkers()}) and run k8s-app again to retrofit it`;
+    throw new UsageError(
+      `This folder holds source code (${shown}) but no project file k8s-app recognises, so it is not a retrofit, and a new service's starter would be written next to that code. Nothing was written. Fix: ${where}; for a new service, run k8s-app in an empty folder.`,
+    );
   }
 
   /** --backstage-template: the form asks every answer, so none may be given; the preset may be. */

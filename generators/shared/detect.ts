@@ -34,6 +34,13 @@ const SKIPPED_DIRS = new Set(['.git', 'node_modules', 'target', 'dist', 'build',
 const LIVENESS_PATHS = ['/livez', '/healthz', '/actuator/health/liveness', '/health/live', '/health'];
 const READINESS_PATHS = ['/readyz', '/actuator/health/readiness', '/health/ready', '/ready'];
 
+/** Source files of any language, k8s-app's or not: what tells a folder of code from one of documents
+ * and settings (the stacks' port search also reads settings files, so it is not this list). */
+const SOURCE_EXTENSIONS = [
+  ...['.go', '.py', '.js', '.mjs', '.cjs', '.ts', '.mts', '.jsx', '.tsx', '.java', '.kt', '.scala', '.groovy', '.rs'],
+  ...['.rb', '.php', '.cs', '.fs', '.c', '.cc', '.cpp', '.swift', '.ex', '.exs', '.erl', '.clj', '.dart', '.lua'],
+];
+
 /** Enough to find a port in a service; a huge monorepo root is not searched exhaustively. */
 const MAX_SOURCE_FILES = 2000;
 
@@ -70,6 +77,30 @@ export function detectProject(root: string): Detection {
     if (liveness || readiness) project.health = { liveness, readiness };
   }
   return { kind: 'found', project };
+}
+
+/**
+ * A folder with no project file k8s-app recognises, which still holds source code: a new service there
+ * would be written next to someone's code. The source files (the first few, for the message), and the
+ * nearest project file above the folder inside the repository (a module or workspace root), if any.
+ */
+export function codeWithoutProject(root: string): { sources: string[]; projectFileAbove?: string } | undefined {
+  const sources = sourceFiles(root, SOURCE_EXTENSIONS);
+  if (sources.length === 0) return undefined;
+  const repo = repoFiles(root);
+  const markers = STACKS.flatMap((stack) => stack.detection.markers).filter((marker) => !marker.includes('*'));
+  const above = markers.flatMap((marker) => {
+    const found = repo.findUp(marker);
+    return found ? [path.join(found.up, marker)] : [];
+  });
+  // The nearest: the fewest folders up.
+  const nearest = above.sort((a, b) => a.split(path.sep).length - b.split(path.sep).length)[0];
+  return { sources, ...(nearest ? { projectFileAbove: nearest } : {}) };
+}
+
+/** The project files k8s-app recognises, as a list for messages. */
+export function projectMarkers(): string {
+  return STACKS.map((stack) => stack.detection.markers.join(' or ')).join(', ');
 }
 
 /** The offered version a stated one maps to: the same, else the oldest newer one, else the newest. */
