@@ -47,7 +47,8 @@ const node: Stack = {
       { name: 'npm', markers: ['package-lock.json', 'package.json'] },
     ],
     runtimeVersion: [
-      { file: '.nvmrc', pattern: /^\s*v?(\d+)/ },
+      // The first line naming a version: nvm skips comment lines.
+      { file: '.nvmrc', pattern: /^(?!\s*#)\s*v?(\d+)/m },
       { file: '.node-version', pattern: /^\s*v?(\d+)/ },
       { file: 'package.json', pattern: /"engines"\s*:\s*\{[^}]*"node"\s*:\s*"[^"\d]*(\d+)/ },
       // The image an existing Dockerfile builds on, last: the repo's own files say it first.

@@ -60,7 +60,8 @@ const python: Stack = {
       { name: 'pip', markers: ['requirements.txt', 'pyproject.toml', 'setup.py'] },
     ],
     runtimeVersion: [
-      { file: '.python-version', pattern: /^\s*(\d+\.\d+)/ },
+      // The first line naming a version: pyenv and uv skip comment lines (`# pinned for ...`).
+      { file: '.python-version', pattern: /^(?!\s*#)\s*(\d+\.\d+)/m },
       { file: 'pyproject.toml', pattern: /requires-python\s*=\s*"[^"\d]*(\d+\.\d+)/ },
       { file: 'pyproject.toml', pattern: /^python\s*=\s*"[^"\d]*(\d+\.\d+)/m },
       // The image an existing Dockerfile builds on, last: the repo's own files say it first.

@@ -52,6 +52,16 @@ describe('detecting an existing repository', () => {
       expect: { language: 'python', buildTool: 'pip', version: '3.13', offered: '3.13', start: 'gunicorn app:app', port: '5000' },
     },
     {
+      name: 'Python with a comment line in .python-version',
+      files: { 'requirements.txt': 'fastapi==0.165.0\n', '.python-version': '# pinned for the image\n\n3.14\n', 'main.py': 'app = None\n' },
+      expect: { language: 'python', version: '3.14', offered: '3.14' },
+    },
+    {
+      name: 'Node.js with a comment line in .nvmrc',
+      files: { 'package.json': '{"main":"server.js"}', 'package-lock.json': '{}', '.nvmrc': '# the LTS the team runs\n24\n' },
+      expect: { language: 'node', version: '24', offered: '24' },
+    },
+    {
       name: 'Python with Poetry',
       files: { 'pyproject.toml': '[tool.poetry.dependencies]\npython = "^3.12"\n', 'poetry.lock': '' },
       expect: { language: 'python', buildTool: 'poetry', version: '3.12', offered: '3.13' },
