@@ -2,7 +2,7 @@
 // preset locks and offers, and what a retrofit must state.
 import assert from 'node:assert/strict';
 import { AnswerResolver, type ResolverSources } from '../generators/shared/answer-resolver.ts';
-import type { Answers } from '../generators/shared/answers.ts';
+import { ANSWER_SPECS, type Answers } from '../generators/shared/answers.ts';
 import type { DetectedProject } from '../generators/shared/detect.ts';
 import type { LoadedPreset } from '../generators/shared/preset.ts';
 
@@ -75,6 +75,45 @@ describe('the answer resolver', () => {
       () => resolve({ options: { defaults: true }, detection: { kind: 'found', project: withoutPort as DetectedProject }, retrofit: true }),
       /The existing project in \/work\/orders-api does not state its http port\. Fix: pass --port <value>\./,
     );
+  });
+
+  describe('a runtime older than the repository needs', () => {
+    const python = (stated: string, offered: string) =>
+      ({
+        language: 'python',
+        buildTool: { value: 'pip', from: 'requirements.txt' },
+        runtimeVersion: { value: stated, from: 'pyproject.toml', offered },
+        port: { value: '8000', from: 'app/main.py' },
+        start: { value: 'uvicorn app.main:app', from: 'Procfile' },
+      }) as DetectedProject;
+    const retrofit = (project: DetectedProject, options: Record<string, unknown>) =>
+      resolve({ options: { defaults: true, ...options }, detection: { kind: 'found', project }, retrofit: true });
+
+    it('on the command line: stops, naming what the repository needs and where it says so', () => {
+      assert.throws(
+        () => retrofit(python('3.14', '3.14'), { 'runtime-version': '3.13' }),
+        /The runtime version 3\.13 \(--runtime-version\) does not fit the repository: Python 3\.13 is older than the 3\.14 the repository needs \(pyproject\.toml\)\. Nothing was written\. Fix: pass --runtime-version 3\.14\./,
+      );
+      assert.equal(retrofit(python('3.13.2', '3.13'), { 'runtime-version': '3.14' }).answers.runtimeVersion, '3.14');
+    });
+
+    it('newer than any offered: stops with --defaults rather than building on an older one', () => {
+      assert.throws(
+        () => retrofit(python('3.15', '3.14'), {}),
+        /The runtime version 3\.14 \(pyproject\.toml\) does not fit the repository: Python 3\.14 is older than the 3\.15 the repository needs \(pyproject\.toml\)\. Nothing was written\. Fix: k8s-app offers no Python that new \(3\.13, 3\.14\); if the code runs on an older one, lower what pyproject\.toml states\./,
+      );
+    });
+
+    it('in a prompt: offers only the versions that fit, and stops when none does', () => {
+      const { resolver } = resolve({ detection: { kind: 'found', project: python('3.14', '3.14') }, retrofit: true });
+      const spec = ANSWER_SPECS.find((candidate) => candidate.name === 'runtimeVersion')!;
+      assert.deepEqual(
+        resolver.choices(spec, { language: 'python' })?.map((choice) => choice.value),
+        ['3.14'],
+      );
+      const none = resolve({ detection: { kind: 'found', project: python('3.15', '3.14') }, retrofit: true }).resolver;
+      assert.throws(() => none.choices(spec, { language: 'python' }), /\(every choice\) does not fit the repository: Python 3\.13 is older than the 3\.15/);
+    });
   });
 
   it('names an option given where it does not apply', () => {

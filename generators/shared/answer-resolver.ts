@@ -78,10 +78,28 @@ export class AnswerResolver {
     return this.sources.preset && spec.presetOffers?.(this.sources.preset);
   }
 
-  /** A select prompt's choices, without those the preset does not offer. */
+  /** A select prompt's choices, without those the preset does not offer or the repository cannot use. */
   choices(spec: AnswerSpec, answers: Partial<Answers>) {
     const offered = this.offered(spec);
-    return spec.choices?.(answers).filter((choice) => !offered || offered.includes(choice.value));
+    const choices = spec.choices?.(answers).filter((choice) => !offered || offered.includes(choice.value));
+    const fitting = choices?.filter((choice) => !this.repositoryProblem(spec, choice.value, answers));
+    // None fits: the first one's problem says why, and what to do.
+    if (choices?.[0] && fitting?.length === 0) this.assertFitsRepository(spec, choices[0].value, 'every choice', answers);
+    return fitting;
+  }
+
+  private repositoryProblem(spec: AnswerSpec, value: string | number, answers: Partial<Answers>) {
+    const project = this.detectedProject(answers);
+    return project && spec.repositoryProblem?.(value, project);
+  }
+
+  /** A value the existing repository cannot work with stops the run, naming why and what fits. */
+  private assertFitsRepository(spec: AnswerSpec, value: string | number, origin: string, answers: Partial<Answers>) {
+    const found = this.repositoryProblem(spec, value, answers);
+    if (found)
+      throw new UsageError(
+        `The ${spec.prompt.message.toLowerCase()} ${value} (${origin}) does not fit the repository: ${found.problem}. Nothing was written. Fix: ${found.fix}.`,
+      );
   }
 
   /**
@@ -145,6 +163,7 @@ export class AnswerResolver {
 
   /** Takes a value for an answer (resolved, or typed at a prompt), after the preset's say on it. */
   accept(spec: AnswerSpec, value: string | number, origin: string, answers: Partial<Answers>) {
+    this.assertFitsRepository(spec, value, origin, answers);
     const offered = this.offered(spec);
     if (offered && !offered.includes(String(value))) {
       const preset = this.sources.preset!;

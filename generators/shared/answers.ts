@@ -4,7 +4,7 @@ import { HEALTH_MODULE_PORT } from '../../stacks/common.ts';
 import { familiesFor, findStack, IMAGE_FAMILIES, languages, STACKS } from '../../stacks/registry.ts';
 import type { ImageFamily, Language } from '../../stacks/types.ts';
 import { commandWords, dnsLabel, entityRef, IMAGE_REPOSITORY, oneOf, probePath, startCommand, toDnsLabel, versionsOf } from './answer-parsers.ts';
-import type { DetectedProject, Finding } from './detect.ts';
+import { type DetectedProject, type Finding, versionsMeeting } from './detect.ts';
 import type { Preset } from './preset.ts';
 
 // Re-exported: callers read an answer's words and labels from here.
@@ -65,6 +65,9 @@ export interface AnswerSpec {
   detected?: (project: DetectedProject) => Finding | undefined;
   /** Retrofitting with --defaults: the repository must state it or the user pass it, since a default would not fit the code. */
   retrofitFact?: boolean;
+  /** Retrofitting: a value the existing repository cannot work with (a runtime older than it needs), as
+   * the problem and the fix; undefined when it fits. */
+  repositoryProblem?: (value: string | number, project: DetectedProject) => { problem: string; fix: string } | undefined;
   /** The values a preset offers, when it may offer fewer than k8s-app does (the first is then the default). */
   presetOffers?: (preset: Preset) => readonly string[] | undefined;
   /** A default a preset derives from its own settings and the answers before this one. */
@@ -121,6 +124,22 @@ export const ANSWER_SPECS: readonly AnswerSpec[] = [
     parse: (raw, answers) => oneOf(`the ${answers.language} runtime version`, () => versionsOf(answers))(raw),
     detected: (project) => project.runtimeVersion && { value: project.runtimeVersion.offered, from: project.runtimeVersion.from },
     retrofitFact: true,
+    // What the repository states is what it needs at least: an older runtime fails its build, or worse, at run time.
+    repositoryProblem: (value, project) => {
+      const stack = findStack(project.language);
+      const stated = project.runtimeVersion;
+      if (!stack || !stated) return undefined;
+      const meeting = versionsMeeting(stack, stated.value);
+      if (meeting.includes(String(value))) return undefined;
+      const name = stack.displayName.split(' (')[0];
+      return {
+        problem: `${name} ${value} is older than the ${stated.value} the repository needs (${stated.from})`,
+        fix:
+          meeting.length > 0
+            ? `pass --runtime-version ${meeting.join(' or ')}`
+            : `k8s-app offers no ${name} that new (${stack.versions.map((runtime) => runtime.version).join(', ')}); if the code runs on an older one, lower what ${stated.from} states`,
+      };
+    },
     dependsOn: 'language',
   },
   {

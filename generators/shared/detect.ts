@@ -103,21 +103,35 @@ export function projectMarkers(): string {
   return STACKS.map((stack) => stack.detection.markers.join(' or ')).join(', ');
 }
 
+/** Versions compared number by number (`3.9` < `3.13`). */
+function compareVersions(a: string, b: string): number {
+  const [x, y] = [a.split('.').map(Number), b.split('.').map(Number)];
+  for (let i = 0; i < Math.max(x.length, y.length); i += 1) {
+    const difference = (x[i] ?? 0) - (y[i] ?? 0);
+    if (difference !== 0) return difference;
+  }
+  return 0;
+}
+
+/** A stated version as precise as the stack's versions are (`3.13.1` is Python `3.13`, `v22.11.0` Node.js `22`). */
+function atOfferedDepth(stack: Stack, stated: string): string {
+  return stated.split('.').slice(0, stack.versions[0]!.version.split('.').length).join('.');
+}
+
 /** The offered version a stated one maps to: the same, else the oldest newer one, else the newest. */
 export function nearestOffered(stack: Stack, stated: string): string {
-  const key = (version: string) => version.split('.').map(Number);
-  const compare = (a: string, b: string) => {
-    const [x, y] = [key(a), key(b)];
-    for (let i = 0; i < Math.max(x.length, y.length); i += 1) {
-      const difference = (x[i] ?? 0) - (y[i] ?? 0);
-      if (difference !== 0) return difference;
-    }
-    return 0;
-  };
-  const offered = stack.versions.map((runtime) => runtime.version).sort(compare);
-  const depth = key(offered[0]!).length;
-  const wanted = key(stated).slice(0, depth).join('.');
-  return offered.find((version) => compare(version, wanted) >= 0) ?? offered.at(-1)!;
+  const offered = stack.versions.map((runtime) => runtime.version).sort(compareVersions);
+  const wanted = atOfferedDepth(stack, stated);
+  return offered.find((version) => compareVersions(version, wanted) >= 0) ?? offered.at(-1)!;
+}
+
+/** Offered versions that meet the version a repository states (what it needs at least), oldest first. */
+export function versionsMeeting(stack: Stack, stated: string): string[] {
+  const wanted = atOfferedDepth(stack, stated);
+  return stack.versions
+    .map((runtime) => runtime.version)
+    .filter((version) => compareVersions(version, wanted) >= 0)
+    .sort(compareVersions);
 }
 
 function firstFact(root: string, facts: readonly FileFact[]): Finding | undefined {
