@@ -2,7 +2,7 @@
 // way of a repository's own files. The real tools check them in npm run lint:output (compose config,
 // actionlint, GitLab's schema); the container tests bring one compose.yaml up.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { STACKS, stackCommands } from '../stacks/registry.ts';
@@ -209,6 +209,31 @@ describe('compose.yaml and the CI pipeline', () => {
       assert.equal(readFileSync(path.join(service, 'docker-compose.yml'), 'utf8'), own);
       assert.ok(!existsSync(path.join(service, 'compose.yaml')));
       assert.match(loggedText(run), /docker-compose\.yml exists and is left as it is\. .*read_only: true, user: "65532:65532", cap_drop: \[ALL\]/);
+    });
+
+    it('--force over its own Dockerfile: the summary names it, and a compose file that builds it from another context', async () => {
+      const { root, service } = copyFixture(RETROFIT_FIXTURES.find((fixture) => fixture.repo === 'existing-dockerfile')!);
+      dirs.push(path.dirname(root));
+      mkdirSync(path.join(service, '.git'));
+      mkdirSync(path.join(service, 'deploy'));
+      writeFileSync(
+        path.join(service, 'deploy/docker-compose.yml'),
+        'services:\n  web:\n    build:\n      context: ../..\n      dockerfile: existing-dockerfile/Dockerfile\n',
+      );
+      const run = await runAppIn(service, { defaults: true, skipInstall: true, force: true });
+      const logged = loggedText(run);
+      assert.match(logged, /it replaced these files of the repository's own, with your consent: Dockerfile; the others are unchanged\./);
+      assert.match(
+        logged,
+        /WARNING: deploy\/docker-compose\.yml \(service web\) builds the Dockerfile from the context \.\.; the new Dockerfile needs \.: change its build\.context\./,
+      );
+    });
+
+    it('a retrofit that changes none of its files says so', async () => {
+      const { root, service } = copyFixture(RETROFIT_FIXTURES.find((fixture) => fixture.repo === 'go')!);
+      dirs.push(path.dirname(root));
+      const run = await runAppIn(service, { defaults: true, skipInstall: true });
+      assert.match(loggedText(run), /\(Go 1\.\d+, distroless image\); its own files are unchanged\./);
     });
 
     it('--ci stops the run: an existing repository keeps its own CI', async () => {

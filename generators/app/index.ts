@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { backstageTemplateYaml } from '../shared/backstage-template.ts';
 import K8sAppGenerator from '../shared/base-generator.ts';
+import { composeBuildsElsewhere } from '../shared/compose-files.ts';
 import { describeDetection } from '../shared/detect.ts';
 import { GENERATOR_VERSION } from '../shared/info.ts';
 import { isPresetPath } from '../shared/preset.ts';
@@ -90,10 +91,21 @@ export default class AppGenerator extends K8sAppGenerator {
       return;
     }
     if (data.retrofit) {
+      const changed = this.ownFilesChanged();
+      // A replaced Dockerfile may be built by the repository's compose files, from another context.
+      const composeNotes = changed.includes('Dockerfile')
+        ? composeBuildsElsewhere(this.destinationRoot(), path.resolve(this.destinationRoot(), data.build?.context || '.'), this.config.get('files') ?? {})
+        : [];
       this.log(
         [
           '',
-          `Added the container and Kubernetes files for ${data.appName} (${data.languageName} ${data.runtimeVersion}, ${data.imageFamily} image); its own files are unchanged. Next:`,
+          `Added the container and Kubernetes files for ${data.appName} (${data.languageName} ${data.runtimeVersion}, ${data.imageFamily} image); ${
+            changed.length > 0
+              ? `it replaced these files of the repository's own, with your consent: ${changed.join(', ')}; the others are unchanged`
+              : 'its own files are unchanged'
+          }.`,
+          ...composeNotes.map((note) => `WARNING: ${note}.`),
+          'Next:',
           `  ${data.dockerBuildCommand}`,
           `  ${pushCommand(data)}`,
           '  kubectl apply -k k8s/overlays/dev',

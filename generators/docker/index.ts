@@ -4,6 +4,7 @@
 // and, when asked for, k8s-app's health module (templates/health/<language>/).
 import { existsSync } from 'node:fs';
 import K8sAppGenerator from '../shared/base-generator.ts';
+import { COMPOSE_FILES } from '../shared/compose-files.ts';
 import { UsageError } from '../shared/errors.ts';
 import { repoFiles } from '../shared/repo-files.ts';
 
@@ -43,6 +44,3 @@ export default class DockerGenerator extends K8sAppGenerator {
     this.render('compose/secrets-gitignore.ejs', 'secrets/.gitignore', data);
   }
 }
-
-/** The names docker compose reads by default. */
-const COMPOSE_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];

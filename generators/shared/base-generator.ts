@@ -9,7 +9,7 @@ import { AnswerResolver, parseOrThrow, type StoredConfig } from './answer-resolv
 import { ANSWER_SPECS, type AnswerSpec, type Answers, commandWords } from './answers.ts';
 import { codeWithoutProject, type Detection, detectProject, projectMarkers } from './detect.ts';
 import { UsageError } from './errors.ts';
-import { assertConfigParses, assertFilesWritable, assertWritable, conflictsError, type PendingFile, pendingFiles } from './file-ledger.ts';
+import { assertConfigParses, assertFilesWritable, assertWritable, conflictsError, type PendingFile, pendingFiles, sha256OfFile } from './file-ledger.ts';
 import { dryRunReport, GENERATOR_VERSION, RUN_OPTIONS } from './info.ts';
 import { type LoadedPreset, loadPreset } from './preset.ts';
 import { render, renderTree, TEMPLATES_ROOT } from './rendering.ts';
@@ -61,6 +61,8 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
   known: Partial<Answers> = {};
   /** --backstage-template: the run writes a Backstage software template, and no service. */
   writesBackstageTemplate = false;
+  /** Files of the user's own (not written by k8s-app) this run would change, with what it would write. */
+  ownFilesToChange: PendingFile[] = [];
 
   constructor(args: string[], options: K8sAppOptions, features: Record<string, unknown> = {}) {
     // Before yeoman reads .yo-rc.json (it would throw a stack trace on a broken one).
@@ -219,6 +221,9 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
    * terminal to ask in, none may change unless --force.
    */
   conflicts() {
+    // Every generator's files are staged by now: the app generator's summary names the user's own files
+    // the run changes, also when a company generator composes it.
+    if (!this.environmentFlag('dryRun')) this.ownFilesToChange = this.ownFilesIn(this.pendingFiles());
     if (!isRootGenerator(this)) return;
     if (this.environmentFlag('dryRun')) {
       // A dry run writes nothing: yeoman lists each file, conflicts included; --json says it on stdout.
@@ -242,6 +247,17 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
     for (const file of pending) if (file.path !== '.yo-rc.json' && file.digest) files[file.path] = file.digest;
     this.config.set('files', files);
     this.config.set('generatorVersion', GENERATOR_VERSION);
+  }
+
+  /** Of the files a run would write, those that exist and differ, and that k8s-app did not write before. */
+  ownFilesIn(pending: readonly PendingFile[]): PendingFile[] {
+    const recorded = this.config.get('files') ?? {};
+    return pending.filter((file) => (file.action === 'conflict' || file.action === 'force') && file.path !== '.yo-rc.json' && !recorded[file.path]);
+  }
+
+  /** The user's own files this run changed (with --force, their consent, or at the conflict prompt). */
+  ownFilesChanged(): string[] {
+    return this.ownFilesToChange.filter((file) => sha256OfFile(this.destinationPath(file.path)) === file.digest).map((file) => file.path);
   }
 
   /** Every file this run would write, and what writing it would do. */

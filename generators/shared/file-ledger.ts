@@ -20,6 +20,11 @@ export function sha256(content: Buffer): string {
   return createHash('sha256').update(content).digest('hex');
 }
 
+/** sha256 of a file on disk; undefined when it does not exist. */
+export function sha256OfFile(file: string): string | undefined {
+  return existsSync(file) ? sha256(readFileSync(file)) : undefined;
+}
+
 /** A file as the run holds it in memory before committing it to disk. */
 export interface StagedFile {
   path: string;
