@@ -51,3 +51,28 @@ export const CI_PINS = {
   /** The Kubernetes release whose schemas kubeconform checks the manifests against. */
   kubernetes: '1.34.4',
 } as const;
+
+/** An existing Dockerfile's start command (its last CMD, exec or shell form, after any ENTRYPOINT), as a
+ * FileFact reads it: the repository's own image already says how the service starts. */
+export const DOCKERFILE_START = {
+  file: 'Dockerfile',
+  pattern: /^((?:ENTRYPOINT|CMD)\s+[\s\S]*)/m,
+  as: (instructions: string) => {
+    const words = (form: string) => {
+      const text = form.trim();
+      if (!text.startsWith('[')) return text.split(/\s+/);
+      try {
+        return (JSON.parse(text) as string[]).map(String);
+      } catch {
+        return [];
+      }
+    };
+    const last = (keyword: string) => [...instructions.matchAll(new RegExp(`^${keyword}\\s+(.+)$`, 'gm'))].at(-1)?.[1];
+    const entrypoint = last('ENTRYPOINT');
+    const cmd = last('CMD');
+    const all = [...(entrypoint ? words(entrypoint) : []), ...(cmd ? words(cmd) : [])];
+    // An init in the repository's image (tini, dumb-init) is the image's, not the service's: ours has tini.
+    const init = all.findIndex((word) => !/(^|\/)(tini|dumb-init)$/.test(word) && word !== '--');
+    return all.slice(Math.max(init, 0)).join(' ');
+  },
+} as const;

@@ -84,6 +84,11 @@ const java: Stack = {
       { file: 'build.gradle.kts', pattern: /(spring-boot-starter-actuator)/, liveness: '/actuator/health/liveness', readiness: '/actuator/health/readiness' },
       { file: 'build.gradle', pattern: /(spring-boot-starter-actuator)/, liveness: '/actuator/health/liveness', readiness: '/actuator/health/readiness' },
     ],
+    // A listener on loopback only: unreachable from the kubelet's probes and the Service.
+    loopback: [
+      /server\.address\s*[=:]\s*(?:127\.0\.0\.1|localhost)\b/,
+      /^server:[ \t]*\n(?:[ \t]+.*\n)*?[ \t]+address:[ \t]*["']?(?:127\.0\.0\.1|localhost)\b/m,
+    ],
     port: { extensions: ['.properties', '.yml', '.yaml'], patterns: [/server\.port\s*[=:]\s*(?:\$\{[^:}]+:)?(\d{2,5})/, /^\s*port:\s*(\d{2,5})/m] },
   },
   retrofit: { plan: retrofitBuild },

@@ -1,3 +1,4 @@
+import { DOCKERFILE_START } from './common.ts';
 import type { RepoFiles, RetrofitBuild, Stack } from './types.ts';
 
 // Node.js: Active LTS by default. Release lines as of November 2026: 26 entered Active LTS in
@@ -57,7 +58,10 @@ const node: Stack = {
     start: [
       { file: 'package.json', pattern: /"scripts"\s*:\s*\{[^}]*"start"\s*:\s*"([^"]+)"/ },
       { file: 'package.json', pattern: /"main"\s*:\s*"([^"]+)"/, as: (main) => `node ${main}` },
+      DOCKERFILE_START,
     ],
+    // A listener on loopback only: unreachable from the kubelet's probes and the Service.
+    loopback: [/\.listen\([^)\n]*['"`](?:127\.0\.0\.1|localhost)['"`]/, /\.listen\(\s*\{[^}]*\bhost\s*:\s*['"`](?:127\.0\.0\.1|localhost)['"`]/],
     port: {
       extensions: ['.js', '.mjs', '.cjs', '.ts', '.mts'],
       patterns: [/PORT\s*(?:\?\?|\|\|)\s*['"]?(\d{2,5})/, /\.listen\(\s*(?:\{\s*port:\s*)?(\d{2,5})/],

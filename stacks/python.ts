@@ -1,4 +1,8 @@
+import { DOCKERFILE_START } from './common.ts';
 import type { RepoFiles, RetrofitBuild, Stack } from './types.ts';
+
+/** A module's `if __name__ == "__main__":` block, which runs it as a program. */
+const MAIN_GUARD = /^(if)\s+__name__\s*==\s*["']__main__["']\s*:/m;
 
 // Python: 3.13 by default. Distroless ships one interpreter, Debian 13's python3 (3.13), so 3.14 is
 // offered only where an image for it exists: the official python:3.14-alpine.
@@ -71,6 +75,15 @@ const python: Stack = {
       { file: 'Procfile', pattern: /^web:\s*(.+)$/m },
       { file: 'pyproject.toml', pattern: /\[project\.scripts\][^[]*?^\s*[\w-]+\s*=\s*"([^"]+)"/m, as: entryPointCommand },
       { file: 'pyproject.toml', pattern: /\[tool\.poetry\.scripts\][^[]*?^\s*[\w-]+\s*=\s*"([^"]+)"/m, as: entryPointCommand },
+      // A script that starts its own server when run (`if __name__ == "__main__": uvicorn.run(app)`).
+      ...['main.py', 'app.py', 'server.py', 'run.py'].map((file) => ({ file, pattern: MAIN_GUARD, as: () => `python ${file}` })),
+      DOCKERFILE_START,
+    ],
+    // A listener on loopback only: unreachable from the kubelet's probes and the Service.
+    loopback: [
+      /\b(?:run|run_simple|serve|Config)\([^)\n]*\bhost\s*=\s*["'](?:127\.0\.0\.1|localhost)["']/,
+      /\bbind\s*=\s*\[?\s*["'](?:127\.0\.0\.1|localhost):/,
+      /--(?:host|bind)[= ](?:127\.0\.0\.1|localhost)\b/,
     ],
     port: { extensions: ['.py'], patterns: [/["']PORT["'][^)\n]*?["']?(\d{2,5})/, /port\s*=\s*(\d{2,5})/] },
   },

@@ -62,6 +62,27 @@ describe('detecting an existing repository', () => {
       expect: { language: 'node', version: '24', offered: '24' },
     },
     {
+      name: 'Python started by its own __main__ block',
+      files: {
+        'requirements.txt': 'fastapi\n',
+        'main.py': 'import uvicorn\n\nif __name__ == "__main__":\n    uvicorn.run("main:app", host="0.0.0.0", port=8000)\n',
+      },
+      expect: { language: 'python', start: 'python main.py', port: '8000' },
+    },
+    {
+      name: "Python started as its Dockerfile's CMD says (the image's own init left out)",
+      files: {
+        'requirements.txt': 'flask\n',
+        Dockerfile: 'FROM python:3.13\nENTRYPOINT ["tini", "--"]\nCMD ["gunicorn", "--bind", "0.0.0.0:8000", "app:app"]\n',
+      },
+      expect: { language: 'python', start: 'gunicorn --bind 0.0.0.0:8000 app:app' },
+    },
+    {
+      name: "Node.js started as its Dockerfile's CMD says (shell form)",
+      files: { 'package.json': '{"name":"api"}', 'package-lock.json': '{}', Dockerfile: 'FROM node:24\nCMD node dist/index.js\n' },
+      expect: { language: 'node', start: 'node dist/index.js' },
+    },
+    {
       name: 'Python with Poetry',
       files: { 'pyproject.toml': '[tool.poetry.dependencies]\npython = "^3.12"\n', 'poetry.lock': '' },
       expect: { language: 'python', buildTool: 'poetry', version: '3.12', offered: '3.13' },
@@ -115,6 +136,49 @@ describe('detecting an existing repository', () => {
       }
     });
   }
+
+  it('reports each server bound to loopback only, with its file and line', () => {
+    const cases: [Record<string, string>, string][] = [
+      [{ 'go.mod': 'module m\n\ngo 1.27\n', 'main.go': 'package main\n\nfunc main() {\n\thttp.ListenAndServe("127.0.0.1:8080", nil)\n}\n' }, 'main.go:4'],
+      [{ 'package.json': '{"main":"server.js"}', 'server.js': 'const app = express();\napp.listen(3000, "localhost");\n' }, 'server.js:2'],
+      [{ 'package.json': '{"main":"server.js"}', 'server.js': "await app.listen({\n  port: 3000,\n  host: '127.0.0.1',\n});\n" }, 'server.js:1'],
+      [{ 'requirements.txt': 'fastapi\n', 'main.py': 'import uvicorn\nuvicorn.run(app, host="127.0.0.1", port=8000)\n' }, 'main.py:2'],
+      [{ 'requirements.txt': 'gunicorn\n', 'gunicorn.conf.py': 'bind = "127.0.0.1:8000"\n' }, 'gunicorn.conf.py:1'],
+      [
+        { 'pom.xml': '<project/>', 'src/main/resources/application.properties': 'server.port=8080\nserver.address=127.0.0.1\n' },
+        'src/main/resources/application.properties:2',
+      ],
+      [
+        { 'Cargo.toml': '[package]\nname = "edge"\n', 'src/main.rs': 'fn main() {\n    let addr = SocketAddr::from(([127, 0, 0, 1], 3000));\n}\n' },
+        'src/main.rs:2',
+      ],
+    ];
+    for (const [files, where] of cases) {
+      const binds = detected(files).loopbackBinds.map((bind) => `${bind.file}:${bind.line}`);
+      assert.deepEqual(binds, [where], `${Object.keys(files).join(', ')}: ${binds.join(', ')}`);
+    }
+    // All interfaces, and a database on localhost, are not the server's bind.
+    const fine = detected({
+      'package.json': '{"main":"server.js"}',
+      'server.js': "app.listen(3000, '0.0.0.0');\nconst db = new Pool({ host: 'localhost', port: 5432 });\n",
+    });
+    assert.deepEqual(fine.loopbackBinds, []);
+  });
+
+  it('lists the variables .env files name, never their values, credentials apart, PORT left out', () => {
+    const project = detected({
+      'requirements.txt': 'flask\n',
+      '.env.example': '# copy to .env\nDATABASE_URL=postgres://u:p@db/app\nLOG_LEVEL=info\nexport FEATURE_FLAGS=a,b\nPORT=8000\n',
+      '.env': 'LOG_LEVEL=debug\nSTRIPE_API_KEY=sk_live_x\n',
+    });
+    assert.deepEqual(project.envVariables, [
+      { name: 'DATABASE_URL', file: '.env.example', secret: true },
+      { name: 'LOG_LEVEL', file: '.env.example', secret: false },
+      { name: 'FEATURE_FLAGS', file: '.env.example', secret: false },
+      { name: 'STRIPE_API_KEY', file: '.env', secret: true },
+    ]);
+    assert.ok(!JSON.stringify(project).includes('sk_live_x'), 'a value was read');
+  });
 
   it('finds nothing in an empty directory', () => {
     const root = repo({});

@@ -86,6 +86,22 @@ describe('k8s-app in an existing repository', () => {
     });
   });
 
+  it("puts what the manifests cannot fix in k8s/README.md: a loopback bind, the .env file's variables", async () => {
+    const dir = existingRepo({
+      'requirements.txt': 'fastapi\nuvicorn\n',
+      'main.py': 'import uvicorn\n\nif __name__ == "__main__":\n    uvicorn.run("main:app", host="127.0.0.1", port=8000)\n',
+      '.env.example': 'DATABASE_URL=postgres://db/app\nLOG_LEVEL=info\n',
+    });
+    await run(dir, { 'runtime-version': '3.13' });
+    const readme = readFileSync(path.join(dir, 'k8s/README.md'), 'utf8');
+    assert.match(readme, /WARNING: the service binds to loopback only.*\n> `main\.py` line 4: `uvicorn\.run\("main:app", host="127\.0\.0\.1", port=8000\)`/);
+    assert.match(readme, /`\.env\.example` names these variables; the manifests set none of them \(only `PORT`\):\n`DATABASE_URL`, `LOG_LEVEL`/);
+    assert.match(readme, /#   - name: \S+-env\n#     literals:\n#       - LOG_LEVEL=\n/);
+    assert.match(readme, /create secret generic \S+-env --from-literal=DATABASE_URL=\.\.\.\n/);
+    assert.ok(!readme.includes('postgres://db/app'), 'a value from .env.example reached the README');
+    result.assertJsonFileContent('.yo-rc.json', { 'generator-k8s-app': { startCommand: 'python main.py', port: 8000 } });
+  });
+
   it('stops with the option to pass when the repository does not state its port', async () => {
     const dir = existingRepo({ 'go.mod': 'module m\n\ngo 1.27\n' });
     await assert.rejects(run(dir, {}), /does not state its http port\. Fix: pass --port <value>\./);

@@ -279,7 +279,12 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
     const stack = findStack(this.answers.language)!;
     const words = this.answers.startCommand ? commandWords(this.answers.startCommand) : { words: [] };
     const command = 'words' in words && words.words.length > 0 ? stack.retrofit.command?.(words.words) : undefined;
-    return { build: stack.retrofit.plan(repoFiles(this.destinationRoot())), command: command && 'args' in command ? command.args : [] };
+    const detected = this.detection.kind === 'found' && this.detection.project.language === stack.language ? this.detection.project : undefined;
+    return {
+      build: stack.retrofit.plan(repoFiles(this.destinationRoot())),
+      command: command && 'args' in command ? command.args : [],
+      findings: { loopbackBinds: detected?.loopbackBinds ?? [], envVariables: detected?.envVariables ?? [] },
+    };
   }
 
   renderTree(source: string, destination: string, data: TemplateData, include?: (file: string) => boolean) {

@@ -13,6 +13,20 @@ export interface Finding {
   from: string;
 }
 
+/** A line of a source file, for findings that point at it. */
+export interface SourceLine {
+  file: string;
+  line: number;
+  text: string;
+}
+
+/** A variable a `.env` file names (never its value), and whether it looks like a secret. */
+export interface EnvVariable {
+  name: string;
+  file: string;
+  secret: boolean;
+}
+
 export interface DetectedProject {
   language: string;
   buildTool: Finding;
@@ -24,6 +38,10 @@ export interface DetectedProject {
   health?: { liveness?: Finding; readiness?: Finding };
   /** How the image will build it: the repo's own package manager, lock file and build. */
   build: RetrofitBuild;
+  /** Servers bound to loopback only: the kubelet's probes and the Service cannot reach them. */
+  loopbackBinds: SourceLine[];
+  /** Variables the repository's .env files name: the service reads them, and the manifests set none. */
+  envVariables: EnvVariable[];
 }
 
 export type Detection = { kind: 'none' } | { kind: 'found'; project: DetectedProject } | { kind: 'ambiguous'; candidates: Finding[] };
@@ -61,6 +79,8 @@ export function detectProject(root: string): Detection {
     // The plan looks further (a workspace root's lock file), so its tool wins.
     buildTool: { value: build.tool, from: build.tool === tool.name ? tool.markers.map((pattern) => findMarker(root, pattern)).find(Boolean)! : build.summary },
     build,
+    loopbackBinds: loopbackBinds(root, stack),
+    envVariables: envVariables(root),
   };
   const version = firstFact(root, stack.detection.runtimeVersion);
   if (version) project.runtimeVersion = { ...version, offered: nearestOffered(stack, version.value) };
@@ -157,6 +177,40 @@ function findPort(root: string, stack: Stack): Finding | undefined {
   return undefined;
 }
 
+/** The lines that bind a server to loopback only, the first of each pattern in each file. */
+function loopbackBinds(root: string, stack: Stack): SourceLine[] {
+  const found: SourceLine[] = [];
+  for (const file of sourceFiles(root, stack.detection.port.extensions)) {
+    const text = readFileSync(path.join(root, file), 'utf8');
+    for (const pattern of stack.detection.loopback) {
+      const match = pattern.exec(text);
+      if (!match) continue;
+      const line = text.slice(0, match.index).split('\n').length;
+      found.push({ file, line, text: text.split('\n')[line - 1]!.trim() });
+    }
+  }
+  return found;
+}
+
+/** Files that list a service's environment: an example to copy, or the developer's own. */
+const ENV_FILES = ['.env.example', '.env.sample', '.env.template', '.env.dist', '.env'];
+/** Names that hold credentials: a Secret's, not a ConfigMap's. */
+const SECRET_NAME = /SECRET|PASSWORD|PASSWD|TOKEN|API_?KEY|PRIVATE|CREDENTIAL|_DSN$|DATABASE_URL|_URI$|AUTH/;
+
+/** The variables the .env files name (never their values), each once, from the first file that names it. */
+function envVariables(root: string): EnvVariable[] {
+  const variables = new Map<string, EnvVariable>();
+  for (const file of ENV_FILES) {
+    if (!isFile(root, file)) continue;
+    for (const [, name] of readFileSync(path.join(root, file), 'utf8').matchAll(/^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)[ \t]*=/gm)) {
+      // PORT is the one variable the Deployment sets.
+      if (name === 'PORT' || variables.has(name!)) continue;
+      variables.set(name!, { name: name!, file, secret: SECRET_NAME.test(name!.toUpperCase()) });
+    }
+  }
+  return [...variables.values()];
+}
+
 /** The first of `paths` that a source file names as a string literal (a route pattern may lead with its method). */
 function findPath(root: string, stack: Stack, paths: string[]): Finding | undefined {
   const files = sourceFiles(root, stack.detection.port.extensions).map((file) => ({ file, text: readFileSync(path.join(root, file), 'utf8') }));
@@ -233,6 +287,17 @@ export function describeDetection(detection: Detection, folder: string): string[
       ? `  probes       liveness ${health.liveness?.value ?? 'tcp'}, readiness ${health.readiness?.value ?? 'tcp'} (${health.liveness?.from ?? health.readiness?.from})`
       : '  probes       no health endpoint found: TCP checks unless you pass --liveness-path and --readiness-path',
   );
+  for (const bind of project.loopbackBinds) {
+    lines.push(
+      `  WARNING      ${bind.file}:${bind.line} binds the server to loopback only (${bind.text}): the probes and the Service cannot reach it in a pod. Bind 0.0.0.0 (all interfaces) instead.`,
+    );
+  }
+  if (project.envVariables.length > 0) {
+    const files = [...new Set(project.envVariables.map((variable) => variable.file))].join(', ');
+    lines.push(
+      `  environment  ${project.envVariables.map((variable) => variable.name).join(', ')} (${files}): the manifests set none of them; k8s/README.md shows a ConfigMap and Secret entry for each`,
+    );
+  }
   lines.push('Its source files are left as they are; the container and Kubernetes files are added around them.');
   return lines;
 }

@@ -5,6 +5,7 @@ import * as common from '../../stacks/common.ts';
 import { findStack, forVersion, imageRef, imageRefWithArg, type Stack, stackCommands, tiniArguments } from '../../stacks/registry.ts';
 import type { RetrofitBuild } from '../../stacks/types.ts';
 import type { Answers } from './answers.ts';
+import type { DetectedProject } from './detect.ts';
 import { UsageError } from './errors.ts';
 import type { Preset } from './preset.ts';
 import { listFiles, outputPath, TEMPLATES_ROOT } from './rendering.ts';
@@ -31,6 +32,8 @@ export const IMAGE_TAG = '0.1.0';
 export interface RetrofitProject {
   build: RetrofitBuild;
   command: string[];
+  /** What the repository holds that the manifests cannot fix by themselves (k8s/README.md says what to do). */
+  findings: Pick<DetectedProject, 'loopbackBinds' | 'envVariables'>;
 }
 
 export function templateData(answers: Answers, retrofit?: RetrofitProject, preset?: Preset) {
@@ -96,6 +99,8 @@ export function templateData(answers: Answers, retrofit?: RetrofitProject, prese
     // Absent for a new project: its Dockerfile builds the starter.
     build: retrofit?.build,
     command: retrofit?.command ?? [],
+    loopbackBinds: retrofit?.findings.loopbackBinds ?? [],
+    envVariables: retrofit?.findings.envVariables ?? [],
     ...answers,
     // Retrofits keep their own CI.
     ci: answers.ci ?? 'none',
