@@ -76,3 +76,28 @@ export const DOCKERFILE_START = {
     return all.slice(Math.max(init, 0)).join(' ');
   },
 } as const;
+
+/** A command's words with `--flag value` (or `--flag=value`, or one of its aliases) set to `value`, added
+ * when absent: how a start command gets the port the Deployment gives it. */
+export function withFlag(words: readonly string[], names: readonly string[], value: string): string[] {
+  const result = [...words];
+  for (let i = 0; i < result.length; i += 1) {
+    const name = names.find((candidate) => result[i] === candidate || result[i]!.startsWith(`${candidate}=`));
+    if (!name) continue;
+    if (result[i] === name) result[i + 1] = value;
+    else result[i] = `${name}=${value}`;
+    return result;
+  }
+  return [...result, names[0]!, value];
+}
+
+/** The value a command gives a flag (`--flag value` or `--flag=value`), if any. */
+export function flagValue(words: readonly string[], names: readonly string[]): string | undefined {
+  for (let i = 0; i < words.length; i += 1) {
+    for (const name of names) {
+      if (words[i] === name) return words[i + 1];
+      if (words[i]!.startsWith(`${name}=`)) return words[i]!.slice(name.length + 1);
+    }
+  }
+  return undefined;
+}

@@ -1,4 +1,4 @@
-import type { RepoFiles, RetrofitBuild, Stack } from './types.ts';
+import type { RepoFiles, RetrofitBuild, Serving, Stack } from './types.ts';
 
 // Java: Spring Boot on the current LTS by default (25), the previous LTS (21) offered. Distroless
 // java<version>-debian13 carries a Temurin JRE; Alpine uses Temurin's own JRE image.
@@ -91,7 +91,7 @@ const java: Stack = {
     ],
     port: { extensions: ['.properties', '.yml', '.yaml'], patterns: [/server\.port\s*[=:]\s*(?:\$\{[^:}]+:)?(\d{2,5})/, /^\s*port:\s*(\d{2,5})/m] },
   },
-  retrofit: { plan: retrofitBuild },
+  retrofit: { plan: retrofitBuild, serving: springServing },
   // Gradle's image (its major release), for repositories without the Gradle wrapper.
   buildToolVersions: { gradle: '9' },
   dependencies: {
@@ -181,4 +181,22 @@ function retrofitBuild(repo: RepoFiles): JavaBuild {
     jarDir: 'build/libs',
     cache: '/root/.gradle',
   };
+}
+
+/**
+ * Spring Boot reads its port from SERVER_PORT (server.port), not PORT. Its graceful shutdown (the
+ * default since Spring Boot 3.4) waits spring.lifecycle.timeout-per-shutdown-phase, 30 s unless the
+ * application's settings say.
+ */
+function springServing({ port, repo }: { port: number; repo: RepoFiles }): Serving {
+  const build = ['pom.xml', 'build.gradle.kts', 'build.gradle'].map((file) => repo.read(file) ?? '').join('\n');
+  if (!/spring-boot/.test(build)) return {};
+  const settings = ['src/main/resources/application.properties', 'src/main/resources/application.yml', 'src/main/resources/application.yaml'];
+  for (const file of settings) {
+    const match = /timeout-per-shutdown-phase\s*[=:]\s*["']?(\d+)\s*(ms|s|m)?\b/.exec(repo.read(file) ?? '');
+    if (!match) continue;
+    const factor = { ms: 0.001, s: 1, m: 60 }[(match[2] ?? 'ms') as 'ms' | 's' | 'm'];
+    return { env: { SERVER_PORT: String(port) }, drain: { seconds: Math.ceil(Number(match[1]) * factor), from: `${file} (timeout-per-shutdown-phase)` } };
+  }
+  return { env: { SERVER_PORT: String(port) }, drain: { seconds: 30, from: "Spring Boot's default timeout-per-shutdown-phase" } };
 }

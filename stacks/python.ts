@@ -1,5 +1,5 @@
-import { DOCKERFILE_START } from './common.ts';
-import type { RepoFiles, RetrofitBuild, Stack } from './types.ts';
+import { DOCKERFILE_START, flagValue, withFlag } from './common.ts';
+import type { RepoFiles, RetrofitBuild, Serving, Stack } from './types.ts';
 
 /** A module's `if __name__ == "__main__":` block, which runs it as a program. */
 const MAIN_GUARD = /^(if)\s+__name__\s*==\s*["']__main__["']\s*:/m;
@@ -89,6 +89,7 @@ const python: Stack = {
   },
   retrofit: {
     plan: retrofitBuild,
+    serving: pythonServing,
     command: ([program, ...rest]) => {
       if (!program) return { problem: 'it is empty' };
       // The virtual environment's interpreter, or a console script it installed (uvicorn, gunicorn...).
@@ -106,6 +107,36 @@ const python: Stack = {
 };
 
 export default python;
+
+/**
+ * The servers that do not read PORT get the port their own way: gunicorn through its --bind (or
+ * GUNICORN_CMD_ARGS, which overrides its config file), uvicorn and `fastapi run` through --host and
+ * --port. gunicorn drains for graceful_timeout (30 s unless the command or gunicorn.conf.py says),
+ * uvicorn for --timeout-graceful-shutdown when given.
+ */
+function pythonServing({ words, port, repo }: { words: readonly string[]; port: number; repo: RepoFiles }): Serving {
+  const program = (words[0] ?? '').split('/').at(-1);
+  const bind = `0.0.0.0:${port}`;
+  if (program === 'gunicorn') {
+    const stated = flagValue(words, ['--graceful-timeout']);
+    const config = /^graceful_timeout\s*=\s*(\d+)/m.exec(repo.read('gunicorn.conf.py') ?? '')?.[1];
+    const drain = stated
+      ? { seconds: Number(stated), from: 'the start command (--graceful-timeout)' }
+      : config
+        ? { seconds: Number(config), from: 'gunicorn.conf.py (graceful_timeout)' }
+        : { seconds: 30, from: "gunicorn's default graceful_timeout" };
+    return flagValue(words, ['--bind', '-b']) === undefined
+      ? { env: { GUNICORN_CMD_ARGS: `--bind=${bind}` }, drain }
+      : { words: withFlag(words, ['--bind', '-b'], bind), drain };
+  }
+  const serves = program === 'uvicorn' || (program === 'fastapi' && words[1] === 'run');
+  if (!serves) return {};
+  const stated = flagValue(words, ['--timeout-graceful-shutdown']);
+  return {
+    words: withFlag(withFlag(words, ['--host'], '0.0.0.0'), ['--port'], String(port)),
+    ...(stated ? { drain: { seconds: Number(stated), from: 'the start command (--timeout-graceful-shutdown)' } } : {}),
+  };
+}
 
 /** `pkg.module:function`, an entry point, as a command the image can run without installing the project. */
 function entryPointCommand(entryPoint: string): string {

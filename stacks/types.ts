@@ -86,6 +86,15 @@ export interface RetrofitBuild {
   summary: string;
 }
 
+/** How an existing service is told its port and how long it drains, where its framework has a way of
+ * its own: the container's extra environment, the start command's words with the port in place, and
+ * the drain deadline the repository states (or its framework's default), with where that came from. */
+export interface Serving {
+  env?: Readonly<Record<string, string>>;
+  words?: string[];
+  drain?: { seconds: number; from: string };
+}
+
 /** Retrofitting: how an existing repository of this language becomes an image. */
 export interface RetrofitPlans {
   /** The build the Dockerfile follows, from the repo's files. */
@@ -97,6 +106,8 @@ export interface RetrofitPlans {
   /** Where the health module needs a line in an existing file to be compiled in (Rust's `mod`), the
    * edit: the file's new text, or the problem. Made only when the user asked for the module. */
   wireHealthModule?: (repo: RepoFiles, build: RetrofitBuild) => { file: string; text: string } | { problem: string };
+  /** The port and drain, for frameworks that do not read PORT or drain within SHUTDOWN_TIMEOUT_SECONDS. */
+  serving?: (service: { words: readonly string[]; port: number; repo: RepoFiles }) => Serving;
 }
 
 /** The languages k8s-app offers: each has its stack data (stacks/<language>.ts) and templates. */

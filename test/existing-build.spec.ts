@@ -1,7 +1,7 @@
 // How each language's stack plans the image of an existing repository (the build the Dockerfile
 // follows), the start command's words, and the Rust health-module edit; each case a small repository.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import helpers from 'yeoman-test';
@@ -242,5 +242,75 @@ describe('a folder of source code with no project file k8s-app recognises', () =
     const dir = repo({ LICENSE: 'MIT\n', 'docs/design.md': '# shop\n' });
     await runIn(dir);
     assert.ok(readdirSync(dir).includes('package.json'), 'no starter was written');
+  });
+});
+
+describe('the port and drain of frameworks that do not read PORT or drain within the contract deadline', () => {
+  const serving = (language: string, words: string[], files: Record<string, string> = {}) =>
+    findStack(language)!.retrofit.serving!({ words, port: 9000, repo: repoFiles(repo({ 'placeholder.txt': '', ...files })) });
+
+  it('gunicorn: its --bind, or GUNICORN_CMD_ARGS over its config file; graceful_timeout as stated, else 30 s', () => {
+    assert.deepEqual(serving('python', ['gunicorn', 'app:app']), {
+      env: { GUNICORN_CMD_ARGS: '--bind=0.0.0.0:9000' },
+      drain: { seconds: 30, from: "gunicorn's default graceful_timeout" },
+    });
+    assert.deepEqual(serving('python', ['gunicorn', '-b', '127.0.0.1:8000', '--graceful-timeout', '12', 'app:app']), {
+      words: ['gunicorn', '-b', '0.0.0.0:9000', '--graceful-timeout', '12', 'app:app'],
+      drain: { seconds: 12, from: 'the start command (--graceful-timeout)' },
+    });
+    assert.deepEqual(serving('python', ['gunicorn', '--bind=:8000', 'app:app'], { 'gunicorn.conf.py': 'workers = 2\ngraceful_timeout = 45\n' }), {
+      words: ['gunicorn', '--bind=0.0.0.0:9000', 'app:app'],
+      drain: { seconds: 45, from: 'gunicorn.conf.py (graceful_timeout)' },
+    });
+  });
+
+  it('uvicorn and fastapi run: --host and --port set, the drain when the command states one', () => {
+    assert.deepEqual(serving('python', ['uvicorn', 'app.main:app', '--port', '8000', '--timeout-graceful-shutdown', '20']), {
+      words: ['uvicorn', 'app.main:app', '--port', '9000', '--timeout-graceful-shutdown', '20', '--host', '0.0.0.0'],
+      drain: { seconds: 20, from: 'the start command (--timeout-graceful-shutdown)' },
+    });
+    assert.deepEqual(serving('python', ['fastapi', 'run', 'main.py']), { words: ['fastapi', 'run', 'main.py', '--host', '0.0.0.0', '--port', '9000'] });
+    assert.deepEqual(serving('python', ['python', 'main.py']), {});
+  });
+
+  it('Spring Boot: SERVER_PORT, and timeout-per-shutdown-phase as its settings state, else 30 s', () => {
+    const pom = { 'pom.xml': '<project><parent><artifactId>spring-boot-starter-parent</artifactId></parent></project>' };
+    assert.deepEqual(serving('java', [], { ...pom, 'src/main/resources/application.properties': 'spring.lifecycle.timeout-per-shutdown-phase=20s\n' }), {
+      env: { SERVER_PORT: '9000' },
+      drain: { seconds: 20, from: 'src/main/resources/application.properties (timeout-per-shutdown-phase)' },
+    });
+    assert.deepEqual(
+      serving('java', [], { ...pom, 'src/main/resources/application.yml': 'spring:\n  lifecycle:\n    timeout-per-shutdown-phase: 1m\n' }).drain,
+      {
+        seconds: 60,
+        from: 'src/main/resources/application.yml (timeout-per-shutdown-phase)',
+      },
+    );
+    assert.deepEqual(serving('java', [], pom), {
+      env: { SERVER_PORT: '9000' },
+      drain: { seconds: 30, from: "Spring Boot's default timeout-per-shutdown-phase" },
+    });
+    assert.deepEqual(serving('java', [], { 'pom.xml': '<project/>' }), {});
+  });
+
+  it("the grace period covers the drain, and a changed --port reaches the framework's command", async () => {
+    const dir = repo({ 'requirements.txt': 'gunicorn\n', Procfile: 'web: gunicorn --bind 0.0.0.0:8000 app:app\n', 'app.py': 'app = None\n' });
+    const cwd = process.cwd();
+    try {
+      await helpers
+        .run(APP_GENERATOR, {}, { force: false })
+        .cd(dir)
+        .withOptions({ defaults: true, skipInstall: true, port: '9000', 'runtime-version': '3.13' } as never);
+    } finally {
+      process.chdir(cwd);
+    }
+    const deployment = readFileSync(path.join(dir, 'k8s/base/deployment.yaml'), 'utf8');
+    assert.match(deployment, /drain deadline \(30 s: gunicorn's default graceful_timeout\) \+ a margin to exit\.\n\s+terminationGracePeriodSeconds: 40\n/);
+    assert.match(readFileSync(path.join(dir, 'Dockerfile'), 'utf8'), /\nCMD \["\/venv\/bin\/gunicorn", "--bind", "0\.0\.0\.0:9000", "app:app"\]\n/);
+    assert.match(readFileSync(path.join(dir, 'compose.yaml'), 'utf8'), /\n {4}stop_grace_period: 40s\n/);
+    assert.match(
+      readFileSync(path.join(dir, 'k8s/README.md'), 'utf8'),
+      /exits within\n {2}30 seconds \(gunicorn's default graceful_timeout\): the pod's grace period is 40 seconds/,
+    );
   });
 });

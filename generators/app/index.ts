@@ -105,6 +105,14 @@ export default class AppGenerator extends K8sAppGenerator {
               : 'its own files are unchanged'
           }.`,
           ...composeNotes.map((note) => `WARNING: ${note}.`),
+          ...(data.portEnv.length > 0
+            ? [`Its framework reads the port from ${data.portEnv.map(([name, value]) => `${name}=${value}`).join(', ')}, which the Deployment sets too.`]
+            : []),
+          ...(data.drain.from
+            ? [
+                `The pod's grace period is ${data.terminationGracePeriodSeconds} s: ${data.common.PRESTOP_SLEEP_SECONDS} s preStop, the ${data.drain.seconds} s drain of ${data.drain.from}, and a 5 s margin.`,
+              ]
+            : []),
           'Next:',
           `  ${data.dockerBuildCommand}`,
           `  ${pushCommand(data)}`,

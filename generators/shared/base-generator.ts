@@ -277,12 +277,17 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
   /** The existing project's build, as the answered language's stack plans it from the repo's files. */
   retrofitProject(): RetrofitProject {
     const stack = findStack(this.answers.language)!;
-    const words = this.answers.startCommand ? commandWords(this.answers.startCommand) : { words: [] };
-    const command = 'words' in words && words.words.length > 0 ? stack.retrofit.command?.(words.words) : undefined;
+    const repo = repoFiles(this.destinationRoot());
+    const parsed = this.answers.startCommand ? commandWords(this.answers.startCommand) : { words: [] };
+    const words = 'words' in parsed ? parsed.words : [];
+    // Frameworks that do not read PORT get the answered port their own way (a flag, their own variable).
+    const serving = stack.retrofit.serving?.({ words, port: this.answers.port, repo }) ?? {};
+    const command = words.length > 0 ? stack.retrofit.command?.(serving.words ?? words) : undefined;
     const detected = this.detection.kind === 'found' && this.detection.project.language === stack.language ? this.detection.project : undefined;
     return {
-      build: stack.retrofit.plan(repoFiles(this.destinationRoot())),
+      build: stack.retrofit.plan(repo),
       command: command && 'args' in command ? command.args : [],
+      serving,
       findings: { loopbackBinds: detected?.loopbackBinds ?? [], envVariables: detected?.envVariables ?? [] },
     };
   }

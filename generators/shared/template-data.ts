@@ -3,7 +3,7 @@
 import path from 'node:path';
 import * as common from '../../stacks/common.ts';
 import { findStack, forVersion, imageRef, imageRefWithArg, type Stack, stackCommands, tiniArguments } from '../../stacks/registry.ts';
-import type { RetrofitBuild } from '../../stacks/types.ts';
+import type { RetrofitBuild, Serving } from '../../stacks/types.ts';
 import type { Answers } from './answers.ts';
 import type { DetectedProject } from './detect.ts';
 import { UsageError } from './errors.ts';
@@ -32,6 +32,8 @@ export const IMAGE_TAG = '0.1.0';
 export interface RetrofitProject {
   build: RetrofitBuild;
   command: string[];
+  /** The port and drain as the service's framework takes them. */
+  serving: Serving;
   /** What the repository holds that the manifests cannot fix by themselves (k8s/README.md says what to do). */
   findings: Pick<DetectedProject, 'loopbackBinds' | 'envVariables'>;
 }
@@ -100,6 +102,10 @@ export function templateData(answers: Answers, retrofit?: RetrofitProject, prese
     build: retrofit?.build,
     command: retrofit?.command ?? [],
     loopbackBinds: retrofit?.findings.loopbackBinds ?? [],
+    // The container's environment beyond PORT: the port where the framework reads it (SERVER_PORT...).
+    portEnv: Object.entries(retrofit?.serving.env ?? {}),
+    // How long the service drains: what the repository (or its framework) states, else the contract's deadline.
+    drain: retrofit?.serving.drain ?? { seconds: common.SHUTDOWN_TIMEOUT_SECONDS, from: undefined },
     envVariables: retrofit?.findings.envVariables ?? [],
     ...answers,
     // Retrofits keep their own CI.
@@ -136,7 +142,7 @@ export function templateData(answers: Answers, retrofit?: RetrofitProject, prese
     // The exact toolchain release of the version answered (rust-toolchain.toml, go.mod).
     toolchain: forVersion(stack, answers.runtimeVersion, '{toolchain}'),
     // preStop pause + the app's own drain deadline + a margin for the process to exit.
-    terminationGracePeriodSeconds: common.PRESTOP_SLEEP_SECONDS + common.SHUTDOWN_TIMEOUT_SECONDS + 5,
+    terminationGracePeriodSeconds: common.PRESTOP_SLEEP_SECONDS + (retrofit?.serving.drain?.seconds ?? common.SHUTDOWN_TIMEOUT_SECONDS) + 5,
     tiniArgs: tiniArguments(stack),
     // The tini stage's image (distroless): Debian 13, or the preset's mirror of it.
     tiniImage: family === 'distroless' ? pinned(preset?.tiniImage ?? common.TINI_IMAGE, 'tini stage') : undefined,
