@@ -54,13 +54,12 @@ const go: Stack = {
     loopback: [/(?:Listen(?:AndServe(?:TLS)?)?\s*\(|Addr\s*:)\s*"(?:127\.0\.0\.1|localhost):/],
     port: { extensions: ['.go'], patterns: [/"PORT"[^\n]*?"(\d{2,5})"/, /"(?:0\.0\.0\.0)?:(\d{2,5})"/, /\b[pP]ort\s*:?=\s*"(\d{2,5})"/] },
   },
-  retrofit: { plan: retrofitBuild },
+  retrofit: { plan: retrofitBuild, programs: mainPackages },
   dependencies: {},
 };
 
 export default go;
 
-/** The main package: the module root's, else the first under cmd/. */
 /** What a Go module's image build needs beyond the common facts. */
 export interface GoBuild extends RetrofitBuild {
   /** The main package go build compiles (`.` or `./cmd/<name>`). */
@@ -69,15 +68,34 @@ export interface GoBuild extends RetrofitBuild {
   vendored: boolean;
 }
 
-function retrofitBuild(repo: RepoFiles): GoBuild {
-  const isMain = (dir: string) => /^package main\b/m.test(repo.read(`${dir}/main.go`) ?? '');
-  const commands = repo.folders('cmd').filter((folder) => isMain(`cmd/${folder}`));
-  const mainPackage = isMain('.') ? '.' : commands.length > 0 ? `./cmd/${commands[0]}` : '.';
+/** Folders that hold no program of the module: dependencies, test data, tools' and hidden folders. */
+const NOT_PROGRAMS = new Set(['vendor', 'testdata', 'node_modules']);
+
+/** Every main package of the module, anywhere in it (`.`, `./cmd/api`, `./services/worker`), the root first. */
+function mainPackages(repo: RepoFiles): string[] {
+  const found: string[] = [];
+  const visit = (dir: string, depth: number) => {
+    const sources = repo.files(dir).filter((file) => file.endsWith('.go') && !file.endsWith('_test.go'));
+    if (sources.some((file) => /^package main\b/m.test(repo.read(`${dir}/${file}`) ?? ''))) found.push(dir === '.' ? '.' : `./${dir.slice(2)}`);
+    if (depth === 6) return;
+    for (const folder of repo.folders(dir)) {
+      if (NOT_PROGRAMS.has(folder) || folder.startsWith('.') || folder.startsWith('_')) continue;
+      visit(`${dir}/${folder}`, depth + 1);
+    }
+  };
+  visit('.', 0);
+  return found;
+}
+
+function retrofitBuild(repo: RepoFiles, program?: string): GoBuild {
+  const programs = mainPackages(repo);
+  // The one answered (--program), else the only one; a module with several asks before this.
+  const mainPackage = program ?? programs[0] ?? '.';
   return {
     tool: 'go',
     context: '',
     servicePath: '',
-    summary: `go build ${mainPackage}${commands.length > 1 ? ` (the first of ${commands.map((c) => `./cmd/${c}`).join(', ')})` : ''}`,
+    summary: `go build ${mainPackage}${programs.length > 1 ? ` (of ${programs.join(', ')})` : ''}`,
     mainPackage,
     moduleDir: mainPackage.replace(/^\.\/?/, '') || '.',
     vendored: repo.exists('vendor/modules.txt'),

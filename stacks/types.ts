@@ -61,6 +61,8 @@ export interface RepoFiles {
   exists(path: string): boolean;
   /** Sub-folders of `dir`, sorted. */
   folders(dir: string): string[];
+  /** Files in `dir` (names), sorted. */
+  files(dir: string): string[];
   /** The nearest folder at or above the service folder, inside the repository, that holds `file`:
    * `up` leads to it from the service folder ('' or '../..'), `servicePath` back ('' or 'services/web'). */
   findUp(file: string): { up: string; servicePath: string } | undefined;
@@ -97,8 +99,11 @@ export interface Serving {
 
 /** Retrofitting: how an existing repository of this language becomes an image. */
 export interface RetrofitPlans {
-  /** The build the Dockerfile follows, from the repo's files. */
-  plan(repo: RepoFiles): RetrofitBuild;
+  /** The build the Dockerfile follows, from the repo's files; `program` is the one answered (--program). */
+  plan(repo: RepoFiles, program?: string): RetrofitBuild;
+  /** Languages whose repository may hold several programs (Go's main packages): each, as the build names
+   * it. One is taken as it is; among several, --program picks (or a prompt asks). */
+  programs?: (repo: RepoFiles) => string[];
   /** Interpreted languages run the repo's start command (an answer, --start-command): its words
    * after the image's entrypoint, or the problem that keeps it from running without a shell.
    * Compiled languages run their build output and have no start command. */

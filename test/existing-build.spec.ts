@@ -141,11 +141,28 @@ describe('existing Python, Go, Java and Rust builds', () => {
       'cmd/a/main.go': 'package main\n',
       'cmd/lib/main.go': 'package lib\n',
       'vendor/modules.txt': '',
+      'vendor/example.com/tool/main.go': 'package main\n',
     });
     assert.equal(build.mainPackage, './cmd/a');
     assert.equal(build.moduleDir, 'cmd/a');
     assert.equal(build.vendored, true);
-    assert.match(build.summary, /the first of \.\/cmd\/a, \.\/cmd\/b/);
+    assert.match(build.summary, /go build \.\/cmd\/a \(of \.\/cmd\/a, \.\/cmd\/b\)/);
+  });
+
+  it('Go: main packages anywhere in the module, not only the root and cmd/*; the one answered is built', () => {
+    const files = {
+      'go.mod': 'module m\n',
+      'services/api/server.go': '// Package main serves the API.\npackage main\n',
+      'services/api/server_test.go': 'package main\n',
+      'internal/store/store.go': 'package store\n',
+      'tools/gen/testdata/main.go': 'package main\n',
+      'tools/gen/gen.go': 'package main\n',
+      '.github/x/main.go': 'package main\n',
+    };
+    const module = repoFiles(repo(files));
+    assert.deepEqual(findStack('go')!.retrofit.programs!(module), ['./services/api', './tools/gen']);
+    const built = findStack('go')!.retrofit.plan(module, './tools/gen') as GoBuild;
+    assert.deepEqual([built.mainPackage, built.moduleDir], ['./tools/gen', 'tools/gen']);
   });
 
   it("Java without a wrapper builds on the build tool's image; with one, on the JDK image", () => {

@@ -128,7 +128,10 @@ describe('retrofitting the fixture repositories', () => {
 
   it('stops naming --runtime-version when the repository states no runtime version', async () => {
     const { root, service } = copyFixture(fixture('node-pnpm'));
-    await assert.rejects(retrofitProject(service), /does not state its runtime version\. Fix: pass --runtime-version <value>\./);
+    await assert.rejects(
+      retrofitProject(service),
+      /does not state its runtime version \(one of: 26, 24, 22\)\. Fix: pass --runtime-version <value>, e\.g\. --runtime-version 26\./,
+    );
     rmSync(path.dirname(root), { recursive: true, force: true });
   });
 

@@ -102,6 +102,41 @@ describe('k8s-app in an existing repository', () => {
     result.assertJsonFileContent('.yo-rc.json', { 'generator-k8s-app': { startCommand: 'python main.py', port: 8000 } });
   });
 
+  describe('a Go module with several main packages', () => {
+    const twoPrograms = {
+      'go.mod': 'module example.com/shop\n\ngo 1.27\n',
+      'services/api/main.go': 'package main\n\nfunc main() { _ = http.ListenAndServe(":8080", nil) }\n',
+      'services/worker/main.go': 'package main\n\nfunc main() {}\n',
+    };
+
+    it('with --defaults: stops, naming each and the option that picks one', async () => {
+      await assert.rejects(
+        run(existingRepo(twoPrograms), {}),
+        /does not state its program to build \(one of: \.\/services\/api, \.\/services\/worker\)\. Fix: pass --program <value>, e\.g\. --program \.\/services\/api\./,
+      );
+    });
+
+    it('--program builds the one named, and refuses a folder without a main package', async () => {
+      const dir = existingRepo(twoPrograms);
+      await run(dir, { program: 'services/worker' });
+      result.assertFileContent('Dockerfile', ' ./services/worker\n');
+      result.assertJsonFileContent('.yo-rc.json', { 'generator-k8s-app': { program: './services/worker' } });
+      await assert.rejects(
+        run(existingRepo(twoPrograms), { program: './internal' }),
+        /The program to build \.\/internal \(--program\) does not fit the repository: \.\/internal holds no main package\. Nothing was written\. Fix: pass --program \.\/services\/api or \.\/services\/worker\./,
+      );
+    });
+
+    it('a module with one main package, wherever it is, builds it without asking', async () => {
+      const dir = existingRepo({
+        'go.mod': 'module m\n\ngo 1.27\n',
+        'app/server/main.go': 'package main\n\nfunc main() { _ = http.ListenAndServe(":8080", nil) }\n',
+      });
+      await run(dir, {});
+      result.assertFileContent('Dockerfile', ' ./app/server\n');
+    });
+  });
+
   it('stops with the option to pass when the repository does not state its port', async () => {
     const dir = existingRepo({ 'go.mod': 'module m\n\ngo 1.27\n' });
     await assert.rejects(run(dir, {}), /does not state its http port\. Fix: pass --port <value>\./);

@@ -81,7 +81,7 @@ export class AnswerResolver {
   /** A select prompt's choices, without those the preset does not offer or the repository cannot use. */
   choices(spec: AnswerSpec, answers: Partial<Answers>) {
     const offered = this.offered(spec);
-    const choices = spec.choices?.(answers).filter((choice) => !offered || offered.includes(choice.value));
+    const choices = spec.choices?.(answers, this.detectedProject(answers)).filter((choice) => !offered || offered.includes(choice.value));
     const fitting = choices?.filter((choice) => !this.repositoryProblem(spec, choice.value, answers));
     // None fits: the first one's problem says why, and what to do.
     if (choices?.[0] && fitting?.length === 0) this.assertFitsRepository(spec, choices[0].value, 'every choice', answers);
@@ -149,7 +149,7 @@ export class AnswerResolver {
           origin = detected.from;
           value = parseOrThrow(spec, detected.value, answers, `${spec.prompt.message.toLowerCase()} in ${detected.from}`);
         } else {
-          this.assertDefaultFitsRetrofit(spec);
+          this.assertDefaultFitsRetrofit(spec, answers);
           origin = 'default';
           value = parseOrThrow(spec, this.defaultFor(spec, answers), answers, `the default ${spec.name}`);
         }
@@ -191,7 +191,7 @@ export class AnswerResolver {
    * Existing code decides its language, runtime and port: a guess would give a Dockerfile and
    * probes that do not fit it. With --defaults, what the repository does not state must be passed.
    */
-  private assertDefaultFitsRetrofit(spec: AnswerSpec) {
+  private assertDefaultFitsRetrofit(spec: AnswerSpec, answers: Partial<Answers>) {
     const { retrofit, detection, folder } = this.sources;
     if (!retrofit || !spec.retrofitFact) return;
     if (detection.kind === 'ambiguous') {
@@ -200,7 +200,14 @@ export class AnswerResolver {
         `${folder} holds more than one kind of project: ${found}. Fix: pass --language, e.g. --language ${detection.candidates[0]!.value}, or run k8s-app in the service's own folder.`,
       );
     }
-    throw new UsageError(`The existing project in ${folder} does not state its ${spec.prompt.message.toLowerCase()}. Fix: pass --${spec.option} <value>.`);
+    // Where the repository offers several (programs), name them.
+    const candidates = spec.choices?.(answers, detection.kind === 'found' ? detection.project : undefined).map((choice) => choice.value);
+    if (candidates?.length === 0)
+      throw new UsageError(`The existing project in ${folder} has no ${spec.prompt.message.toLowerCase()}: nothing to run in a container.`);
+    const among = candidates ? ` (one of: ${candidates.join(', ')})` : '';
+    throw new UsageError(
+      `The existing project in ${folder} does not state its ${spec.prompt.message.toLowerCase()}${among}. Fix: pass --${spec.option} <value>${among ? `, e.g. --${spec.option} ${candidates![0]}` : ''}.`,
+    );
   }
 }
 

@@ -25,6 +25,8 @@ export interface Answers {
   readinessPath?: string;
   /** Retrofitting an interpreted language: what the image runs, as program and arguments. */
   startCommand?: string;
+  /** Retrofitting a repository that may hold several programs (Go's main packages): the one the image builds. */
+  program?: string;
   /** The Backstage catalog entry (catalog-info.yaml): who owns the service, its lifecycle, its system (empty: none). */
   owner: string;
   lifecycle: string;
@@ -52,8 +54,8 @@ export interface AnswerSpec {
   option: string;
   description: string;
   prompt: { type: 'input' | 'select'; message: string };
-  /** Choices for a select prompt, given the answers before this one. */
-  choices?: (answers: Partial<Answers>) => Choice[];
+  /** Choices for a select prompt, given the answers before this one (and, retrofitting, the repository). */
+  choices?: (answers: Partial<Answers>, project?: DetectedProject) => Choice[];
   default: (answers: Partial<Answers>, context: { directoryName: string }) => string | number;
   /** When the answer applies (asked, saved, used), given the answers before it; always when absent. */
   when?: (context: AnswerContext, answers: Partial<Answers>) => boolean;
@@ -303,6 +305,33 @@ export const ANSWER_SPECS: readonly AnswerSpec[] = [
     default: (answers) => answers.livenessPath ?? 'tcp',
     parse: probePath('the readiness path'),
     detected: (project) => project.health?.readiness,
+  },
+  {
+    name: 'program',
+    option: 'program',
+    description: 'Existing Go repositories: the main package the image builds, e.g. ./cmd/api (asked when the module has several)',
+    prompt: { type: 'select', message: 'Program to build' },
+    choices: (_answers, project) => (project?.programs ?? []).map((program) => ({ name: program, value: program })),
+    when: ({ retrofit }, answers) => retrofit && findStack(answers.language ?? '')?.retrofit.programs !== undefined,
+    appliesWhen: 'in an existing Go repository (other languages build the one program their build file names)',
+    default: () => '.',
+    parse: (raw) => {
+      const value = String(raw).trim().replace(/\/+$/, '');
+      const path = value === '.' || value.startsWith('./') ? value : `./${value}`;
+      if (!/^\.(\/[A-Za-z0-9._-]+)*$/.test(path) || path.split('/').includes('..')) {
+        return { problem: `"${value}" is not a folder of the module (a relative path like ./cmd/api)` };
+      }
+      return { value: path };
+    },
+    detected: (project) => (project.programs?.length === 1 ? { value: project.programs[0]!, from: `package main in ${project.programs[0]}` } : undefined),
+    retrofitFact: true,
+    repositoryProblem: (value, project) =>
+      project.programs && !project.programs.includes(String(value))
+        ? {
+            problem: `${value} holds no main package`,
+            fix: project.programs.length > 0 ? `pass --program ${project.programs.join(' or ')}` : 'the module has no main package to build',
+          }
+        : undefined,
   },
   {
     name: 'startCommand',

@@ -285,7 +285,7 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
     const command = words.length > 0 ? stack.retrofit.command?.(serving.words ?? words) : undefined;
     const detected = this.detection.kind === 'found' && this.detection.project.language === stack.language ? this.detection.project : undefined;
     return {
-      build: stack.retrofit.plan(repo),
+      build: stack.retrofit.plan(repo, this.answers.program),
       command: command && 'args' in command ? command.args : [],
       serving,
       findings: { loopbackBinds: detected?.loopbackBinds ?? [], envVariables: detected?.envVariables ?? [] },

@@ -38,6 +38,8 @@ export interface DetectedProject {
   health?: { liveness?: Finding; readiness?: Finding };
   /** How the image will build it: the repo's own package manager, lock file and build. */
   build: RetrofitBuild;
+  /** The programs the repository holds, where its language may hold several (Go's main packages). */
+  programs?: string[];
   /** Servers bound to loopback only: the kubelet's probes and the Service cannot reach them. */
   loopbackBinds: SourceLine[];
   /** Variables the repository's .env files name: the service reads them, and the manifests set none. */
@@ -73,12 +75,15 @@ export function detectProject(root: string): Detection {
   }
   const { stack } = candidates[0]!;
   const tool = stack.detection.buildTools.find((candidate) => candidate.markers.some((pattern) => findMarker(root, pattern)))!;
-  const build = stack.retrofit.plan(repoFiles(root));
+  const repo = repoFiles(root);
+  const build = stack.retrofit.plan(repo);
+  const programs = stack.retrofit.programs?.(repo);
   const project: DetectedProject = {
     language: stack.language,
     // The plan looks further (a workspace root's lock file), so its tool wins.
     buildTool: { value: build.tool, from: build.tool === tool.name ? tool.markers.map((pattern) => findMarker(root, pattern)).find(Boolean)! : build.summary },
     build,
+    ...(programs ? { programs } : {}),
     loopbackBinds: loopbackBinds(root, stack),
     envVariables: envVariables(root),
   };

@@ -20,6 +20,14 @@ export function repoFiles(serviceRoot: string): RepoFiles {
         .map((entry) => entry.name)
         .sort();
     },
+    files(dir) {
+      const target = full(dir);
+      if (!existsSync(target) || !statSync(target).isDirectory()) return [];
+      return readdirSync(target, { withFileTypes: true })
+        .filter((entry) => entry.isFile())
+        .map((entry) => entry.name)
+        .sort();
+    },
     findUp(file) {
       let folder = path.resolve(serviceRoot);
       for (;;) {
