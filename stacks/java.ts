@@ -84,6 +84,8 @@ const java: Stack = {
       { file: 'build.gradle.kts', pattern: /(spring-boot-starter-actuator)/, liveness: '/actuator/health/liveness', readiness: '/actuator/health/readiness' },
       { file: 'build.gradle', pattern: /(spring-boot-starter-actuator)/, liveness: '/actuator/health/liveness', readiness: '/actuator/health/readiness' },
     ],
+    // Placeholders without a default (`${DB_URL}`, not `${DB_URL:jdbc:...}`): listed for the manifests (k8s/README.md).
+    env: [/\$\{([A-Z][A-Z0-9_]*)\}/g],
     // A listener on loopback only: unreachable from the kubelet's probes and the Service.
     loopback: [
       /server\.address\s*[=:]\s*(?:127\.0\.0\.1|localhost)\b/,

@@ -60,6 +60,8 @@ const node: Stack = {
       { file: 'package.json', pattern: /"main"\s*:\s*"([^"]+)"/, as: (main) => `node ${main}` },
       DOCKERFILE_START,
     ],
+    // Environment the service reads without a default: listed for the manifests (k8s/README.md).
+    env: [/\bprocess\.env\.([A-Z][A-Z0-9_]*)\b(?!\s*(?:\?\?|\|\|))/g, /\bprocess\.env\[['"]([A-Z][A-Z0-9_]*)['"]\](?!\s*(?:\?\?|\|\|))/g],
     // A listener on loopback only: unreachable from the kubelet's probes and the Service.
     loopback: [/\.listen\([^)\n]*['"`](?:127\.0\.0\.1|localhost)['"`]/, /\.listen\(\s*\{[^}]*\bhost\s*:\s*['"`](?:127\.0\.0\.1|localhost)['"`]/],
     port: {

@@ -79,6 +79,8 @@ const python: Stack = {
       ...['main.py', 'app.py', 'server.py', 'run.py'].map((file) => ({ file, pattern: MAIN_GUARD, as: () => `python ${file}` })),
       DOCKERFILE_START,
     ],
+    // Environment the service reads without a default: listed for the manifests (k8s/README.md).
+    env: [/\bos\.environ\[["']([A-Z][A-Z0-9_]*)["']\]/g, /\bos\.(?:getenv|environ\.get)\(\s*["']([A-Z][A-Z0-9_]*)["']\s*\)/g],
     // A listener on loopback only: unreachable from the kubelet's probes and the Service.
     loopback: [
       /\b(?:run|run_simple|serve|Config)\([^)\n]*\bhost\s*=\s*["'](?:127\.0\.0\.1|localhost)["']/,

@@ -51,6 +51,8 @@ const rust: Stack = {
       { file: 'Cargo.toml', pattern: /\[\[bin\]\][^[]*?name\s*=\s*"([^"]+)"/ },
       { file: 'Cargo.toml', pattern: /\[package\][^[]*?name\s*=\s*"([^"]+)"/ },
     ],
+    // Environment the service reads without a default: listed for the manifests (k8s/README.md).
+    env: [/\benv::var\("([A-Z][A-Z0-9_]*)"\)(?!\s*\.(?:unwrap_or|ok\(\)))/g],
     // A listener on loopback only: unreachable from the kubelet's probes and the Service.
     loopback: [/"(?:127\.0\.0\.1|localhost):\d+"/, /\[127,\s*0,\s*0,\s*1\]/, /Ipv4Addr::LOCALHOST/],
     port: { extensions: ['.rs'], patterns: [/"0\.0\.0\.0:(\d{2,5})"/, /"PORT"[^\n]*?(\d{2,5})/] },

@@ -48,6 +48,8 @@ export interface Detection {
   health?: readonly (FileFact & { liveness: string; readiness: string })[];
   /** Source files that may name the port, and how (the first capture group is the number). */
   port: { extensions: readonly string[]; patterns: readonly RegExp[] };
+  /** Environment variables the code reads without a default (global patterns, the first group the name), in the files the port is searched in. */
+  env: readonly RegExp[];
   /** A server bound to loopback only, in the files the port is searched in: a line matching any is reported. */
   loopback: readonly RegExp[];
 }

@@ -180,6 +180,51 @@ describe('detecting an existing repository', () => {
     assert.ok(!JSON.stringify(project).includes('sk_live_x'), 'a value was read');
   });
 
+  it('lists the variables the code reads without a default, per language, and none it reads with one', () => {
+    const cases: [Record<string, string>, string[]][] = [
+      [
+        { 'go.mod': 'module m\n', 'main.go': 'dsn := os.Getenv("DATABASE_URL")\n_, ok := os.LookupEnv("FEATURE_X")\nport := os.Getenv("PORT")\n' },
+        ['DATABASE_URL', 'FEATURE_X'],
+      ],
+      [
+        {
+          'package.json': '{}',
+          'app.js': "const key = process.env.API_KEY;\nconst level = process.env.LOG_LEVEL ?? 'info';\nconst url = process.env['REDIS_URL'];\n",
+        },
+        ['API_KEY', 'REDIS_URL'],
+      ],
+      [
+        {
+          'requirements.txt': '',
+          'app.py': 'import os\nDB = os.environ["DB_PASSWORD"]\nLEVEL = os.getenv("LOG_LEVEL", "info")\nREGION = os.getenv("REGION")\n',
+        },
+        ['DB_PASSWORD', 'REGION'],
+      ],
+      [
+        {
+          'pom.xml': '<project/>',
+          'src/main/resources/application.properties': 'spring.datasource.url=${JDBC_URL}\nspring.datasource.username=${DB_USER:app}\n',
+        },
+        ['JDBC_URL'],
+      ],
+      [
+        {
+          'Cargo.toml': '[package]\nname = "x"\n',
+          'src/main.rs': 'let token = env::var("GITHUB_TOKEN")?;\nlet level = env::var("LOG_LEVEL").unwrap_or("info".into());\n',
+        },
+        ['GITHUB_TOKEN'],
+      ],
+    ];
+    for (const [files, names] of cases) {
+      assert.deepEqual(
+        detected(files).envVariables.map((variable) => variable.name),
+        names,
+        Object.keys(files).join(', '),
+      );
+    }
+    assert.deepEqual(detected(cases[2]![0]).envVariables[0], { name: 'DB_PASSWORD', file: 'app.py', secret: true });
+  });
+
   it('finds nothing in an empty directory', () => {
     const root = repo({});
     assert.deepEqual(detectProject(root), { kind: 'none' });

@@ -95,7 +95,7 @@ describe('k8s-app in an existing repository', () => {
     await run(dir, { 'runtime-version': '3.13' });
     const readme = readFileSync(path.join(dir, 'k8s/README.md'), 'utf8');
     assert.match(readme, /WARNING: the service binds to loopback only.*\n> `main\.py` line 4: `uvicorn\.run\("main:app", host="127\.0\.0\.1", port=8000\)`/);
-    assert.match(readme, /`\.env\.example` names these variables; the manifests set none of them \(only `PORT`\):\n`DATABASE_URL`, `LOG_LEVEL`/);
+    assert.match(readme, /or a `\.env` file names them \(in\n`\.env\.example`\); the manifests set none of them \(only `PORT`\):\n`DATABASE_URL`, `LOG_LEVEL`/);
     assert.match(readme, /#   - name: \S+-env\n#     literals:\n#       - LOG_LEVEL=\n/);
     assert.match(readme, /create secret generic \S+-env --from-literal=DATABASE_URL=\.\.\.\n/);
     assert.ok(!readme.includes('postgres://db/app'), 'a value from .env.example reached the README');

@@ -20,7 +20,7 @@ export interface SourceLine {
   text: string;
 }
 
-/** A variable a `.env` file names (never its value), and whether it looks like a secret. */
+/** A variable a `.env` file names (never its value) or the code reads, where, and whether it looks like a secret. */
 export interface EnvVariable {
   name: string;
   file: string;
@@ -42,7 +42,7 @@ export interface DetectedProject {
   programs?: string[];
   /** Servers bound to loopback only: the kubelet's probes and the Service cannot reach them. */
   loopbackBinds: SourceLine[];
-  /** Variables the repository's .env files name: the service reads them, and the manifests set none. */
+  /** Variables the repository's .env files name, or its code reads without a default: the manifests set none. */
   envVariables: EnvVariable[];
 }
 
@@ -85,7 +85,7 @@ export function detectProject(root: string): Detection {
     build,
     ...(programs ? { programs } : {}),
     loopbackBinds: loopbackBinds(root, stack),
-    envVariables: envVariables(root),
+    envVariables: envVariables(root, stack),
   };
   const version = firstFact(root, stack.detection.runtimeVersion);
   if (version) project.runtimeVersion = { ...version, offered: nearestOffered(stack, version.value) };
@@ -202,16 +202,24 @@ const ENV_FILES = ['.env.example', '.env.sample', '.env.template', '.env.dist', 
 /** Names that hold credentials: a Secret's, not a ConfigMap's. */
 const SECRET_NAME = /SECRET|PASSWORD|PASSWD|TOKEN|API_?KEY|PRIVATE|CREDENTIAL|_DSN$|DATABASE_URL|_URI$|AUTH/;
 
-/** The variables the .env files name (never their values), each once, from the first file that names it. */
-function envVariables(root: string): EnvVariable[] {
+/** Variables the Deployment or the platform sets, which the service may read without a default. */
+const PROVIDED_VARIABLES = new Set(['PORT', 'SHUTDOWN_TIMEOUT', 'HEALTH_PORT', 'CONFIG_DIR', 'SECRETS_DIR', 'HOME', 'PATH', 'HOSTNAME', 'NODE_ENV', 'TZ']);
+
+/** The variables the .env files name (never their values) and those the code reads without a default, each
+ * once, from the first file that names it. */
+function envVariables(root: string, stack: Stack): EnvVariable[] {
   const variables = new Map<string, EnvVariable>();
+  const add = (name: string, file: string) => {
+    if (PROVIDED_VARIABLES.has(name) || variables.has(name)) return;
+    variables.set(name, { name, file, secret: SECRET_NAME.test(name.toUpperCase()) });
+  };
   for (const file of ENV_FILES) {
     if (!isFile(root, file)) continue;
-    for (const [, name] of readFileSync(path.join(root, file), 'utf8').matchAll(/^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)[ \t]*=/gm)) {
-      // PORT is the one variable the Deployment sets.
-      if (name === 'PORT' || variables.has(name!)) continue;
-      variables.set(name!, { name: name!, file, secret: SECRET_NAME.test(name!.toUpperCase()) });
-    }
+    for (const [, name] of readFileSync(path.join(root, file), 'utf8').matchAll(/^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)[ \t]*=/gm)) add(name!, file);
+  }
+  for (const file of sourceFiles(root, stack.detection.port.extensions)) {
+    const text = readFileSync(path.join(root, file), 'utf8');
+    for (const pattern of stack.detection.env) for (const [, name] of text.matchAll(pattern)) add(name!, file);
   }
   return [...variables.values()];
 }
@@ -300,7 +308,7 @@ export function describeDetection(detection: Detection, folder: string): string[
   if (project.envVariables.length > 0) {
     const files = [...new Set(project.envVariables.map((variable) => variable.file))].join(', ');
     lines.push(
-      `  environment  ${project.envVariables.map((variable) => variable.name).join(', ')} (${files}): the manifests set none of them; k8s/README.md shows a ConfigMap and Secret entry for each`,
+      `  environment  ${project.envVariables.map((variable) => variable.name).join(', ')} (${files}): read without a default or named in a .env file, and the manifests set none of them; k8s/README.md shows a ConfigMap or Secret entry for each`,
     );
   }
   lines.push('Its source files are left as they are; the container and Kubernetes files are added around them.');
