@@ -56,7 +56,7 @@ const node: Stack = {
       { file: 'Dockerfile', pattern: /^FROM\s+(?:\S+\/)?node:(\d+)/m },
     ],
     start: [
-      { file: 'package.json', pattern: /"scripts"\s*:\s*\{[^}]*"start"\s*:\s*"([^"]+)"/ },
+      { file: 'package.json', pattern: /"scripts"\s*:\s*\{[^}]*"start"\s*:\s*"([^"]+)"/, as: startWithoutDevTools },
       { file: 'package.json', pattern: /"main"\s*:\s*"([^"]+)"/, as: (main) => `node ${main}` },
       DOCKERFILE_START,
     ],
@@ -94,6 +94,37 @@ const node: Stack = {
 };
 
 export default node;
+
+/** Runners that watch or compile the sources on the fly: development tools, the image runs node on the output. */
+const SOURCE_RUNNERS = ['ts-node', 'ts-node-dev', 'tsx', 'babel-node', 'nodemon', 'node-dev', 'supervisor'];
+
+/**
+ * A start script that runs a tool only the devDependencies install (pruned from the image): the
+ * built output with node instead (ts-node src/index.ts -> node dist/index.js, from the build script
+ * and tsconfig's rootDir and outDir; nodemon server.js -> node server.js), said in the finding. Any
+ * other devDependency (a monorepo runner, a dev server) gives no start command: the next fact, or
+ * --start-command, says what node runs.
+ */
+function startWithoutDevTools(script: string, repo: RepoFiles): string | { value: string; note: string } | undefined {
+  const [runner = '', ...args] = script.split(/\s+/);
+  const manifest = readJson(repo, 'package.json');
+  const devDependencies = (manifest.devDependencies ?? {}) as Record<string, string>;
+  const tool = runner === 'ts-node-esm' ? 'ts-node' : runner;
+  if (!(tool in devDependencies)) return script;
+  const why = `${runner} is a devDependency, pruned from the image`;
+  const entry = args.find((arg) => /\.[cm]?[jt]sx?$/.test(arg));
+  if (!SOURCE_RUNNERS.includes(tool) || !entry) return undefined;
+  if (/\.[cm]?js$/.test(entry)) return { value: `node ${entry}`, note: `${why}: node runs ${entry}` };
+  const scripts = (manifest.scripts ?? {}) as Record<string, string>;
+  if (!scripts.build) return undefined;
+  const tsconfig = repo.read('tsconfig.json') ?? '';
+  const setting = (name: string) => new RegExp(`"${name}"\\s*:\\s*"\\.?\\/?([^"]*?)\\/?"`).exec(tsconfig)?.[1];
+  const outDir = setting('outDir') ?? 'dist';
+  const rootDir = setting('rootDir') ?? (entry.startsWith('src/') ? 'src' : '');
+  const relative = rootDir && entry.startsWith(`${rootDir}/`) ? entry.slice(rootDir.length + 1) : entry;
+  const output = `${outDir}/${relative.replace(/\.([cm]?)tsx?$/, '.$1js')}`;
+  return { value: `node ${output}`, note: `${why}: node runs the build's output, ${output}` };
+}
 
 /** Lock files, most specific first, and the package manager each belongs to. */
 const LOCK_FILES = [

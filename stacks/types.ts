@@ -30,8 +30,10 @@ export interface FileFact {
   /** Relative to the project root. */
   file: string;
   pattern: RegExp;
-  /** Turns the captured value into what it stands for (an entry point `pkg.mod:func` into a command). */
-  as?: (value: string) => string;
+  /** Turns the captured value into what it stands for (an entry point `pkg.mod:func` into a command),
+   * reading the repository where it must; undefined when it stands for nothing usable (the next fact
+   * is tried), `note` when the value is not what the file says, and why. */
+  as?: (value: string, repo: RepoFiles) => string | { value: string; note: string } | undefined;
 }
 
 /** How an existing repository of this language is recognised (retrofit). */

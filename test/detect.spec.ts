@@ -225,6 +225,35 @@ describe('detecting an existing repository', () => {
     assert.deepEqual(detected(cases[2]![0]).envVariables[0], { name: 'DB_PASSWORD', file: 'app.py', secret: true });
   });
 
+  it('a start script that runs a devDependency: node on what it would run, said where it came from', () => {
+    const node = (scripts: Record<string, string>, devDependencies: Record<string, string>, extra: Record<string, string> = {}) =>
+      detected({ 'package.json': JSON.stringify({ main: 'index.js', scripts, devDependencies }), 'package-lock.json': '{}', ...extra }).start;
+    assert.deepEqual(
+      node(
+        { start: 'ts-node src/index.ts', build: 'tsc' },
+        { 'ts-node': '10.9.2', typescript: '6.0.3' },
+        { 'tsconfig.json': '{"compilerOptions":{"outDir":"./build"}}' },
+      ),
+      {
+        value: 'node build/index.js',
+        from: "package.json, ts-node is a devDependency, pruned from the image: node runs the build's output, build/index.js",
+      },
+    );
+    assert.equal(
+      node({ start: 'tsx src/server.mts', build: 'tsc' }, { tsx: '4.0.0' }, { 'tsconfig.json': '{"compilerOptions":{"rootDir":"src","outDir":"dist"}}' })
+        ?.value,
+      'node dist/server.mjs',
+    );
+    assert.equal(node({ start: 'nodemon server.js' }, { nodemon: '3.1.0' })?.value, 'node server.js');
+    // A runner it cannot see through (a monorepo tool): the next fact, "main".
+    assert.deepEqual(node({ start: 'turbo run start --filter api' }, { turbo: '2.0.0' }), { value: 'node index.js', from: 'package.json' });
+    // The tool is a dependency: the image keeps it, and the script is taken as it is.
+    assert.equal(
+      detected({ 'package.json': JSON.stringify({ scripts: { start: 'ts-node src/index.ts' }, dependencies: { 'ts-node': '10.9.2' } }) }).start?.value,
+      'ts-node src/index.ts',
+    );
+  });
+
   it('finds nothing in an empty directory', () => {
     const root = repo({});
     assert.deepEqual(detectProject(root), { kind: 'none' });

@@ -163,7 +163,11 @@ function firstFact(root: string, facts: readonly FileFact[]): Finding | undefine
   for (const fact of facts) {
     if (!isFile(root, fact.file)) continue;
     const match = fact.pattern.exec(readFileSync(path.join(root, fact.file), 'utf8'));
-    if (match?.[1]) return { value: fact.as ? fact.as(match[1].trim()) : match[1].trim(), from: fact.file };
+    if (!match?.[1]) continue;
+    const value = fact.as ? fact.as(match[1].trim(), repoFiles(root)) : match[1].trim();
+    if (value === undefined) continue;
+    if (typeof value === 'string') return { value, from: fact.file };
+    return { value: value.value, from: `${fact.file}, ${value.note}` };
   }
   return undefined;
 }
