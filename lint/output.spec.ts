@@ -7,8 +7,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { STACKS } from '../stacks/registry.ts';
-import { generateProject } from '../test/support/generate.ts';
+import { generateProject, retrofitProject } from '../test/support/generate.ts';
 import { fixtureName, RETROFIT_FIXTURES, retrofitCopy } from '../test/support/retrofit-fixtures.ts';
+import { writeRepo } from '../test/support/temp-repo.ts';
 import {
   actionlint,
   checkov,
@@ -190,6 +191,25 @@ for (const fixture of RETROFIT_FIXTURES) {
     );
   }
 }
+
+// A retrofit whose service writes into its own folders (Flask's instance folder, uploads, logs), a
+// gunicorn start (its port and drain), and a .env file: the extra emptyDirs, env and grace period.
+lintProject(
+  'retrofit flask-writes (emptyDirs, gunicorn)',
+  async () => {
+    const dir = writeRepo({
+      'requirements.txt': 'flask\ngunicorn\n',
+      Procfile: 'web: gunicorn --bind 0.0.0.0:8000 app:app\n',
+      '.python-version': '3.13\n',
+      '.env.example': 'DATABASE_URL=\nLOG_LEVEL=info\n',
+      'app.py':
+        'import logging, os\nfrom flask import Flask\napp = Flask(__name__, instance_relative_config=True)\nUPLOAD_FOLDER = "uploads"\nhandler = logging.FileHandler("logs/app.log")\n',
+    });
+    await retrofitProject(dir, { 'image-repository': 'registry.example.com/team/lint-svc', port: '8000' });
+    return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  },
+  { githubWorkflow: false },
+);
 
 // GitLab CI instead of GitHub's: each language's pipeline, pushing to GitLab's registry or another.
 describe(".gitlab-ci.yml against GitLab's published CI schema", () => {

@@ -52,6 +52,8 @@ const go: Stack = {
     start: [{ file: 'go.mod', pattern: /^module\s+(\S+)/m }],
     // Environment the service reads: listed for the manifests (k8s/README.md), with a ConfigMap or Secret entry each.
     env: [/\bos\.(?:Getenv|LookupEnv)\("([A-Z][A-Z0-9_]*)"\)/g],
+    // Folders the service writes into: mounted writable where the image can (Go's binary runs from /: warned only).
+    writableDirs: [/\bos\.MkdirAll\("\.?\/?([\w-]+)\/?"/g],
     // A listener on loopback only: unreachable from the kubelet's probes and the Service.
     loopback: [/(?:Listen(?:AndServe(?:TLS)?)?\s*\(|Addr\s*:)\s*"(?:127\.0\.0\.1|localhost):/],
     port: { extensions: ['.go'], patterns: [/"PORT"[^\n]*?"(\d{2,5})"/, /"(?:0\.0\.0\.0)?:(\d{2,5})"/, /\b[pP]ort\s*:?=\s*"(\d{2,5})"/] },

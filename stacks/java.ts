@@ -86,6 +86,8 @@ const java: Stack = {
     ],
     // Placeholders without a default (`${DB_URL}`, not `${DB_URL:jdbc:...}`): listed for the manifests (k8s/README.md).
     env: [/\$\{([A-Z][A-Z0-9_]*)\}/g],
+    // Folders the service writes into (log files): mounted writable where the image can.
+    writableDirs: [/^logging\.file\.name\s*=\s*\.?\/?([\w-]+)\/[^/\s]+$/gm],
     // A listener on loopback only: unreachable from the kubelet's probes and the Service.
     loopback: [
       /server\.address\s*[=:]\s*(?:127\.0\.0\.1|localhost)\b/,
@@ -93,7 +95,7 @@ const java: Stack = {
     ],
     port: { extensions: ['.properties', '.yml', '.yaml'], patterns: [/server\.port\s*[=:]\s*(?:\$\{[^:}]+:)?(\d{2,5})/, /^\s*port:\s*(\d{2,5})/m] },
   },
-  retrofit: { plan: retrofitBuild, serving: springServing },
+  retrofit: { plan: retrofitBuild, workdir: () => '/app', serving: springServing },
   // Gradle's image (its major release), for repositories without the Gradle wrapper.
   buildToolVersions: { gradle: '9' },
   dependencies: {

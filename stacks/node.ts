@@ -62,6 +62,12 @@ const node: Stack = {
     ],
     // Environment the service reads without a default: listed for the manifests (k8s/README.md).
     env: [/\bprocess\.env\.([A-Z][A-Z0-9_]*)\b(?!\s*(?:\?\?|\|\|))/g, /\bprocess\.env\[['"]([A-Z][A-Z0-9_]*)['"]\](?!\s*(?:\?\?|\|\|))/g],
+    // Folders the service writes into (uploads, log files, a folder it creates): mounted writable.
+    writableDirs: [
+      /\bdest\s*:\s*['"]\.?\/?([\w-]+)\/?['"]/g,
+      /\bfilename\s*:\s*['"]\.?\/?([\w-]+)\/[^'"/]+['"]/g,
+      /\bmkdirSync\(\s*['"]\.?\/?([\w-]+)\/?['"]/g,
+    ],
     // A listener on loopback only: unreachable from the kubelet's probes and the Service.
     loopback: [/\.listen\([^)\n]*['"`](?:127\.0\.0\.1|localhost)['"`]/, /\.listen\(\s*\{[^}]*\bhost\s*:\s*['"`](?:127\.0\.0\.1|localhost)['"`]/],
     port: {
@@ -71,6 +77,7 @@ const node: Stack = {
   },
   retrofit: {
     plan: retrofitBuild,
+    workdir: (build) => (build.servicePath ? `/app/${build.servicePath}` : '/app'),
     command: (words) => {
       const [program, ...rest] = words;
       if (program === 'npm' || program === 'pnpm' || program === 'yarn' || program === 'npx') {

@@ -81,6 +81,14 @@ const python: Stack = {
     ],
     // Environment the service reads without a default: listed for the manifests (k8s/README.md).
     env: [/\bos\.environ\[["']([A-Z][A-Z0-9_]*)["']\]/g, /\bos\.(?:getenv|environ\.get)\(\s*["']([A-Z][A-Z0-9_]*)["']\s*\)/g],
+    // Folders the service writes into (Flask's instance folder, uploads, log files): mounted writable.
+    writableDirs: [
+      /\b(instance)_relative_config\s*=\s*True/g,
+      /\bos\.makedirs\(\s*app\.(instance)_path/g,
+      /\bUPLOAD_FOLDER\s*=\s*["']\.?\/?([\w-]+)\/?["']/g,
+      /\bFileHandler\(\s*["']\.?\/?([\w-]+)\/[^"'/]+["']/g,
+      /\bos\.makedirs\(\s*["']\.?\/?([\w-]+)\/?["']/g,
+    ],
     // A listener on loopback only: unreachable from the kubelet's probes and the Service.
     loopback: [
       /\b(?:run|run_simple|serve|Config)\([^)\n]*\bhost\s*=\s*["'](?:127\.0\.0\.1|localhost)["']/,
@@ -91,6 +99,7 @@ const python: Stack = {
   },
   retrofit: {
     plan: retrofitBuild,
+    workdir: () => '/app',
     serving: pythonServing,
     command: ([program, ...rest]) => {
       if (!program) return { problem: 'it is empty' };

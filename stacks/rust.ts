@@ -53,6 +53,8 @@ const rust: Stack = {
     ],
     // Environment the service reads without a default: listed for the manifests (k8s/README.md).
     env: [/\benv::var\("([A-Z][A-Z0-9_]*)"\)(?!\s*\.(?:unwrap_or|ok\(\)))/g],
+    // Folders the service writes into: mounted writable where the image can (the binary runs from /: warned only).
+    writableDirs: [/\bcreate_dir_all\(\s*"\.?\/?([\w-]+)\/?"/g],
     // A listener on loopback only: unreachable from the kubelet's probes and the Service.
     loopback: [/"(?:127\.0\.0\.1|localhost):\d+"/, /\[127,\s*0,\s*0,\s*1\]/, /Ipv4Addr::LOCALHOST/],
     port: { extensions: ['.rs'], patterns: [/"0\.0\.0\.0:(\d{2,5})"/, /"PORT"[^\n]*?(\d{2,5})/] },

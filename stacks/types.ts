@@ -52,6 +52,10 @@ export interface Detection {
   port: { extensions: readonly string[]; patterns: readonly RegExp[] };
   /** Environment variables the code reads without a default (global patterns, the first group the name), in the files the port is searched in. */
   env: readonly RegExp[];
+  /** Folders the service writes into at start or while serving (Flask's instance/, uploads, log files),
+   * which the read-only root refuses: global patterns whose first group is the folder, relative to the
+   * service's folder, in the files the port is searched in. */
+  writableDirs: readonly RegExp[];
   /** A server bound to loopback only, in the files the port is searched in: a line matching any is reported. */
   loopback: readonly RegExp[];
 }
@@ -115,6 +119,8 @@ export interface RetrofitPlans {
   /** Where the health module needs a line in an existing file to be compiled in (Rust's `mod`), the
    * edit: the file's new text, or the problem. Made only when the user asked for the module. */
   wireHealthModule?: (repo: RepoFiles, build: RetrofitBuild) => { file: string; text: string } | { problem: string };
+  /** Where the image runs the service from (its WORKDIR): folders it writes into are mounted there. */
+  workdir?: (build: RetrofitBuild) => string;
   /** The port and drain, for frameworks that do not read PORT or drain within SHUTDOWN_TIMEOUT_SECONDS. */
   serving?: (service: { words: readonly string[]; port: number; repo: RepoFiles }) => Serving;
 }

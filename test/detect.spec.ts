@@ -254,6 +254,33 @@ describe('detecting an existing repository', () => {
     );
   });
 
+  it('finds the folders the code writes into, each once, with the line that says so', () => {
+    const cases: [Record<string, string>, string[]][] = [
+      [
+        {
+          'requirements.txt': 'flask\n',
+          'app.py':
+            'app = Flask(__name__, instance_relative_config=True)\nUPLOAD_FOLDER = "./uploads/"\nh = logging.FileHandler("logs/app.log")\nos.makedirs("tmp")\n',
+        },
+        ['instance@app.py:1', 'uploads@app.py:2', 'logs@app.py:3'],
+      ],
+      [
+        { 'package.json': '{}', 'server.js': "const upload = multer({ dest: 'uploads/' });\nfs.mkdirSync('./data', { recursive: true });\n" },
+        ['uploads@server.js:1', 'data@server.js:2'],
+      ],
+      [
+        { 'pom.xml': '<project/>', 'src/main/resources/application.properties': 'logging.file.name=logs/app.log\n' },
+        ['logs@src/main/resources/application.properties:1'],
+      ],
+    ];
+    for (const [files, expected] of cases) {
+      assert.deepEqual(
+        detected(files).writableDirs.map((written) => `${written.dir}@${written.file}:${written.line}`),
+        expected,
+      );
+    }
+  });
+
   it('finds nothing in an empty directory', () => {
     const root = repo({});
     assert.deepEqual(detectProject(root), { kind: 'none' });

@@ -137,6 +137,27 @@ describe('k8s-app in an existing repository', () => {
     });
   });
 
+  it('mounts an emptyDir where the service writes into its own folders, in the pod and in compose.yaml', async () => {
+    const dir = existingRepo({
+      'package.json': '{"name":"files","main":"server.js","engines":{"node":"24"}}',
+      'package-lock.json': '{}',
+      'server.js': "const upload = multer({ dest: 'uploads/' });\napp.listen(process.env.PORT ?? 3000);\n",
+    });
+    await run(dir, {});
+    const deployment = (await renderOverlay(dir, 'prod')).find((object) => object.kind === 'Deployment')!;
+    const pod = deployment.spec.template.spec;
+    assert.deepEqual(
+      pod.containers[0].volumeMounts.find((mount: { mountPath: string }) => mount.mountPath === '/app/uploads'),
+      { name: 'writable-1', mountPath: '/app/uploads' },
+    );
+    assert.deepEqual(
+      pod.volumes.find((volume: { name: string }) => volume.name === 'writable-1'),
+      { name: 'writable-1', emptyDir: { sizeLimit: '64Mi' } },
+    );
+    assert.match(readFileSync(path.join(dir, 'compose.yaml'), 'utf8'), /\n {6}- \/app\/uploads:size=64m,uid=65532,gid=65532\n/);
+    assert.match(readFileSync(path.join(dir, 'k8s/README.md'), 'utf8'), /\| `uploads\/` \| `server\.js` line 1 \| an emptyDir at `\/app\/uploads`/);
+  });
+
   it('stops with the option to pass when the repository does not state its port', async () => {
     const dir = existingRepo({ 'go.mod': 'module m\n\ngo 1.27\n' });
     await assert.rejects(run(dir, {}), /does not state its http port\. Fix: pass --port <value>\./);

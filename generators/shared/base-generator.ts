@@ -288,7 +288,7 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
       build: stack.retrofit.plan(repo, this.answers.program),
       command: command && 'args' in command ? command.args : [],
       serving,
-      findings: { loopbackBinds: detected?.loopbackBinds ?? [], envVariables: detected?.envVariables ?? [] },
+      findings: { loopbackBinds: detected?.loopbackBinds ?? [], envVariables: detected?.envVariables ?? [], writableDirs: detected?.writableDirs ?? [] },
     };
   }
 

@@ -42,6 +42,8 @@ export interface DetectedProject {
   programs?: string[];
   /** Servers bound to loopback only: the kubelet's probes and the Service cannot reach them. */
   loopbackBinds: SourceLine[];
+  /** Folders the service writes into (relative to its folder), each with the first line that says so. */
+  writableDirs: (SourceLine & { dir: string })[];
   /** Variables the repository's .env files name, or its code reads without a default: the manifests set none. */
   envVariables: EnvVariable[];
 }
@@ -85,6 +87,7 @@ export function detectProject(root: string): Detection {
     build,
     ...(programs ? { programs } : {}),
     loopbackBinds: loopbackBinds(root, stack),
+    writableDirs: writableDirs(root, stack),
     envVariables: envVariables(root, stack),
   };
   const version = firstFact(root, stack.detection.runtimeVersion);
@@ -201,6 +204,23 @@ function loopbackBinds(root: string, stack: Stack): SourceLine[] {
   return found;
 }
 
+/** The folders the code writes into, each once, with the first line that names it. */
+function writableDirs(root: string, stack: Stack): (SourceLine & { dir: string })[] {
+  const found = new Map<string, SourceLine & { dir: string }>();
+  for (const file of sourceFiles(root, stack.detection.port.extensions)) {
+    const text = readFileSync(path.join(root, file), 'utf8');
+    for (const pattern of stack.detection.writableDirs) {
+      for (const match of text.matchAll(pattern)) {
+        const dir = match[1]!;
+        if (found.has(dir) || dir === 'tmp') continue;
+        const line = text.slice(0, match.index).split('\n').length;
+        found.set(dir, { dir, file, line, text: text.split('\n')[line - 1]!.trim() });
+      }
+    }
+  }
+  return [...found.values()];
+}
+
 /** Files that list a service's environment: an example to copy, or the developer's own. */
 const ENV_FILES = ['.env.example', '.env.sample', '.env.template', '.env.dist', '.env'];
 /** Names that hold credentials: a Secret's, not a ConfigMap's. */
@@ -307,6 +327,11 @@ export function describeDetection(detection: Detection, folder: string): string[
   for (const bind of project.loopbackBinds) {
     lines.push(
       `  WARNING      ${bind.file}:${bind.line} binds the server to loopback only (${bind.text}): the probes and the Service cannot reach it in a pod. Bind 0.0.0.0 (all interfaces) instead.`,
+    );
+  }
+  for (const written of project.writableDirs) {
+    lines.push(
+      `  writes       ${written.dir}/ (${written.file}:${written.line}): the root filesystem is read-only; an emptyDir is mounted there where the image allows`,
     );
   }
   if (project.envVariables.length > 0) {

@@ -35,7 +35,7 @@ export interface RetrofitProject {
   /** The port and drain as the service's framework takes them. */
   serving: Serving;
   /** What the repository holds that the manifests cannot fix by themselves (k8s/README.md says what to do). */
-  findings: Pick<DetectedProject, 'loopbackBinds' | 'envVariables'>;
+  findings: Pick<DetectedProject, 'loopbackBinds' | 'envVariables' | 'writableDirs'>;
 }
 
 export function templateData(answers: Answers, retrofit?: RetrofitProject, preset?: Preset) {
@@ -107,6 +107,13 @@ export function templateData(answers: Answers, retrofit?: RetrofitProject, prese
     // How long the service drains: what the repository (or its framework) states, else the contract's deadline.
     drain: retrofit?.serving.drain ?? { seconds: common.SHUTDOWN_TIMEOUT_SECONDS, from: undefined },
     envVariables: retrofit?.findings.envVariables ?? [],
+    // Folders the service writes into, as mounted in the container (an emptyDir each), where the image's
+    // working folder is known; the others are only warned about (k8s/README.md).
+    writableMounts: (retrofit?.findings.writableDirs ?? []).flatMap((written, index) => {
+      const workdir = languageStack.retrofit.workdir?.(retrofit!.build);
+      return workdir ? [{ ...written, name: `writable-${index + 1}`, mountPath: path.posix.join(workdir, written.dir) }] : [];
+    }),
+    writableDirs: retrofit?.findings.writableDirs ?? [],
     ...answers,
     // Retrofits keep their own CI.
     ci: answers.ci ?? 'none',
