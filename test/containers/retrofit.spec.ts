@@ -60,100 +60,139 @@ async function probeOnce(probe: Probe, ports: Record<string, number>): Promise<s
   });
 }
 
-for (const fixture of RETROFIT_FIXTURES) {
-  const name = fixtureName(fixture);
-  describe(`retrofit ${name}`, function () {
-    this.timeout(600_000);
-    const slug = name.replace(/[^a-z0-9]+/g, '-').replace(/-$/, '');
-    const image = `k8s-app-retrofit/${slug}:test`;
-    let copy: Awaited<ReturnType<typeof retrofitCopy>> | undefined;
-    let root = '';
-    let service = '';
-    let original = new Map<string, string>();
-
-    before(async () => {
-      copy = await retrofitCopy(fixture);
-      ({ root, service, original } = copy);
-    });
-    after(async () => {
-      copy?.remove();
-      await execa(DOCKER, ['rmi', '-f', image], { reject: false });
-    });
-
-    it("adds its files and changes none of the repository's own", () => {
-      assert.deepEqual(
-        changedFiles(original, fileDigests(root)),
-        fixture.changes.map((file) => path.join(fixture.folder, file)),
-      );
-    });
-
-    if (fixture.notBuilt) {
-      it('is generated, and reported as not built', () => {
-        assert.ok(readFileSync(path.join(service, 'Dockerfile'), 'utf8').includes('FROM '));
-        containerReport.push(`retrofit ${name}: NOT BUILT: ${fixture.notBuilt}`);
-      });
-      return;
-    }
-
-    it('builds from the context its Dockerfile names, unmodified, with BuildKit', async () => {
-      const header = readFileSync(path.join(service, 'Dockerfile'), 'utf8');
-      // A workspace service is built from the workspace root, with -f naming its Dockerfile.
-      const context = /build context is the workspace root \(([^)]+)\)/.exec(header)?.[1] ?? '.';
-      const build = await dockerBuild(path.resolve(service, context), image, ['-f', path.join(service, 'Dockerfile')]);
-      containerReport.push(`retrofit ${name}: built in ${build.seconds.toFixed(1)} s`);
-    });
-
-    it('dockle finds nothing at WARN or above', async () => {
-      await assertDockleClean(image, `retrofit ${name}`);
-    });
-
-    it("runs hardened, passes the Deployment's probes, and stops within its grace period", async () => {
-      const { container, grace } = deployedContainer(service);
-      const port = await freePort();
-      // The service's own port is PORT, a free one; the health module's is its container port.
-      const ports: Record<string, number> = { http: port };
-      for (const declared of container.ports) if (declared.name !== 'http') ports[declared.name] = declared.containerPort;
-      const containerName = `k8s-app-retrofit-${slug}`;
-      // The Deployment sets PORT to the containerPort; here it is a free port on the host network.
-      await execa(DOCKER, ['run', '-d', '--name', containerName, '--network', 'host', ...HARDENING, '-e', `PORT=${port}`, image]);
-      try {
-        const startup = container.startupProbe;
-        const deadline = Date.now() + Math.min((startup.periodSeconds ?? 10) * (startup.failureThreshold ?? 3), 90) * 1000;
-        let failure = await probeOnce(startup, ports);
-        while (failure && Date.now() < deadline) {
-          await sleep(200);
-          failure = await probeOnce(startup, ports);
-        }
-        const logs = async () => (await execa(DOCKER, ['logs', containerName], { all: true, reject: false })).all;
-        assert.equal(failure, undefined, `the startup probe never passed: ${failure}\n${await logs()}`);
-        // Readiness may lag behind liveness while the service starts (the health module answers first).
-        failure = await probeOnce(container.readinessProbe, ports);
-        while (failure && Date.now() < deadline) {
-          await sleep(200);
-          failure = await probeOnce(container.readinessProbe, ports);
-        }
-        assert.equal(failure, undefined, `the readiness probe never passed: ${failure}\n${await logs()}`);
-        for (let round = 0; round < 3; round += 1) {
-          for (const [kind, probe] of [
-            ['liveness', container.livenessProbe],
-            ['readiness', container.readinessProbe],
-          ] as const) {
-            const result = await probeOnce(probe, ports);
-            assert.equal(result, undefined, `the ${kind} probe failed: ${result}\n${await logs()}`);
-          }
-        }
-        const started = Date.now();
-        await execa(DOCKER, ['stop', '--time', String(grace), containerName]);
-        const seconds = (Date.now() - started) / 1000;
-        const { stdout: exitCode } = await execa(DOCKER, ['inspect', '--format', '{{.State.ExitCode}}', containerName]);
-        assert.ok(seconds < grace, `docker stop took ${seconds} s, the whole grace period`);
-        const probes = [container.livenessProbe, container.readinessProbe]
-          .map((probe) => (probe.httpGet ? `${probe.httpGet.path} on ${probe.httpGet.port}` : 'tcp'))
-          .join(', ');
-        containerReport.push(`retrofit ${name}: probes (${probes}) passed; stopped in ${seconds.toFixed(1)} s with exit code ${exitCode.trim()}`);
-      } finally {
-        await execa(DOCKER, ['rm', '-f', containerName], { reject: false });
-      }
-    });
-  });
+/** One row per fixture for the container report's table: what held, step by step ('-': not reached). */
+interface FixtureRow {
+  build: string;
+  starts: string;
+  probes: string;
+  mainRoute: string;
+  sigterm: string;
 }
+const rows = new Map<string, FixtureRow>();
+
+describe('retrofitted fixture repositories in containers', () => {
+  after(() => {
+    const header = ['fixture', 'build', 'starts', 'probes', 'main route', 'SIGTERM exit'];
+    const table = [...rows].map(([name, row]) => [name, row.build, row.starts, row.probes, row.mainRoute, row.sigterm]);
+    const widths = header.map((title, column) => Math.max(title.length, ...table.map((cells) => cells[column]!.length)));
+    const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join(' | ');
+    containerReport.push('retrofit fixtures:', line(header), widths.map((width) => '-'.repeat(width)).join('-|-'), ...table.map(line));
+  });
+
+  for (const fixture of RETROFIT_FIXTURES) {
+    const name = fixtureName(fixture);
+    describe(`retrofit ${name}`, function () {
+      this.timeout(600_000);
+      const slug = name.replace(/[^a-z0-9]+/g, '-').replace(/-$/, '');
+      const image = `k8s-app-retrofit/${slug}:test`;
+      let copy: Awaited<ReturnType<typeof retrofitCopy>> | undefined;
+      let root = '';
+      let service = '';
+      let original = new Map<string, string>();
+
+      const row: FixtureRow = { build: '-', starts: '-', probes: '-', mainRoute: fixture.mainRoute ? '-' : 'not defined', sigterm: '-' };
+      rows.set(name, row);
+
+      before(async () => {
+        copy = await retrofitCopy(fixture);
+        ({ root, service, original } = copy);
+      });
+      after(async () => {
+        copy?.remove();
+        await execa(DOCKER, ['rmi', '-f', image], { reject: false });
+      });
+
+      it("adds its files and changes none of the repository's own", () => {
+        assert.deepEqual(
+          changedFiles(original, fileDigests(root)),
+          fixture.changes.map((file) => path.join(fixture.folder, file)),
+        );
+      });
+
+      if (fixture.notBuilt) {
+        it('is generated, and reported as not built', () => {
+          assert.ok(readFileSync(path.join(service, 'Dockerfile'), 'utf8').includes('FROM '));
+          containerReport.push(`retrofit ${name}: NOT BUILT: ${fixture.notBuilt}`);
+          row.build = 'not built';
+        });
+        return;
+      }
+
+      it('builds from the context its Dockerfile names, unmodified, with BuildKit', async () => {
+        const header = readFileSync(path.join(service, 'Dockerfile'), 'utf8');
+        // A workspace service is built from the workspace root, with -f naming its Dockerfile.
+        const context = /build context is the workspace root \(([^)]+)\)/.exec(header)?.[1] ?? '.';
+        row.build = 'FAILED';
+        const build = await dockerBuild(path.resolve(service, context), image, ['-f', path.join(service, 'Dockerfile')]);
+        containerReport.push(`retrofit ${name}: built in ${build.seconds.toFixed(1)} s`);
+        row.build = `ok, ${build.seconds.toFixed(0)} s`;
+      });
+
+      it('dockle finds nothing at WARN or above', async () => {
+        await assertDockleClean(image, `retrofit ${name}`);
+      });
+
+      it("runs hardened, passes the Deployment's probes, and stops within its grace period", async () => {
+        const { container, grace } = deployedContainer(service);
+        const port = await freePort();
+        // The service's own port is PORT, a free one; the health module's is its container port.
+        const ports: Record<string, number> = { http: port };
+        for (const declared of container.ports) if (declared.name !== 'http') ports[declared.name] = declared.containerPort;
+        const containerName = `k8s-app-retrofit-${slug}`;
+        // The Deployment sets PORT to the containerPort; here it is a free port on the host network.
+        const launched = Date.now();
+        await execa(DOCKER, ['run', '-d', '--name', containerName, '--network', 'host', ...HARDENING, '-e', `PORT=${port}`, image]);
+        try {
+          const startup = container.startupProbe;
+          const deadline = Date.now() + Math.min((startup.periodSeconds ?? 10) * (startup.failureThreshold ?? 3), 90) * 1000;
+          let failure = await probeOnce(startup, ports);
+          while (failure && Date.now() < deadline) {
+            await sleep(200);
+            failure = await probeOnce(startup, ports);
+          }
+          const logs = async () => (await execa(DOCKER, ['logs', containerName], { all: true, reject: false })).all;
+          row.starts = failure ? 'no' : `ready in ${((Date.now() - launched) / 1000).toFixed(1)} s`;
+          assert.equal(failure, undefined, `the startup probe never passed: ${failure}\n${await logs()}`);
+          // Readiness may lag behind liveness while the service starts (the health module answers first).
+          failure = await probeOnce(container.readinessProbe, ports);
+          while (failure && Date.now() < deadline) {
+            await sleep(200);
+            failure = await probeOnce(container.readinessProbe, ports);
+          }
+          assert.equal(failure, undefined, `the readiness probe never passed: ${failure}\n${await logs()}`);
+          row.probes = 'FAILED';
+          for (let round = 0; round < 3; round += 1) {
+            for (const [kind, probe] of [
+              ['liveness', container.livenessProbe],
+              ['readiness', container.readinessProbe],
+            ] as const) {
+              const result = await probeOnce(probe, ports);
+              assert.equal(result, undefined, `the ${kind} probe failed: ${result}\n${await logs()}`);
+            }
+          }
+          row.probes = 'ok';
+          // The service's own main route answers in the container as it does outside one.
+          if (fixture.mainRoute) {
+            const { path: route, status, body } = fixture.mainRoute;
+            const answer = await request(port, route, 5000).catch((error: Error) => ({ status: 0, body: error.message }));
+            row.mainRoute = `GET ${route}: ${answer.status}`;
+            assert.equal(answer.status, status, `GET ${route} answered ${answer.status}: ${answer.body}\n${await logs()}`);
+            assert.match(answer.body, body, `GET ${route}`);
+          }
+          const started = Date.now();
+          await execa(DOCKER, ['stop', '--time', String(grace), containerName]);
+          const seconds = (Date.now() - started) / 1000;
+          const { stdout: exitCode } = await execa(DOCKER, ['inspect', '--format', '{{.State.ExitCode}}', containerName]);
+          row.sigterm = `${exitCode.trim()} after ${seconds.toFixed(1)} s`;
+          assert.ok(seconds < grace, `docker stop took ${seconds} s, the whole grace period`);
+          const probes = [container.livenessProbe, container.readinessProbe]
+            .map((probe) => (probe.httpGet ? `${probe.httpGet.path} on ${probe.httpGet.port}` : 'tcp'))
+            .join(', ');
+          containerReport.push(`retrofit ${name}: probes (${probes}) passed; stopped in ${seconds.toFixed(1)} s with exit code ${exitCode.trim()}`);
+        } finally {
+          await execa(DOCKER, ['rm', '-f', containerName], { reject: false });
+        }
+      });
+    });
+  }
+});

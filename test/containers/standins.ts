@@ -264,9 +264,9 @@ function pythonRuntime(ref: string): StandIn {
 function goBuilder(ref: string, toolchain: string): StandIn {
   return {
     ref,
-    description: `stand-in for ${ref}: ${TINI_IMAGE} (stand-in) with the Go ${toolchain} toolchain from the Go module proxy (golang.org/toolchain) at /usr/local/go`,
+    description: `stand-in for ${ref}: ${TINI_IMAGE} (stand-in) with the Go ${toolchain} toolchain from the Go module proxy (golang.org/toolchain) at /usr/local/go, and what the official image installs beside it (CA certificates, git, gcc, libc6-dev, make, pkg-config)`,
     dependsOn: [TINI_IMAGE],
-    recipe: async () => `go ${toolchain} v1`,
+    recipe: async () => `go ${toolchain} v2`,
     async build(context, labels) {
       const goroot = path.dirname(await goToolchain(toolchain));
       // The module cache is read-only; the copy in the build context need not be.
@@ -275,6 +275,10 @@ function goBuilder(ref: string, toolchain: string): StandIn {
         context,
         [
           `FROM ${TINI_IMAGE}`,
+          // The official image is built on buildpack-deps:trixie-scm plus a C toolchain: without the CA
+          // certificates, `go mod download` of any module outside the proxy's cache fails on x509.
+          'RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates git gcc libc6-dev make pkg-config \\',
+          ' && rm -rf /var/lib/apt/lists/* && test -s /etc/ssl/certs/ca-certificates.crt',
           'COPY go /usr/local/go',
           // As the official image: the toolchain on PATH, GOPATH at /go, no toolchain switching.
           'ENV GOLANG_VERSION=' +

@@ -28,6 +28,8 @@ export interface RetrofitFixture {
   sigtermExit?: { code: number; why: string };
   /** Tells apart two runs on one repository (with and without the health module, say). */
   variant?: string;
+  /** The service's own main route, and what the container must answer there: what it answers outside one. */
+  mainRoute?: { path: string; status: number; body: RegExp };
 }
 
 export const RETROFIT_FIXTURES: readonly RetrofitFixture[] = [
@@ -101,6 +103,17 @@ export const RETROFIT_FIXTURES: readonly RetrofitFixture[] = [
     options: {},
     changes: [],
     expected: { language: 'go', runtimeVersion: '1.26', port: 8080, livenessPath: '/healthz', readinessPath: '/readyz' },
+    mainRoute: { path: '/quotes', status: 200, body: /^\[\]\n$/ },
+  },
+  {
+    // A main package outside the root and cmd/, and a module from outside the standard library: the
+    // builder image needs its CA certificates to download it.
+    repo: 'go-modules',
+    folder: '',
+    options: {},
+    changes: [],
+    expected: { language: 'go', runtimeVersion: '1.26', port: 8080, livenessPath: '/healthz', readinessPath: '/readyz', program: './server' },
+    mainRoute: { path: '/entries/new', status: 200, body: /^\{"id":"[0-9a-f-]{36}","ledger":"main"\}\n$/ },
   },
   {
     repo: 'java-maven',
