@@ -99,7 +99,8 @@ function retrofitBuild(repo: RepoFiles, program?: string): GoBuild {
     tool: 'go',
     context: '',
     servicePath: '',
-    summary: `go build ${mainPackage}${programs.length > 1 ? ` (of ${programs.join(', ')})` : ''}`,
+    // Before the answer, among several: which there are, and that --program picks.
+    summary: program || programs.length < 2 ? `go build ${mainPackage}` : `go build of one main package: ${programs.join(', ')} (--program picks)`,
     mainPackage,
     moduleDir: mainPackage.replace(/^\.\/?/, '') || '.',
     vendored: repo.exists('vendor/modules.txt'),

@@ -84,6 +84,11 @@ const java: Stack = {
       { file: 'build.gradle.kts', pattern: /(spring-boot-starter-actuator)/, liveness: '/actuator/health/liveness', readiness: '/actuator/health/readiness' },
       { file: 'build.gradle', pattern: /(spring-boot-starter-actuator)/, liveness: '/actuator/health/liveness', readiness: '/actuator/health/readiness' },
     ],
+    // Spring Boot listens on 8080 unless server.port says otherwise.
+    defaultPort: (repo) =>
+      ['pom.xml', 'build.gradle.kts', 'build.gradle'].some((file) => /spring-boot/.test(repo.read(file) ?? ''))
+        ? { value: '8080', from: "Spring Boot's default server.port" }
+        : undefined,
     // Placeholders without a default (`${DB_URL}`, not `${DB_URL:jdbc:...}`): listed for the manifests (k8s/README.md).
     env: [/\$\{([A-Z][A-Z0-9_]*)\}/g],
     // Folders the service writes into (log files): mounted writable where the image can.

@@ -79,6 +79,15 @@ const python: Stack = {
       ...['main.py', 'app.py', 'server.py', 'run.py'].map((file) => ({ file, pattern: MAIN_GUARD, as: () => `python ${file}` })),
       DOCKERFILE_START,
     ],
+    // The servers' own defaults when nothing names a port: gunicorn, uvicorn and `fastapi run` 8000,
+    // Django's runserver 8000, Flask's run 5000.
+    defaultPort: (_repo, start) => {
+      const program = start?.split(/\s+/)[0]?.split('/').at(-1);
+      if (program === 'gunicorn' || program === 'uvicorn' || program === 'fastapi') return { value: '8000', from: `${program}'s default port` };
+      if (start && /\bmanage\.py\s+runserver\b/.test(start)) return { value: '8000', from: "Django's runserver default port" };
+      if (start && /^flask\s+run\b/.test(start)) return { value: '5000', from: "Flask's default port" };
+      return undefined;
+    },
     // Environment the service reads without a default: listed for the manifests (k8s/README.md).
     env: [/\bos\.environ\[["']([A-Z][A-Z0-9_]*)["']\]/g, /\bos\.(?:getenv|environ\.get)\(\s*["']([A-Z][A-Z0-9_]*)["']\s*\)/g],
     // Folders the service writes into (Flask's instance folder, uploads, log files): mounted writable.
@@ -86,8 +95,8 @@ const python: Stack = {
       /\b(instance)_relative_config\s*=\s*True/g,
       /\bos\.makedirs\(\s*app\.(instance)_path/g,
       /\bUPLOAD_FOLDER\s*=\s*["']\.?\/?([\w-]+)\/?["']/g,
-      /\bFileHandler\(\s*["']\.?\/?([\w-]+)\/[^"'/]+["']/g,
-      /\bos\.makedirs\(\s*["']\.?\/?([\w-]+)\/?["']/g,
+      /\b(?:Rotating|TimedRotating|Watched)?FileHandler\(\s*["']\.?\/?([\w-]+)\/[^"'/]+["']/g,
+      /\bos\.(?:makedirs|mkdir)\(\s*["']\.?\/?([\w-]+)\/?["']/g,
     ],
     // A listener on loopback only: unreachable from the kubelet's probes and the Service.
     loopback: [

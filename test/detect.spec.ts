@@ -132,7 +132,12 @@ describe('detecting an existing repository', () => {
       if (expect.start) assert.equal(project.start?.value, expect.start);
       if (expect.port) assert.equal(project.port?.value, expect.port);
       for (const finding of [project.buildTool, project.runtimeVersion, project.start, project.port]) {
-        if (finding) assert.ok(finding.from in files, `${finding.value} is said to come from ${finding.from}, which the repo does not have`);
+        // A file of the repository, or a framework's default, named as such.
+        if (finding)
+          assert.ok(
+            finding.from in files || / default\b/.test(finding.from),
+            `${finding.value} is said to come from ${finding.from}, which the repo does not have`,
+          );
       }
     });
   }
@@ -260,9 +265,9 @@ describe('detecting an existing repository', () => {
         {
           'requirements.txt': 'flask\n',
           'app.py':
-            'app = Flask(__name__, instance_relative_config=True)\nUPLOAD_FOLDER = "./uploads/"\nh = logging.FileHandler("logs/app.log")\nos.makedirs("tmp")\n',
+            'app = Flask(__name__, instance_relative_config=True)\nUPLOAD_FOLDER = "./uploads/"\nh = logging.FileHandler("logs/app.log")\nos.makedirs("tmp")\nr = RotatingFileHandler("audit/a.log")\nos.mkdir("cache")\n',
         },
-        ['instance@app.py:1', 'uploads@app.py:2', 'logs@app.py:3'],
+        ['instance@app.py:1', 'uploads@app.py:2', 'logs@app.py:3', 'audit@app.py:5', 'cache@app.py:6'],
       ],
       [
         { 'package.json': '{}', 'server.js': "const upload = multer({ dest: 'uploads/' });\nfs.mkdirSync('./data', { recursive: true });\n" },
@@ -279,6 +284,24 @@ describe('detecting an existing repository', () => {
         expected,
       );
     }
+  });
+
+  it("takes the framework's default port when the repository names none, and says so", () => {
+    assert.deepEqual(detected({ 'pom.xml': '<project><parent><artifactId>spring-boot-starter-parent</artifactId></parent></project>' }).port, {
+      value: '8080',
+      from: "Spring Boot's default server.port",
+    });
+    assert.deepEqual(detected({ 'requirements.txt': 'fastapi\n', Procfile: 'web: fastapi run app/main.py\n' }).port, {
+      value: '8000',
+      from: "fastapi's default port",
+    });
+    assert.deepEqual(detected({ 'requirements.txt': 'django\n', Procfile: 'web: python manage.py runserver 0.0.0.0\n' }).port, {
+      value: '8000',
+      from: "Django's runserver default port",
+    });
+    // The repository's own word wins.
+    assert.equal(detected({ 'requirements.txt': 'gunicorn\n', Procfile: 'web: gunicorn app:app\n', 'app.py': 'port = 5050\n' }).port?.value, '5050');
+    assert.equal(detected({ 'pom.xml': '<project/>' }).port, undefined);
   });
 
   it('finds nothing in an empty directory', () => {
@@ -299,8 +322,14 @@ describe('detecting an existing repository', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  it('does not read ports from dependencies or build output', () => {
-    const project = detected({ 'package.json': '{}', 'node_modules/x/index.js': 'app.listen(1234)\n', 'dist/a.js': 'app.listen(2345)\n' });
+  it('does not read ports from dependencies, build output or tests', () => {
+    const project = detected({
+      'package.json': '{}',
+      'node_modules/x/index.js': 'app.listen(1234)\n',
+      'dist/a.js': 'app.listen(2345)\n',
+      'e2e/src/support/setup.ts': 'const port = process.env.PORT ?? 3456;\n',
+      'test/app.test.js': 'app.listen(4567)\n',
+    });
     assert.equal(project.port, undefined);
   });
 

@@ -50,8 +50,12 @@ export interface DetectedProject {
 
 export type Detection = { kind: 'none' } | { kind: 'found'; project: DetectedProject } | { kind: 'ambiguous'; candidates: Finding[] };
 
-/** Folders that hold dependencies or build output, never the project's own sources. */
-const SKIPPED_DIRS = new Set(['.git', 'node_modules', 'target', 'dist', 'build', 'vendor', '.venv', 'venv', '__pycache__', '.gradle', '.mvn', 'k8s']);
+/** Folders that hold dependencies, build output or tests, never the service's own sources: a port or a
+ * variable a test names is not the service's. */
+const SKIPPED_DIRS = new Set([
+  ...['.git', 'node_modules', 'target', 'dist', 'build', 'vendor', '.venv', 'venv', '__pycache__', '.gradle', '.mvn', 'k8s'],
+  ...['test', 'tests', '__tests__', 'e2e', 'testdata'],
+]);
 /** Paths services commonly answer probes on, most specific first. */
 const LIVENESS_PATHS = ['/livez', '/healthz', '/actuator/health/liveness', '/health/live', '/health'];
 const READINESS_PATHS = ['/readyz', '/actuator/health/readiness', '/health/ready', '/ready'];
@@ -94,7 +98,8 @@ export function detectProject(root: string): Detection {
   if (version) project.runtimeVersion = { ...version, offered: nearestOffered(stack, version.value) };
   const start = firstFact(root, stack.detection.start);
   if (start) project.start = start;
-  const port = findPort(root, stack);
+  // The repository's own word first, else the default of the framework it runs on.
+  const port = findPort(root, stack) ?? stack.detection.defaultPort?.(repo, start?.value);
   if (port) project.port = port;
   const framework = stack.detection.health?.find((fact) => isFile(root, fact.file) && fact.pattern.test(readFileSync(path.join(root, fact.file), 'utf8')));
   if (framework) {
