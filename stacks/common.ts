@@ -48,8 +48,11 @@ export const CI_PINS = {
   hadolint: '2.15.1',
   kubeconform: 'v0.8.0',
   kustomize: 'v5.8.3',
-  /** The Kubernetes release whose schemas kubeconform checks the manifests against. */
+  /** The Kubernetes release whose OpenAPI definitions k8s-app's own gate checks the manifests against. */
   kubernetes: '1.34.4',
+  /** The same minor, as published in yannh/kubernetes-json-schema (kubeconform's default schema source),
+   * which the generated pipelines download: the newest 1.34 patch published there. */
+  kubeconformSchemas: '1.34.2',
 } as const;
 
 /** An existing Dockerfile's start command (its last CMD, exec or shell form, after any ENTRYPOINT), as a
