@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import { stringify } from 'yaml';
 import { STACKS } from '../../stacks/registry.ts';
-import { DOCKER, type Engine, ensureEngine } from '../containers/engine.ts';
+import { DOCKER, DOCKER_NETNS_MOUNT, type Engine, ensureEngine } from '../containers/engine.ts';
 import { dockerBuild } from '../containers/image-build.ts';
 import { ensureStandIns } from '../containers/standins.ts';
 import { DRAIN_MESSAGE } from '../contract/harness.ts';
@@ -17,7 +17,7 @@ import { generateProject } from '../support/generate.ts';
 import { type Manifest, renderOverlay } from '../support/kustomize.ts';
 import { fixtureName, RETROFIT_FIXTURES, retrofitCopy } from '../support/retrofit-fixtures.ts';
 import { type Cluster, KUBELET_SYNC_SECONDS, startCluster } from './cluster.ts';
-import { GLOBAL_SYSCTLS, readSysctls } from './host-state.ts';
+import { GLOBAL_SYSCTLS, isMountPoint, NETNS_DIR, readSysctls } from './host-state.ts';
 
 const CLIENT = new URL('./in-network-client.ts', import.meta.url).pathname;
 /** The service reloads its files within 5 s of a change (docs/service-contract.md). */
@@ -51,7 +51,10 @@ after(async function () {
   if (cluster) {
     const after = readSysctls();
     for (const name of GLOBAL_SYSCTLS) assert.equal(after[name], cluster.kernelSettingsBefore[name], `the kernel setting ${name} was not restored`);
+    assert.equal(isMountPoint(NETNS_DIR), cluster.netnsDirWasMounted, `${NETNS_DIR} is not mounted as it was before the cluster`);
   }
+  // An engine this run started leaves no mount behind.
+  if (engine?.started) assert.equal(isMountPoint(DOCKER_NETNS_MOUNT), false, `${DOCKER_NETNS_MOUNT} is still mounted after dockerd stopped`);
 });
 
 /** What the rendered dev overlay deploys, read as kubectl applies it. */

@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type Options as ExecaOptions, execa, type Result } from 'execa';
 import { DOCKER } from '../containers/engine.ts';
 import { type ClusterBinaries, ensureClusterBinaries } from './binaries.ts';
-import { type ClusterRecord, cleanUp, cleanUpStaleClusters, createCgroupRoot, readSysctls, writeRecord } from './host-state.ts';
+import { type ClusterRecord, cleanUp, cleanUpStaleClusters, createCgroupRoot, isMountPoint, NETNS_DIR, readSysctls, writeRecord } from './host-state.ts';
 import { createPki, writeKubeconfig } from './pki.ts';
 
 /** The node's address, on a veth pair inside the namespace (the kubelet refuses a loopback one). */
@@ -37,6 +37,8 @@ export interface Cluster {
   /** The global kernel settings as they were when this cluster started (after putting back those of
    * earlier runs that died), which stop() restores. */
   kernelSettingsBefore: Readonly<Record<string, string>>;
+  /** Whether /run/netns was a mount point when this cluster started; stop() leaves it as it was. */
+  netnsDirWasMounted: boolean;
   /** kubectl of the cluster's version, run inside the namespace as the cluster admin. */
   kubectl(args: string[], options?: ExecaOptions): Promise<Result>;
   /** A command run inside the namespace (where the Services' ClusterIPs answer). */
@@ -92,6 +94,7 @@ export async function startCluster(): Promise<Cluster> {
     cgroupRoot: `/${id}`,
     containerdSocket: path.join(stateDir, 'containerd', 'containerd.sock'),
     sysctls: readSysctls(),
+    netnsDirWasMounted: isMountPoint(NETNS_DIR),
   };
   writeRecord(record);
   const components: Component[] = [];
@@ -364,6 +367,7 @@ export async function startCluster(): Promise<Cluster> {
       podLogsDir,
       binaries,
       kernelSettingsBefore: record.sysctls,
+      netnsDirWasMounted: record.netnsDirWasMounted ?? true,
       kubectl,
       inNetwork,
       follow(command, args) {

@@ -33,7 +33,13 @@ export interface ClusterRecord {
   cgroupRoot: string;
   containerdSocket: string;
   sysctls: Record<string, string>;
+  /** Whether /run/netns was a mount point before the run: `ip netns add` makes it one, and it is undone
+   * only when the run made it (absent in records of older runs: left alone). */
+  netnsDirWasMounted?: boolean;
 }
+
+/** Where `ip netns add` puts named network namespaces (bind-mounting the folder onto itself first). */
+export const NETNS_DIR = '/run/netns';
 
 export function readSysctls(): Record<string, string> {
   const values: Record<string, string> = {};
@@ -137,12 +143,22 @@ function removeCgroups(cgroupRoot: string) {
   }
 }
 
-/** Unmounts everything mounted under `dir` (kubelet volumes, container root filesystems), deepest first. */
-function unmountUnder(dir: string) {
-  const mounts = readFileSync('/proc/self/mountinfo', 'utf8')
+/** Every mount point of this mount namespace. */
+function mountPoints(): string[] {
+  return readFileSync('/proc/self/mountinfo', 'utf8')
     .split('\n')
     .map((line) => line.split(' ')[4])
-    .filter((mountPoint): mountPoint is string => Boolean(mountPoint) && (mountPoint === dir || mountPoint!.startsWith(`${dir}/`)))
+    .filter((mountPoint): mountPoint is string => Boolean(mountPoint));
+}
+
+export function isMountPoint(dir: string): boolean {
+  return mountPoints().includes(dir);
+}
+
+/** Unmounts everything mounted under `dir` (kubelet volumes, container root filesystems), deepest first. */
+function unmountUnder(dir: string) {
+  const mounts = mountPoints()
+    .filter((mountPoint) => mountPoint === dir || mountPoint.startsWith(`${dir}/`))
     .sort((a, b) => b.length - a.length);
   for (const mountPoint of mounts) {
     try {
@@ -168,6 +184,8 @@ export function cleanUp(record: ClusterRecord) {
   } catch {
     // Not there.
   }
+  // The folder's own mount, when this run made it and no other namespace is left in it.
+  if (record.netnsDirWasMounted === false && isMountPoint(NETNS_DIR) && readdirSync(NETNS_DIR).length === 0) unmountUnder(NETNS_DIR);
   for (const [name, value] of Object.entries(record.sysctls)) {
     try {
       if (readFileSync(`/proc/sys/${name}`, 'utf8').trim() !== value) writeFileSync(`/proc/sys/${name}`, value);

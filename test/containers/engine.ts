@@ -9,6 +9,8 @@ import { execa } from 'execa';
 /** Debian's client: its BuildKit builds the Dockerfiles as emitted (no frontend image to pull). */
 export const DOCKER = '/usr/bin/docker';
 const DOCKERD = '/usr/sbin/dockerd';
+/** The network namespace dockerd mounts for its host-network containers, left mounted when it exits. */
+export const DOCKER_NETNS_MOUNT = '/run/docker/netns/default';
 
 export interface Engine {
   /** True when this run started the engine (and so stops it). */
@@ -51,7 +53,9 @@ export async function ensureEngine(logFile: string): Promise<Engine> {
       daemon.kill('SIGTERM');
       await Promise.race([exited, sleep(30_000)]);
       if (daemon.exitCode === null) daemon.kill('SIGKILL');
-      // dockerd starts containerd for itself; it goes with it.
+      // dockerd starts containerd for itself; it goes with it. The mount it makes for its network
+      // namespace outlives it.
+      await execa('umount', [DOCKER_NETNS_MOUNT], { reject: false });
     },
   };
 }
