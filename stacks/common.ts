@@ -80,27 +80,29 @@ export const DOCKERFILE_START = {
   },
 } as const;
 
+/** Where a command gives a flag (`--flag value`, or `--flag=value`: inline), by any of its names. */
+function findFlag(words: readonly string[], names: readonly string[]): { index: number; name: string; inline: boolean } | undefined {
+  for (let index = 0; index < words.length; index += 1) {
+    const name = names.find((candidate) => words[index] === candidate || words[index]!.startsWith(`${candidate}=`));
+    if (name) return { index, name, inline: words[index] !== name };
+  }
+  return undefined;
+}
+
 /** A command's words with `--flag value` (or `--flag=value`, or one of its aliases) set to `value`, added
  * when absent: how a start command gets the port the Deployment gives it. */
 export function withFlag(words: readonly string[], names: readonly string[], value: string): string[] {
+  const flag = findFlag(words, names);
+  if (!flag) return [...words, names[0]!, value];
   const result = [...words];
-  for (let i = 0; i < result.length; i += 1) {
-    const name = names.find((candidate) => result[i] === candidate || result[i]!.startsWith(`${candidate}=`));
-    if (!name) continue;
-    if (result[i] === name) result[i + 1] = value;
-    else result[i] = `${name}=${value}`;
-    return result;
-  }
-  return [...result, names[0]!, value];
+  if (flag.inline) result[flag.index] = `${flag.name}=${value}`;
+  else result[flag.index + 1] = value;
+  return result;
 }
 
 /** The value a command gives a flag (`--flag value` or `--flag=value`), if any. */
 export function flagValue(words: readonly string[], names: readonly string[]): string | undefined {
-  for (let i = 0; i < words.length; i += 1) {
-    for (const name of names) {
-      if (words[i] === name) return words[i + 1];
-      if (words[i]!.startsWith(`${name}=`)) return words[i]!.slice(name.length + 1);
-    }
-  }
-  return undefined;
+  const flag = findFlag(words, names);
+  if (!flag) return undefined;
+  return flag.inline ? words[flag.index]!.slice(flag.name.length + 1) : words[flag.index + 1];
 }

@@ -85,10 +85,7 @@ const java: Stack = {
       { file: 'build.gradle', pattern: /(spring-boot-starter-actuator)/, liveness: '/actuator/health/liveness', readiness: '/actuator/health/readiness' },
     ],
     // Spring Boot listens on 8080 unless server.port says otherwise.
-    defaultPort: (repo) =>
-      ['pom.xml', 'build.gradle.kts', 'build.gradle'].some((file) => /spring-boot/.test(repo.read(file) ?? ''))
-        ? { value: '8080', from: "Spring Boot's default server.port" }
-        : undefined,
+    defaultPort: (repo) => (usesSpringBoot(repo) ? { value: '8080', from: "Spring Boot's default server.port" } : undefined),
     // Placeholders without a default (`${DB_URL}`, not `${DB_URL:jdbc:...}`): listed for the manifests (k8s/README.md).
     env: [/\$\{([A-Z][A-Z0-9_]*)\}/g],
     // Folders the service writes into (log files): mounted writable where the image can.
@@ -198,8 +195,7 @@ function retrofitBuild(repo: RepoFiles): JavaBuild {
  * application's settings say.
  */
 function springServing({ port, repo }: { port: number; repo: RepoFiles }): Serving {
-  const build = ['pom.xml', 'build.gradle.kts', 'build.gradle'].map((file) => repo.read(file) ?? '').join('\n');
-  if (!/spring-boot/.test(build)) return {};
+  if (!usesSpringBoot(repo)) return {};
   const settings = ['src/main/resources/application.properties', 'src/main/resources/application.yml', 'src/main/resources/application.yaml'];
   for (const file of settings) {
     const match = /timeout-per-shutdown-phase\s*[=:]\s*["']?(\d+)\s*(ms|s|m)?\b/.exec(repo.read(file) ?? '');
@@ -208,4 +204,9 @@ function springServing({ port, repo }: { port: number; repo: RepoFiles }): Servi
     return { env: { SERVER_PORT: String(port) }, drain: { seconds: Math.ceil(Number(match[1]) * factor), from: `${file} (timeout-per-shutdown-phase)` } };
   }
   return { env: { SERVER_PORT: String(port) }, drain: { seconds: 30, from: "Spring Boot's default timeout-per-shutdown-phase" } };
+}
+
+/** Whether the build (Maven or Gradle) is a Spring Boot application's. */
+function usesSpringBoot(repo: RepoFiles): boolean {
+  return ['pom.xml', 'build.gradle.kts', 'build.gradle'].some((file) => /spring-boot/.test(repo.read(file) ?? ''));
 }

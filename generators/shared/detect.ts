@@ -13,6 +13,12 @@ export interface Finding {
   from: string;
 }
 
+/** A source file of the service and its text. */
+interface SourceText {
+  file: string;
+  text: string;
+}
+
 /** A line of a source file, for findings that point at it. */
 export interface SourceLine {
   file: string;
@@ -84,29 +90,31 @@ export function detectProject(root: string): Detection {
   const repo = repoFiles(root);
   const build = stack.retrofit.plan(repo);
   const programs = stack.retrofit.programs?.(repo);
+  // The service's sources, read once for every search below.
+  const sources = sourceFiles(root, stack.detection.port.extensions).map((file) => ({ file, text: readFileSync(path.join(root, file), 'utf8') }));
   const project: DetectedProject = {
     language: stack.language,
     // The plan looks further (a workspace root's lock file), so its tool wins.
     buildTool: { value: build.tool, from: build.tool === tool.name ? tool.markers.map((pattern) => findMarker(root, pattern)).find(Boolean)! : build.summary },
     build,
     ...(programs ? { programs } : {}),
-    loopbackBinds: loopbackBinds(root, stack),
-    writableDirs: writableDirs(root, stack),
-    envVariables: envVariables(root, stack),
+    loopbackBinds: loopbackBinds(sources, stack),
+    writableDirs: writableDirs(sources, stack),
+    envVariables: envVariables(root, sources, stack),
   };
   const version = firstFact(root, stack.detection.runtimeVersion);
   if (version) project.runtimeVersion = { ...version, offered: nearestOffered(stack, version.value) };
   const start = firstFact(root, stack.detection.start);
   if (start) project.start = start;
   // The repository's own word first, else the default of the framework it runs on.
-  const port = findPort(root, stack) ?? stack.detection.defaultPort?.(repo, start?.value);
+  const port = findPort(root, sources, stack) ?? stack.detection.defaultPort?.(repo, start?.value);
   if (port) project.port = port;
   const framework = stack.detection.health?.find((fact) => isFile(root, fact.file) && fact.pattern.test(readFileSync(path.join(root, fact.file), 'utf8')));
   if (framework) {
     project.health = { liveness: { value: framework.liveness, from: framework.file }, readiness: { value: framework.readiness, from: framework.file } };
   } else {
-    const liveness = findPath(root, stack, LIVENESS_PATHS);
-    const readiness = findPath(root, stack, READINESS_PATHS) ?? liveness;
+    const liveness = findPath(sources, LIVENESS_PATHS);
+    const readiness = findPath(sources, READINESS_PATHS) ?? liveness;
     if (liveness || readiness) project.health = { liveness, readiness };
   }
   return { kind: 'found', project };
@@ -151,13 +159,6 @@ function atOfferedDepth(stack: Stack, stated: string): string {
   return stated.split('.').slice(0, stack.versions[0]!.version.split('.').length).join('.');
 }
 
-/** The offered version a stated one maps to: the same, else the oldest newer one, else the newest. */
-export function nearestOffered(stack: Stack, stated: string): string {
-  const offered = stack.versions.map((runtime) => runtime.version).sort(compareVersions);
-  const wanted = atOfferedDepth(stack, stated);
-  return offered.find((version) => compareVersions(version, wanted) >= 0) ?? offered.at(-1)!;
-}
-
 /** Offered versions that meet the version a repository states (what it needs at least), oldest first. */
 export function versionsMeeting(stack: Stack, stated: string): string[] {
   const wanted = atOfferedDepth(stack, stated);
@@ -165,6 +166,17 @@ export function versionsMeeting(stack: Stack, stated: string): string[] {
     .map((runtime) => runtime.version)
     .filter((version) => compareVersions(version, wanted) >= 0)
     .sort(compareVersions);
+}
+
+/** The offered version a stated one maps to: the same, else the oldest newer one, else the newest. */
+export function nearestOffered(stack: Stack, stated: string): string {
+  return (
+    versionsMeeting(stack, stated)[0] ??
+    stack.versions
+      .map((runtime) => runtime.version)
+      .sort(compareVersions)
+      .at(-1)!
+  );
 }
 
 function firstFact(root: string, facts: readonly FileFact[]): Finding | undefined {
@@ -181,11 +193,10 @@ function firstFact(root: string, facts: readonly FileFact[]): Finding | undefine
 }
 
 /** The port an existing Dockerfile exposes, else the first the sources name. */
-function findPort(root: string, stack: Stack): Finding | undefined {
+function findPort(root: string, sources: readonly SourceText[], stack: Stack): Finding | undefined {
   const exposed = isFile(root, 'Dockerfile') ? /^EXPOSE\s+(\d{2,5})/m.exec(readFileSync(path.join(root, 'Dockerfile'), 'utf8')) : null;
   if (exposed) return { value: exposed[1]!, from: 'Dockerfile' };
-  for (const file of sourceFiles(root, stack.detection.port.extensions)) {
-    const text = readFileSync(path.join(root, file), 'utf8');
+  for (const { file, text } of sources) {
     for (const pattern of stack.detection.port.patterns) {
       const match = pattern.exec(text);
       if (match?.[1] && Number(match[1]) >= 1 && Number(match[1]) <= 65535) return { value: match[1], from: file };
@@ -195,31 +206,31 @@ function findPort(root: string, stack: Stack): Finding | undefined {
 }
 
 /** The lines that bind a server to loopback only, the first of each pattern in each file. */
-function loopbackBinds(root: string, stack: Stack): SourceLine[] {
+function loopbackBinds(sources: readonly SourceText[], stack: Stack): SourceLine[] {
   const found: SourceLine[] = [];
-  for (const file of sourceFiles(root, stack.detection.port.extensions)) {
-    const text = readFileSync(path.join(root, file), 'utf8');
+  for (const source of sources) {
     for (const pattern of stack.detection.loopback) {
-      const match = pattern.exec(text);
-      if (!match) continue;
-      const line = text.slice(0, match.index).split('\n').length;
-      found.push({ file, line, text: text.split('\n')[line - 1]!.trim() });
+      const match = pattern.exec(source.text);
+      if (match) found.push(lineOf(source, match.index));
     }
   }
   return found;
 }
 
+/** The line of a source file an index falls on. */
+function lineOf({ file, text }: SourceText, index: number): SourceLine {
+  const line = text.slice(0, index).split('\n').length;
+  return { file, line, text: text.split('\n')[line - 1]!.trim() };
+}
+
 /** The folders the code writes into, each once, with the first line that names it. */
-function writableDirs(root: string, stack: Stack): (SourceLine & { dir: string })[] {
+function writableDirs(sources: readonly SourceText[], stack: Stack): (SourceLine & { dir: string })[] {
   const found = new Map<string, SourceLine & { dir: string }>();
-  for (const file of sourceFiles(root, stack.detection.port.extensions)) {
-    const text = readFileSync(path.join(root, file), 'utf8');
+  for (const source of sources) {
     for (const pattern of stack.detection.writableDirs) {
-      for (const match of text.matchAll(pattern)) {
+      for (const match of source.text.matchAll(pattern)) {
         const dir = match[1]!;
-        if (found.has(dir) || dir === 'tmp') continue;
-        const line = text.slice(0, match.index).split('\n').length;
-        found.set(dir, { dir, file, line, text: text.split('\n')[line - 1]!.trim() });
+        if (!found.has(dir) && dir !== 'tmp') found.set(dir, { dir, ...lineOf(source, match.index) });
       }
     }
   }
@@ -236,7 +247,7 @@ const PROVIDED_VARIABLES = new Set(['PORT', 'SHUTDOWN_TIMEOUT', 'HEALTH_PORT', '
 
 /** The variables the .env files name (never their values) and those the code reads without a default, each
  * once, from the first file that names it. */
-function envVariables(root: string, stack: Stack): EnvVariable[] {
+function envVariables(root: string, sources: readonly SourceText[], stack: Stack): EnvVariable[] {
   const variables = new Map<string, EnvVariable>();
   const add = (name: string, file: string) => {
     if (PROVIDED_VARIABLES.has(name) || variables.has(name)) return;
@@ -246,19 +257,17 @@ function envVariables(root: string, stack: Stack): EnvVariable[] {
     if (!isFile(root, file)) continue;
     for (const [, name] of readFileSync(path.join(root, file), 'utf8').matchAll(/^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)[ \t]*=/gm)) add(name!, file);
   }
-  for (const file of sourceFiles(root, stack.detection.port.extensions)) {
-    const text = readFileSync(path.join(root, file), 'utf8');
+  for (const { file, text } of sources) {
     for (const pattern of stack.detection.env) for (const [, name] of text.matchAll(pattern)) add(name!, file);
   }
   return [...variables.values()];
 }
 
 /** The first of `paths` that a source file names as a string literal (a route pattern may lead with its method). */
-function findPath(root: string, stack: Stack, paths: string[]): Finding | undefined {
-  const files = sourceFiles(root, stack.detection.port.extensions).map((file) => ({ file, text: readFileSync(path.join(root, file), 'utf8') }));
+function findPath(sources: readonly SourceText[], paths: string[]): Finding | undefined {
   for (const candidate of paths) {
     const literal = new RegExp(`['"\`](?:(?:GET|HEAD) )?${candidate.replace(/[/]/g, '\\/')}['"\`]`);
-    const hit = files.find(({ text }) => literal.test(text));
+    const hit = sources.find(({ text }) => literal.test(text));
     if (hit) return { value: candidate, from: hit.file };
   }
   return undefined;

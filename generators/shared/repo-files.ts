@@ -1,6 +1,6 @@
 // Read-only access to an existing repository for the stacks' build plans: files of the service
 // folder, and of the folders above it up to the repository's root (the folder holding .git).
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { type Dirent, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { RepoFiles } from '../../stacks/types.ts';
 
@@ -12,22 +12,8 @@ export function repoFiles(serviceRoot: string): RepoFiles {
       return existsSync(target) && statSync(target).isFile() ? readFileSync(target, 'utf8') : undefined;
     },
     exists: (file) => existsSync(full(file)),
-    folders(dir) {
-      const target = full(dir);
-      if (!existsSync(target) || !statSync(target).isDirectory()) return [];
-      return readdirSync(target, { withFileTypes: true })
-        .filter((entry) => entry.isDirectory())
-        .map((entry) => entry.name)
-        .sort();
-    },
-    files(dir) {
-      const target = full(dir);
-      if (!existsSync(target) || !statSync(target).isDirectory()) return [];
-      return readdirSync(target, { withFileTypes: true })
-        .filter((entry) => entry.isFile())
-        .map((entry) => entry.name)
-        .sort();
-    },
+    folders: (dir) => entries(full(dir), (entry) => entry.isDirectory()),
+    files: (dir) => entries(full(dir), (entry) => entry.isFile()),
     findUp(file) {
       let folder = path.resolve(serviceRoot);
       for (;;) {
@@ -41,4 +27,13 @@ export function repoFiles(serviceRoot: string): RepoFiles {
       }
     },
   };
+}
+
+/** The names in a folder of one kind (sub-folders, files), sorted; none when it is not a folder. */
+function entries(dir: string, kind: (entry: Dirent) => boolean): string[] {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter(kind)
+    .map((entry) => entry.name)
+    .sort();
 }

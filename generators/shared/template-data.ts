@@ -109,10 +109,7 @@ export function templateData(answers: Answers, retrofit?: RetrofitProject, prese
     envVariables: retrofit?.findings.envVariables ?? [],
     // Folders the service writes into, as mounted in the container (an emptyDir each), where the image's
     // working folder is known; the others are only warned about (k8s/README.md).
-    writableMounts: (retrofit?.findings.writableDirs ?? []).flatMap((written, index) => {
-      const workdir = languageStack.retrofit.workdir?.(retrofit!.build);
-      return workdir ? [{ ...written, name: `writable-${index + 1}`, mountPath: path.posix.join(workdir, written.dir) }] : [];
-    }),
+    writableMounts: writableMounts(languageStack, retrofit),
     writableDirs: retrofit?.findings.writableDirs ?? [],
     ...answers,
     // Retrofits keep their own CI.
@@ -179,6 +176,18 @@ export function templateData(answers: Answers, retrofit?: RetrofitProject, prese
       ? `(cd ${retrofit.build.context} && DOCKER_BUILDKIT=1 docker build -f ${retrofit.build.servicePath}/Dockerfile -t ${answers.imageRepository}:${IMAGE_TAG} .)`
       : `DOCKER_BUILDKIT=1 docker build -t ${answers.imageRepository}:${IMAGE_TAG} .`,
   };
+}
+
+/** An emptyDir for each folder the service writes into, at its path in the image's working folder;
+ * none where that folder is not known (the binary runs from /). */
+function writableMounts(stack: Stack, retrofit: RetrofitProject | undefined) {
+  const workdir = retrofit && stack.retrofit.workdir?.(retrofit.build);
+  if (!workdir) return [];
+  return retrofit.findings.writableDirs.map((written, index) => ({
+    ...written,
+    name: `writable-${index + 1}`,
+    mountPath: path.posix.join(workdir, written.dir),
+  }));
 }
 
 /** A string as a YAML value: plain when it can only be read one way, else double-quoted (JSON is YAML). */
