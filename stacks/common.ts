@@ -13,8 +13,14 @@ export const TINI_ALPINE_PIN = '~0.19';
 /** Alpine's musl-dev, for linking musl binaries on Alpine builder images (hadolint DL3018). */
 export const MUSL_ALPINE_PIN = '~1.2';
 
+/** Alpine's C toolchain (gcc, musl-dev, binutils), for cgo builds on Alpine builder images (hadolint DL3018). */
+export const BUILD_BASE_ALPINE_PIN = '~0.5';
+
 /** The Alpine release of runtime images that do not come with a language runtime (Go, Rust). */
 export const ALPINE_IMAGE = 'alpine:3.24';
+
+/** What k8s-app writes into an existing repository that an image build has no use for (secrets/: local secrets). */
+export const ADDED_PATHS = ['secrets', 'compose.yaml', 'k8s', '.yo-rc.json', 'catalog-info.yaml'];
 
 /** The service contract's endpoints (docs/service-contract.md). */
 export const HEALTH = { liveness: '/livez', readiness: '/readyz' } as const;

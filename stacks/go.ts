@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { ALPINE_IMAGE } from './common.ts';
 import type { RepoFiles, RetrofitBuild, Stack } from './types.ts';
 
@@ -42,18 +43,28 @@ const go: Stack = {
   // The standard library only: nothing to pin beyond the toolchain.
   detection: {
     markers: ['go.mod'],
+    // A folder of Go sources below its module's go.mod is a package of that module.
+    markersAbove: true,
     buildTools: [{ name: 'go', markers: ['go.mod'] }],
     runtimeVersion: [
-      { file: 'go.mod', pattern: /^toolchain go(\d+\.\d+)/m },
-      { file: 'go.mod', pattern: /^go (\d+\.\d+)/m },
+      // go.mod may be above the service folder: a package folder of a larger module.
+      { file: 'go.mod', pattern: /^toolchain go(\d+\.\d+)/m, above: true },
+      { file: 'go.mod', pattern: /^go (\d+\.\d+)/m, above: true },
       // The image an existing Dockerfile builds on, last: the repo's own files say it first.
       { file: 'Dockerfile', pattern: /^FROM\s+(?:\S+\/)?golang:(\d+\.\d+)/m },
     ],
-    start: [{ file: 'go.mod', pattern: /^module\s+(\S+)/m }],
+    start: [{ file: 'go.mod', pattern: /^module\s+(\S+)/m, above: true }],
     // Environment the service reads: listed for the manifests (k8s/README.md), with a ConfigMap or Secret entry each.
     env: [/\bos\.(?:Getenv|LookupEnv)\("([A-Z][A-Z0-9_]*)"\)/g],
     // Folders the service writes into: mounted writable where the image can (Go's binary runs from /: warned only).
     writableDirs: [/\bos\.MkdirAll\("\.?\/?([\w-]+)\/?"/g],
+    // Templates, static assets and data read by a relative path (//go:embed needs nothing: it is compiled in).
+    runtimeFiles: [
+      /\b(?:ParseGlob|ParseFiles|LoadHTMLGlob|LoadHTMLFiles)\(\s*"(?:\.\/)?(\w[\w.-]*)/g,
+      /\b(?:http\.Dir|os\.DirFS|os\.ReadFile|os\.ReadDir|os\.Open)\(\s*"(?:\.\/)?(\w[\w.-]*)/g,
+      // gin's and echo's Static(prefix, folder).
+      /\.Static(?:File)?\(\s*"[^"]*",\s*"(?:\.\/)?(\w[\w.-]*)/g,
+    ],
     // A listener on loopback only: unreachable from the kubelet's probes and the Service.
     loopback: [/(?:Listen(?:AndServe(?:TLS)?)?\s*\(|Addr\s*:)\s*"(?:127\.0\.0\.1|localhost):/],
     port: { extensions: ['.go'], patterns: [/"PORT"[^\n]*?"(\d{2,5})"/, /"(?:0\.0\.0\.0)?:(\d{2,5})"/, /\b[pP]ort\s*:?=\s*"(\d{2,5})"/] },
@@ -70,17 +81,44 @@ export interface GoBuild extends RetrofitBuild {
   mainPackage: string;
   /** Whether dependencies are vendored (no module download in the image build). */
   vendored: boolean;
+  /** Why the build needs cgo (a module that compiles C code, or `import "C"`): the binary then links the C library. */
+  cgo?: string;
+}
+
+/** Modules that compile C code through cgo: with CGO_ENABLED=0 they build but fail at run time
+ * (go-sqlite3 returns an error on every call), so the image builds with cgo and runs on a C library. */
+const CGO_MODULES = [
+  'github.com/mattn/go-sqlite3',
+  'github.com/confluentinc/confluent-kafka-go',
+  'github.com/linxGnu/grocksdb',
+  'github.com/tecbot/gorocksdb',
+  'gopkg.in/gographics/imagick',
+  'github.com/DataDog/zstd',
+  'github.com/miekg/pkcs11',
+];
+
+/** Why the module needs cgo: a module of CGO_MODULES it requires (directly or not), or its own `import "C"`. */
+function cgoReason(repo: RepoFiles, goMod: string, sources: string[]): string | undefined {
+  const required = CGO_MODULES.find((module) => new RegExp(`^\\s*(?:require\\s+)?${module.replace(/\./g, '\\.')}(?:/v\\d+)?\\s+v`, 'm').test(goMod));
+  if (required) return `${required} in go.mod compiles C code`;
+  const own = sources.find((file) => /^import\s+"C"$/m.test(repo.read(file) ?? ''));
+  return own ? `${own} imports "C"` : undefined;
 }
 
 /** Folders that hold no program of the module: dependencies, test data, tools' and hidden folders. */
 const NOT_PROGRAMS = new Set(['vendor', 'testdata', 'node_modules']);
 
-/** Every main package of the module, anywhere in it (`.`, `./cmd/api`, `./services/worker`), the root first. */
-function mainPackages(repo: RepoFiles): string[] {
-  const found: string[] = [];
+/** The module the service folder belongs to: its go.mod here or in the nearest folder above. */
+function moduleOf(repo: RepoFiles): { up: string; servicePath: string } {
+  return repo.findUp('go.mod') ?? { up: '', servicePath: '' };
+}
+
+/** The Go packages of the service folder and below (folders from the service folder, './x'), with their non-test sources. */
+function packagesBelow(repo: RepoFiles): { dir: string; sources: string[] }[] {
+  const found: { dir: string; sources: string[] }[] = [];
   const visit = (dir: string, depth: number) => {
     const sources = repo.files(dir).filter((file) => file.endsWith('.go') && !file.endsWith('_test.go'));
-    if (sources.some((file) => /^package main\b/m.test(repo.read(`${dir}/${file}`) ?? ''))) found.push(dir === '.' ? '.' : `./${dir.slice(2)}`);
+    if (sources.length > 0) found.push({ dir, sources: sources.map((file) => `${dir}/${file}`) });
     if (depth === 6) return;
     for (const folder of repo.folders(dir)) {
       if (NOT_PROGRAMS.has(folder) || folder.startsWith('.') || folder.startsWith('_')) continue;
@@ -91,19 +129,51 @@ function mainPackages(repo: RepoFiles): string[] {
   return found;
 }
 
+/** A package folder below the service folder ('./cmd/api') as go build names it from the module root. */
+function fromModuleRoot(servicePath: string, dir: string): string {
+  const joined = path.posix.join(servicePath, dir);
+  return joined === '.' ? '.' : `./${joined}`;
+}
+
+/** Every main package of the module in the service folder or below (`.`, `./cmd/api`), named from the
+ * module root (`./services/api` for a service folder below it), the service folder's own first. */
+function mainPackages(repo: RepoFiles): string[] {
+  const { servicePath } = moduleOf(repo);
+  return packagesBelow(repo)
+    .filter(({ sources }) => sources.some((file) => /^package main\b/m.test(repo.read(file) ?? '')))
+    .map(({ dir }) => fromModuleRoot(servicePath, dir));
+}
+
 function retrofitBuild(repo: RepoFiles, program?: string): GoBuild {
+  const module = moduleOf(repo);
   const programs = mainPackages(repo);
   // The one answered (--program), else the only one; a module with several asks before this.
-  const mainPackage = program ?? programs[0] ?? '.';
+  const mainPackage = program ?? programs[0] ?? fromModuleRoot(module.servicePath, '.');
+  const goMod = repo.read(path.posix.join(module.up || '.', 'go.mod')) ?? '';
+  const cgo = cgoReason(
+    repo,
+    goMod,
+    packagesBelow(repo).flatMap(({ sources }) => sources),
+  );
+  const build = program || programs.length < 2 ? `go build ${mainPackage}` : `go build of one main package: ${programs.join(', ')} (--program picks)`;
   return {
     tool: 'go',
-    context: '',
-    servicePath: '',
+    // A package folder below its module root builds from the root, where go.mod is.
+    context: module.up,
+    servicePath: module.servicePath,
     // Before the answer, among several: which there are, and that --program picks.
-    summary: program || programs.length < 2 ? `go build ${mainPackage}` : `go build of one main package: ${programs.join(', ')} (--program picks)`,
+    summary: cgo ? `${build} with cgo (${cgo}), linked against the C library of the runtime image` : build,
     mainPackage,
-    moduleDir: mainPackage.replace(/^\.\/?/, '') || '.',
-    vendored: repo.exists('vendor/modules.txt'),
-    ignore: ['*.test', 'coverage.out', 'bin'],
+    // Where the health module goes, from the service folder.
+    moduleDir: path.posix.relative(module.servicePath || '.', mainPackage) || '.',
+    vendored: repo.exists(path.posix.join(module.up || '.', 'vendor/modules.txt')),
+    ...(cgo
+      ? {
+          cgo,
+          // distroless cc has glibc and libgcc (and libstdc++, for C++ libraries); Alpine has musl.
+          runtime: { distroless: 'gcr.io/distroless/cc-debian13:nonroot' },
+        }
+      : {}),
+    ignore: module.up ? ['**/*.test', '**/coverage.out'] : ['*.test', 'coverage.out', 'bin'],
   };
 }

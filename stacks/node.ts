@@ -1,6 +1,11 @@
 import { DOCKERFILE_START } from './common.ts';
 import type { RepoFiles, RetrofitBuild, Stack } from './types.ts';
 
+/** The module's or working folder leading a path, and the folder above it (`__dirname, '..', `). */
+const ROOTED = `(?:__dirname|import\\.meta\\.dirname|process\\.cwd\\(\\))\\s*,\\s*(?:['"]\\.\\.['"]\\s*,\\s*)?`;
+/** A path's first part, as a string or joined to the module's or working folder (`path.join(__dirname, '..', 'views')`). */
+const RELATIVE_PATH = `(?:path\\.(?:join|resolve)\\(\\s*${ROOTED})?['"\`](?:\\.\\.?\\/)?(\\w[\\w.-]*)`;
+
 // Node.js: Active LTS by default. Release lines as of November 2026: 26 entered Active LTS in
 // October 2026; 24 and 22 are in Maintenance LTS (22 ends April 2027).
 const node: Stack = {
@@ -67,6 +72,14 @@ const node: Stack = {
       /\bdest\s*:\s*['"]\.?\/?([\w-]+)\/?['"]/g,
       /\bfilename\s*:\s*['"]\.?\/?([\w-]+)\/[^'"/]+['"]/g,
       /\bmkdirSync\(\s*['"]\.?\/?([\w-]+)\/?['"]/g,
+    ],
+    // Views, static assets and data read by a path relative to the working folder or the module's folder.
+    runtimeFiles: [
+      new RegExp(`\\bexpress\\.static\\(\\s*${RELATIVE_PATH}`, 'g'),
+      new RegExp(`\\.set\\(\\s*['"]views['"]\\s*,\\s*${RELATIVE_PATH}`, 'g'),
+      new RegExp(`\\b(?:readFileSync|readFile|readdirSync|readdir|createReadStream|sendFile)\\(\\s*${RELATIVE_PATH}`, 'g'),
+      // Any path built from the module's or working folder, wherever it is used.
+      new RegExp(`\\bpath\\.(?:join|resolve)\\(\\s*${ROOTED}['"](?:\\.\\/)?(\\w[\\w.-]*)`, 'g'),
     ],
     // A listener on loopback only: unreachable from the kubelet's probes and the Service.
     loopback: [/\.listen\([^)\n]*['"`](?:127\.0\.0\.1|localhost)['"`]/, /\.listen\(\s*\{[^}]*\bhost\s*:\s*['"`](?:127\.0\.0\.1|localhost)['"`]/],

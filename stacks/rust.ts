@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseToml } from 'smol-toml';
 import { ALPINE_IMAGE } from './common.ts';
 import type { RepoFiles, RetrofitBuild, Stack } from './types.ts';
 
@@ -41,9 +43,12 @@ const rust: Stack = {
     markers: ['Cargo.toml'],
     buildTools: [{ name: 'cargo', markers: ['Cargo.toml'] }],
     runtimeVersion: [
-      { file: 'rust-toolchain.toml', pattern: /channel\s*=\s*"(\d+\.\d+)/ },
-      { file: 'rust-toolchain', pattern: /^\s*(\d+\.\d+)/ },
+      // rustup reads the toolchain file of the nearest folder up, so a workspace's root counts.
+      { file: 'rust-toolchain.toml', pattern: /channel\s*=\s*"(\d+\.\d+)/, above: true },
+      { file: 'rust-toolchain', pattern: /^\s*(\d+\.\d+)/, above: true },
       { file: 'Cargo.toml', pattern: /rust-version\s*=\s*"(\d+\.\d+)/ },
+      // `rust-version.workspace = true`: the workspace's [workspace.package] states it.
+      { file: 'Cargo.toml', pattern: /^(rust-version)\.workspace\s*=\s*true/m, as: (_, repo) => workspaceRustVersion(repo) },
       // The image an existing Dockerfile builds on, last: the repo's own files say it first.
       { file: 'Dockerfile', pattern: /^FROM\s+(?:\S+\/)?rust:(\d+\.\d+)/m },
     ],
@@ -74,35 +79,210 @@ const rust: Stack = {
 
 export default rust;
 
-/** The binary cargo builds: the first [[bin]] target, else the package's own. */
-/** What a cargo project's image build needs beyond the common facts. */
+/** What a cargo project's image build needs beyond the common facts. Paths are from the build context. */
 export interface RustBuild extends RetrofitBuild {
-  /** The binary target cargo builds, and its main source file. */
+  /** The binary target cargo builds, and its main source file (from the service folder). */
   bin: string;
   mainSource: string;
-  /** Whether Cargo.lock exists (the build then runs --locked). */
+  /** The lock file, when there is one (the build then runs --locked). */
+  lockFile?: string;
   locked: boolean;
-  /** Files and folders cargo reads besides src/ (build.rs, benches...). */
-  extraSources: string[];
+  /** Every manifest cargo reads to load the service's workspace: its own, the workspace's, path dependencies'. */
+  manifests: string[];
+  /** Target files cargo must see to read those manifests: empty stand-ins until the sources are copied. */
+  stubs: string[];
+  /** What the build compiles: the service's crate and the crates it depends on by path, src/ and what cargo reads besides. */
+  sources: string[];
+  /** The service's manifest, when the context is a folder above it: cargo is pointed at it. */
+  manifestPath?: string;
 }
 
+type Manifest = Record<string, unknown>;
+type Table = Record<string, unknown>;
+
+const table = (value: unknown): Table => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Table) : {});
+const join = (...parts: string[]) => path.posix.normalize(path.posix.join(...parts));
+
+/** A folder's Cargo.toml, parsed; undefined when there is none (an unreadable one reads as empty). */
+function manifestIn(repo: RepoFiles, dir: string): Manifest | undefined {
+  const text = repo.read(join(dir, 'Cargo.toml'));
+  if (text === undefined) return undefined;
+  try {
+    return parseToml(text) as Manifest;
+  } catch {
+    return {};
+  }
+}
+
+/** A path from the service folder without a detour through its own folders: '../../crates/core' from
+ * crates/api is '../core', and '../../crates/api' is '.'. */
+function shortest(repo: RepoFiles, dir: string): string {
+  const parts = dir.split('/');
+  const ups = parts.findIndex((part) => part !== '..') === -1 ? parts.length : parts.findIndex((part) => part !== '..');
+  if (ups === 0) return dir;
+  const own = repo.pathFrom(parts.slice(0, ups).join('/')).split('/');
+  const rest = parts.slice(ups);
+  let shared = 0;
+  while (shared < Math.min(own.length, rest.length) && own[shared] === rest[shared]) shared += 1;
+  return join(...Array(ups - shared).fill('..'), ...rest.slice(shared), '.');
+}
+
+/** The workspace the service's crate belongs to, as cargo finds it: its own manifest when that has
+ * [workspace], else the nearest one above with [workspace], if its members include the crate. */
+function workspaceOf(repo: RepoFiles, own: Manifest): { dir: string; manifest: Manifest } | undefined {
+  if (own.workspace) return { dir: '.', manifest: own };
+  let found = repo.findUp('Cargo.toml', '..');
+  while (found) {
+    const manifest = manifestIn(repo, found.up) ?? {};
+    if (manifest.workspace) {
+      return workspaceMembers(repo, found.up, manifest).includes(join(found.up, found.servicePath)) ? { dir: found.up, manifest } : undefined;
+    }
+    found = repo.findUp('Cargo.toml', join(found.up, '..'));
+  }
+  return undefined;
+}
+
+/** A workspace's member folders (from the service folder): its `members`, globs in the last part
+ * expanded (`crates/*`), less `exclude`, and the root when it is a package too. */
+function workspaceMembers(repo: RepoFiles, root: string, manifest: Manifest): string[] {
+  const workspace = table(manifest.workspace);
+  const listed = (key: string) => (Array.isArray(workspace[key]) ? (workspace[key] as string[]) : []);
+  const excluded = new Set(listed('exclude').map((member) => join(root, member)));
+  const members = listed('members').flatMap((member) => {
+    if (!member.includes('*')) return [join(root, member)];
+    const parent = join(root, path.posix.dirname(member));
+    const name = new RegExp(
+      `^${path.posix
+        .basename(member)
+        .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+        .replaceAll('*', '.*')}$`,
+    );
+    return repo
+      .folders(parent)
+      .filter((folder) => name.test(folder) && repo.exists(join(parent, folder, 'Cargo.toml')))
+      .map((folder) => join(parent, folder));
+  });
+  return [...(manifest.package ? [root] : []), ...members.filter((member) => !excluded.has(member))];
+}
+
+/** The folders of the crates a crate depends on by path (any kind, any target), from the service folder;
+ * `{ workspace = true }` entries take the workspace's path. */
+function pathDependencies(dir: string, manifest: Manifest, workspace?: { dir: string; manifest: Manifest }): string[] {
+  const inherited = table(table(workspace?.manifest.workspace).dependencies);
+  const tables = [manifest, ...Object.values(table(manifest.target))].flatMap((scope) =>
+    ['dependencies', 'dev-dependencies', 'build-dependencies'].map((kind) => table(table(scope)[kind])),
+  );
+  return tables.flatMap((dependencies) =>
+    Object.entries(dependencies).flatMap(([name, spec]) => {
+      const entry = table(spec);
+      if (typeof entry.path === 'string') return [join(dir, entry.path)];
+      const shared = table(inherited[name]);
+      return entry.workspace === true && workspace && typeof shared.path === 'string' ? [join(workspace.dir, shared.path)] : [];
+    }),
+  );
+}
+
+/** The target files cargo needs to exist to read a crate's manifest: the implicit main and lib, and
+ * named targets without a path (criterion's [[bench]] name = "x"), where the repository has them. */
+function targetFiles(repo: RepoFiles, dir: string, manifest: Manifest): string[] {
+  const implicit = ['src/main.rs', 'src/lib.rs'].filter((file) => repo.exists(join(dir, file)));
+  const named = (['bin', 'bench', 'test', 'example'] as const).flatMap((kind) => {
+    const targets = Array.isArray(manifest[kind]) ? (manifest[kind] as Table[]) : [];
+    const folder = { bin: 'src/bin', bench: 'benches', test: 'tests', example: 'examples' }[kind];
+    return targets
+      .filter((target) => typeof target.name === 'string' && typeof target.path !== 'string')
+      .map(
+        (target) =>
+          [`${folder}/${target.name}.rs`, `${folder}/${target.name}/main.rs`].find((file) => repo.exists(join(dir, file))) ?? `${folder}/${target.name}.rs`,
+      );
+  });
+  // A crate whose only targets are src/bin/*.rs: one of them lets cargo read it.
+  const bins =
+    implicit.length === 0 && named.length === 0
+      ? repo
+          .files(join(dir, 'src/bin'))
+          .filter((file) => file.endsWith('.rs'))
+          .slice(0, 1)
+      : [];
+  return [...implicit, ...named, ...bins.map((file) => `src/bin/${file}`)].map((file) => join(dir, file));
+}
+
+/** The binary cargo builds and its main file: the first [[bin]], else src/main.rs (named after the
+ * package), else the first src/bin/*.rs. */
+function binaryOf(repo: RepoFiles, manifest: Manifest): { bin: string; mainSource: string } {
+  const packageName = String(table(manifest.package).name ?? 'service');
+  const declared = (Array.isArray(manifest.bin) ? (manifest.bin as Table[]) : [])[0];
+  if (declared && typeof declared.name === 'string') {
+    const mainSource =
+      typeof declared.path === 'string'
+        ? declared.path
+        : ([`src/bin/${declared.name}.rs`, `src/bin/${declared.name}/main.rs`].find((file) => repo.exists(file)) ?? 'src/main.rs');
+    return { bin: declared.name, mainSource: join(mainSource) };
+  }
+  if (repo.exists('src/main.rs')) return { bin: packageName, mainSource: 'src/main.rs' };
+  const first = repo.files('src/bin').find((file) => file.endsWith('.rs'));
+  return first ? { bin: first.slice(0, -3), mainSource: `src/bin/${first}` } : { bin: packageName, mainSource: 'src/main.rs' };
+}
+
+/** The rust-version a crate inherits from its workspace ([workspace.package]), with where it is stated. */
+function workspaceRustVersion(repo: RepoFiles): { value: string; note: string } | undefined {
+  const workspace = workspaceOf(repo, manifestIn(repo, '.') ?? {});
+  const stated = table(table(workspace?.manifest.workspace).package)['rust-version'];
+  const version = typeof stated === 'string' ? /^\d+\.\d+/.exec(stated)?.[0] : undefined;
+  return workspace && version ? { value: version, note: `inherited from ${join(workspace.dir, 'Cargo.toml')}` } : undefined;
+}
+
+/** Files and folders cargo reads besides src/: a build script, and the folders targets and macros read. */
+const EXTRA_SOURCES = ['build.rs', 'benches', 'examples', 'migrations'];
+
 function retrofitBuild(repo: RepoFiles): RustBuild {
-  const manifest = repo.read('Cargo.toml') ?? '';
-  const bin = /\[\[bin\]\][^[]*?name\s*=\s*"([^"]+)"/.exec(manifest)?.[1] ?? /\[package\][^[]*?name\s*=\s*"([^"]+)"/.exec(manifest)?.[1] ?? 'service';
-  const locked = repo.exists('Cargo.lock');
-  const binPath = /\[\[bin\]\][^[]*?path\s*=\s*"([^"]+)"/.exec(manifest)?.[1] ?? 'src/main.rs';
+  const own = manifestIn(repo, '.') ?? {};
+  const workspace = workspaceOf(repo, own);
+  const members = workspace ? workspaceMembers(repo, workspace.dir, workspace.manifest) : ['.'];
+  // Every crate whose manifest cargo loads (the workspace's members and what they depend on by path),
+  // and the ones the service compiles (itself and what it depends on by path).
+  const manifests = new Map<string, Manifest>();
+  const compiled = new Set<string>();
+  const visit = (folder: string, compiledFrom: boolean) => {
+    const dir = shortest(repo, folder);
+    if (manifests.has(dir) && (!compiledFrom || compiled.has(dir))) return;
+    const manifest = manifestIn(repo, dir);
+    if (!manifest) return;
+    manifests.set(dir, manifest);
+    if (compiledFrom) compiled.add(dir);
+    for (const dependency of pathDependencies(dir, manifest, workspace)) visit(dependency, compiledFrom);
+  };
+  visit('.', true);
+  for (const member of members) visit(member, false);
+  // The context is the nearest folder holding them all: as many folders up as the furthest of them.
+  const ups = Math.max(...[...manifests.keys(), workspace?.dir ?? '.'].map((dir) => dir.split('/').filter((part) => part === '..').length));
+  const context = ups === 0 ? '' : Array(ups).fill('..').join('/');
+  const servicePath = context ? repo.pathFrom(context) : '';
+  const fromContext = (file: string) => join(servicePath || '.', file);
+  const lockDir = workspace?.dir ?? '.';
+  const locked = repo.exists(join(lockDir, 'Cargo.lock'));
+  const { bin, mainSource } = binaryOf(repo, own);
+  const workspaceManifest = workspace && workspace.dir !== '.' && !manifests.has(workspace.dir) ? [join(workspace.dir, 'Cargo.toml')] : [];
   return {
     tool: 'cargo',
-    context: '',
-    servicePath: '',
-    summary: `cargo build --release${locked ? ' --locked' : ''}, binary ${bin}`,
+    context,
+    servicePath,
+    summary: `cargo build --release${locked ? ' --locked' : ''}, binary ${bin}${workspace && workspace.dir !== '.' ? ` of the workspace at ${workspace.dir}` : ''}`,
     bin,
+    mainSource,
+    lockFile: locked ? fromContext(join(lockDir, 'Cargo.lock')) : undefined,
     locked,
-    mainSource: binPath,
-    moduleDir: binPath.includes('/') ? binPath.slice(0, binPath.lastIndexOf('/')) : '.',
-    // Files cargo reads besides src/: a build script, and folders the manifest names (benches, examples).
-    extraSources: ['build.rs', 'benches', 'examples', 'migrations'].filter((path) => repo.exists(path)),
-    ignore: ['target'],
+    manifests: [...workspaceManifest, ...[...manifests.keys()].map((dir) => join(dir, 'Cargo.toml'))].map(fromContext).sort(),
+    stubs: [...manifests]
+      .flatMap(([dir, manifest]) => targetFiles(repo, dir, manifest))
+      .map(fromContext)
+      .sort(),
+    sources: [...compiled]
+      .flatMap((dir) => ['src', ...EXTRA_SOURCES].filter((file) => repo.exists(join(dir, file))).map((file) => fromContext(join(dir, file))))
+      .sort(),
+    ...(servicePath ? { manifestPath: fromContext('Cargo.toml') } : {}),
+    moduleDir: mainSource.includes('/') ? mainSource.slice(0, mainSource.lastIndexOf('/')) : '.',
+    ignore: [context ? '**/target' : 'target'],
   };
 }
 

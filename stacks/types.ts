@@ -30,6 +30,8 @@ export interface FileFact {
   /** Relative to the project root. */
   file: string;
   pattern: RegExp;
+  /** Also looked for in the folders above, up to the repository's root: a toolchain file a workspace shares. */
+  above?: boolean;
   /** Turns the captured value into what it stands for (an entry point `pkg.mod:func` into a command),
    * reading the repository where it must; undefined when it stands for nothing usable (the next fact
    * is tried), `note` when the value is not what the file says, and why. */
@@ -40,6 +42,9 @@ export interface FileFact {
 export interface Detection {
   /** Any of these files marks a project of this language: a name, or a pattern with `*` (`*.csproj`). */
   markers: readonly string[];
+  /** Whether a marker in a folder above counts, for a folder that holds this language's sources (a Go
+   * package below its module's go.mod): the build then runs from that folder. */
+  markersAbove?: boolean;
   /** Build tools, most specific first: the first whose marker file exists is the one the repo uses. */
   buildTools: readonly { name: string; markers: readonly string[] }[];
   /** Where the runtime version may be stated, most authoritative first (a major, or major.minor). */
@@ -61,6 +66,11 @@ export interface Detection {
   writableDirs: readonly RegExp[];
   /** A server bound to loopback only, in the files the port is searched in: a line matching any is reported. */
   loopback: readonly RegExp[];
+  /** Files and folders the service reads at run time by a path relative to where it starts (HTML templates,
+   * static assets): global patterns whose first group is the path's first part, relative to the service's
+   * folder, in the files the port is searched in. Languages whose image holds only the build output copy
+   * the ones that exist beside the working directory. */
+  runtimeFiles?: readonly RegExp[];
 }
 
 /** Read access to an existing repository, for a language's build plan. Paths are relative to the
@@ -74,9 +84,12 @@ export interface RepoFiles {
   folders(dir: string): string[];
   /** Files in `dir` (names), sorted. */
   files(dir: string): string[];
-  /** The nearest folder at or above the service folder, inside the repository, that holds `file`:
-   * `up` leads to it from the service folder ('' or '../..'), `servicePath` back ('' or 'services/web'). */
-  findUp(file: string): { up: string; servicePath: string } | undefined;
+  /** The nearest folder at or above the service folder (or `start`, a folder above it: '..'), inside the
+   * repository, that holds `file`: `up` leads to it from the service folder ('' or '../..'),
+   * `servicePath` back ('' or 'services/web'). */
+  findUp(file: string, start?: string): { up: string; servicePath: string } | undefined;
+  /** The service folder's path from `folder`, a folder above it ('..' gives 'web' for services/web). */
+  pathFrom(folder: string): string;
 }
 
 /** How the image of an existing project is built: template data (`build`) for
@@ -90,6 +103,8 @@ export interface RetrofitBuild {
   servicePath: string;
   /** A builder image pattern replacing the family's (a Gradle image when the repo has no wrapper, say). */
   builder?: Partial<Record<ImageFamily, ImagePattern>>;
+  /** A runtime image pattern replacing the family's (a C library for a Go binary built with cgo). */
+  runtime?: Partial<Record<ImageFamily, ImagePattern>>;
   /** What the .dockerignore keeps out of the context (relative to the context). */
   ignore: readonly string[];
   /** Where k8s-app's health module goes (templates/health/<language>/), from the service folder:

@@ -114,7 +114,7 @@ describe('the installed package', function () {
 
   it('k8s-app --dry-run in an existing repository: shows what it found, lists each file it would write or change, writes nothing', async () => {
     for (const [repo, options] of [
-      ['existing-dockerfile', []],
+      ['existing-dockerfile', ['--dockerfile', 'generate']],
       ['node-pnpm', ['--runtime-version', '22']],
     ] as const) {
       const fixture = RETROFIT_FIXTURES.find((candidate) => candidate.repo === repo)!;
@@ -180,7 +180,7 @@ describe('the installed package', function () {
 
     it('k8s-app --dry-run --json in an existing repository marks the files it would change', async () => {
       const { root, service } = copyFixture(RETROFIT_FIXTURES.find((fixture) => fixture.repo === 'existing-dockerfile')!);
-      const result = await runAs('self', k8sApp(), ['--defaults', '--dry-run', '--json'], service);
+      const result = await runAs('self', k8sApp(), ['--defaults', '--dry-run', '--json', '--dockerfile', 'generate'], service);
       assert.equal(result.exitCode, 0, result.stderr);
       const report = JSON.parse(result.stdout);
       assertValid(schema('dry-run.schema.json'), report);

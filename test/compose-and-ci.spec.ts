@@ -220,7 +220,7 @@ describe('compose.yaml and the CI pipeline', () => {
         path.join(service, 'deploy/docker-compose.yml'),
         'services:\n  web:\n    build:\n      context: ../..\n      dockerfile: existing-dockerfile/Dockerfile\n',
       );
-      const run = await runAppIn(service, { defaults: true, skipInstall: true, force: true });
+      const run = await runAppIn(service, { defaults: true, skipInstall: true, dockerfile: 'generate', force: true });
       const logged = loggedText(run);
       assert.match(logged, /it replaced these files of the repository's own, with your consent: Dockerfile; the others are unchanged\./);
       assert.match(

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import helpers from 'yeoman-test';
 import { commandWords } from '../generators/shared/answers.ts';
+import { detectProject } from '../generators/shared/detect.ts';
 import { repoFiles } from '../generators/shared/repo-files.ts';
 import type { GoBuild } from '../stacks/go.ts';
 import type { JavaBuild } from '../stacks/java.ts';
@@ -165,6 +166,86 @@ describe('existing Python, Go, Java and Rust builds', () => {
     assert.deepEqual([built.mainPackage, built.moduleDir], ['./tools/gen', 'tools/gen']);
   });
 
+  it('Go: a module that compiles C code (cgo) builds with cgo and runs on distroless cc; musl on Alpine (issue 16, class 3)', () => {
+    const sqlite = plan('go', { 'go.mod': 'module m\n\nrequire github.com/mattn/go-sqlite3 v1.14.53\n', 'main.go': 'package main\n' }) as GoBuild;
+    assert.equal(sqlite.cgo, 'github.com/mattn/go-sqlite3 in go.mod compiles C code');
+    assert.deepEqual(sqlite.runtime, { distroless: 'gcr.io/distroless/cc-debian13:nonroot' });
+    assert.match(sqlite.summary, /with cgo \(github\.com\/mattn\/go-sqlite3 in go\.mod compiles C code\)/);
+    // Inside a require block, and indirect (a driver that wraps it).
+    assert.ok(plan('go', { 'go.mod': 'module m\n\nrequire (\n\tgithub.com/mattn/go-sqlite3 v1.14.53 // indirect\n)\n', 'main.go': 'package main\n' }).cgo);
+    assert.equal(
+      plan('go', { 'go.mod': 'module m\n', 'main.go': 'package main\n', 'native/sum.go': 'package native\n\n// #include <stdlib.h>\nimport "C"\n' }).cgo,
+      './native/sum.go imports "C"',
+    );
+    // A pure-Go driver, a name that only starts alike, and test files need no cgo.
+    assert.equal(
+      plan('go', { 'go.mod': 'module m\n\nrequire modernc.org/sqlite v1.40.0\n', 'main.go': 'package main\n', 'c_test.go': 'package main\nimport "C"\n' }).cgo,
+      undefined,
+    );
+    assert.equal(plan('go', { 'go.mod': 'module m\n\nrequire github.com/mattn/go-sqlite3x v1.0.0\n', 'main.go': 'package main\n' }).cgo, undefined);
+  });
+
+  it('Rust: implicit targets get empty stand-ins for the download step; a workspace builds from its root (issue 16, classes 1 and 14)', () => {
+    const single = plan('rust', {
+      'Cargo.toml': '[package]\nname = "svc"\nversion = "0.1.0"\n',
+      'src/main.rs': 'fn main() {}\n',
+      'src/lib.rs': '',
+    }) as RustBuild;
+    assert.deepEqual(
+      [single.context, single.bin, single.stubs, single.manifests, single.sources],
+      ['', 'svc', ['src/lib.rs', 'src/main.rs'], ['Cargo.toml'], ['src']],
+    );
+    // Only src/bin/*.rs: the binary is the first, and one stand-in suffices.
+    const bins = plan('rust', { 'Cargo.toml': '[package]\nname = "svc"\n', 'src/bin/serve.rs': '', 'src/bin/tool.rs': '' }) as RustBuild;
+    assert.deepEqual([bins.bin, bins.mainSource, bins.stubs], ['serve', 'src/bin/serve.rs', ['src/bin/serve.rs']]);
+    // A workspace two folders up: members by glob, one excluded, a path dependency outside it, a named bench.
+    const dir = repo(
+      {
+        '.git/HEAD': 'ref: refs/heads/main\n',
+        'Cargo.toml':
+          '[workspace]\nmembers = ["crates/*"]\nexclude = ["crates/old"]\n[workspace.package]\nrust-version = "1.90"\n[workspace.dependencies]\nshared = { path = "libs/shared" }\n',
+        'Cargo.lock': '',
+        'crates/api/Cargo.toml':
+          '[package]\nname = "api"\nrust-version.workspace = true\n[dependencies]\nshared.workspace = true\nutil = { path = "../util" }\n',
+        'crates/api/src/main.rs': 'fn main() {}\n',
+        'crates/util/Cargo.toml': '[package]\nname = "util"\n[[bench]]\nname = "speed"\n',
+        'crates/util/src/lib.rs': '',
+        'crates/cli/Cargo.toml': '[package]\nname = "cli"\n[[bin]]\nname = "cli"\npath = "main.rs"\n',
+        'crates/old/Cargo.toml': '[package]\nname = "old"\n',
+        'libs/shared/Cargo.toml': '[package]\nname = "shared"\n',
+        'libs/shared/src/lib.rs': '',
+      },
+      'crates/api',
+    );
+    const workspace = findStack('rust')!.retrofit.plan(repoFiles(dir)) as RustBuild;
+    assert.deepEqual(
+      {
+        context: workspace.context,
+        servicePath: workspace.servicePath,
+        lockFile: workspace.lockFile,
+        manifestPath: workspace.manifestPath,
+        manifests: workspace.manifests,
+        stubs: workspace.stubs,
+        sources: workspace.sources,
+      },
+      {
+        context: '../..',
+        servicePath: 'crates/api',
+        lockFile: 'Cargo.lock',
+        manifestPath: 'crates/api/Cargo.toml',
+        manifests: ['Cargo.toml', 'crates/api/Cargo.toml', 'crates/cli/Cargo.toml', 'crates/util/Cargo.toml', 'libs/shared/Cargo.toml'],
+        stubs: ['crates/api/src/main.rs', 'crates/util/benches/speed.rs', 'crates/util/src/lib.rs', 'libs/shared/src/lib.rs'],
+        sources: ['crates/api/src', 'crates/util/src', 'libs/shared/src'],
+      },
+    );
+    const detected = detectProject(dir);
+    assert.ok(detected.kind === 'found');
+    assert.deepEqual(detected.project.runtimeVersion, { value: '1.90', from: 'Cargo.toml, inherited from ../../Cargo.toml', offered: '1.99' });
+    // Not a member (excluded): a crate of its own, built from its folder.
+    const excluded = findStack('rust')!.retrofit.plan(repoFiles(path.join(dir, '../old'))) as RustBuild;
+    assert.deepEqual([excluded.context, excluded.manifests], ['', ['Cargo.toml']]);
+  });
+
   it("Java without a wrapper builds on the build tool's image; with one, on the JDK image", () => {
     assert.deepEqual(plan('java', { 'pom.xml': '<project/>' }).builder, {
       distroless: 'maven:3-eclipse-temurin-{version}',
@@ -212,7 +293,7 @@ describe('options for answers that do not apply', () => {
         .run(APP_GENERATOR)
         .inDir(dir)
         .withOptions({ defaults: true, 'health-module': 'yes' } as never),
-      /--health-module does not apply here: it is used only in an existing repository \(a retrofit\)\. Nothing was written\. Fix: leave out --health-module\./,
+      /--health-module does not apply here: it is used only in an existing repository whose image k8s-app builds \(not with --dockerfile keep: the repository's own Dockerfile would not start the module\)\. Nothing was written\. Fix: leave out --health-module\./,
     );
   });
 });
@@ -241,18 +322,36 @@ describe('a folder of source code with no project file k8s-app recognises', () =
     assert.deepEqual(readdirSync(dir, { recursive: true }).sort(), before, 'files were written (or installed) next to the code');
   });
 
-  it('a Go package folder below its module root names the module root to run in', async () => {
+  it('a Python package folder below its project root names the project root to run in', async () => {
     const dir = repo(
-      { '.git/HEAD': 'ref: refs/heads/main\n', 'go.mod': 'module example.com/shop\n\ngo 1.26\n', 'services/api/main.go': 'package main\n\nfunc main() {}\n' },
-      'services/api',
+      { '.git/HEAD': 'ref: refs/heads/main\n', 'pyproject.toml': '[project]\nname = "shop"\n', 'src/shop/api/app.py': 'print("shop")\n' },
+      'src/shop/api',
     );
     await assert.rejects(
       runIn(dir),
       new RegExp(
-        `Fix: its project file is \\.\\./\\.\\./go\\.mod: run k8s-app in ${path.resolve(dir, '../..').replace(/[.]/g, '\\.')}, which k8s-app retrofits`,
+        `Fix: its project file is \\.\\./\\.\\./\\.\\./pyproject\\.toml: run k8s-app in ${path.resolve(dir, '../../..').replace(/[.]/g, '\\.')}, which k8s-app retrofits`,
       ),
     );
-    assert.deepEqual(readdirSync(dir), ['main.go']);
+    assert.deepEqual(readdirSync(dir), ['app.py']);
+  });
+
+  it('a Go package folder below its module root is a retrofit built from the module root (issue 16, class 14)', async () => {
+    const dir = repo(
+      {
+        '.git/HEAD': 'ref: refs/heads/main\n',
+        'go.mod': 'module example.com/shop\n\ngo 1.26\n',
+        'services/api/main.go': 'package main\n\nimport "net/http"\n\nfunc main() { http.ListenAndServe(":8080", nil) }\n',
+      },
+      'services/api',
+    );
+    await runIn(dir);
+    const saved = JSON.parse(readFileSync(path.join(dir, '.yo-rc.json'), 'utf8'))['generator-k8s-app'];
+    assert.deepEqual([saved.language, saved.retrofit, saved.program], ['go', true, './services/api']);
+    const dockerfile = readFileSync(path.join(dir, 'Dockerfile'), 'utf8');
+    assert.match(dockerfile, /build context is the workspace root \(\.\.\/\.\.\)/);
+    assert.match(dockerfile, /go build -trimpath -ldflags='-s -w' -o \/out\/service \.\/services\/api\n/);
+    assert.ok(!readdirSync(dir).includes('package.json'), 'a starter was written');
   });
 
   it('a folder with only documents is a new service', async () => {

@@ -65,12 +65,11 @@ describe('retrofitting the fixture repositories', () => {
               assert.ok(readme.includes(`\`${file}\``), `k8s/README.md does not name ${file}`);
           }
           assert.equal(/WARNING: the probes only check that port \d+ accepts TCP connections/.test(readme), tcp, readme);
-          assert.match(
-            readme,
-            fixture.folder && fixture.expected.language === 'node'
-              ? /\(cd \.\.\/\.\. && DOCKER_BUILDKIT=1 docker build -f services\/web\/Dockerfile -t \S+ \.\)\n/
-              : /\nDOCKER_BUILDKIT=1 docker build -t /,
-          );
+          // A workspace's service is built from the workspace root, as the Dockerfile's header says.
+          const context = /build context is the workspace root \(([^)]+)\)/.exec(readFileSync(path.join(service, 'Dockerfile'), 'utf8'))?.[1];
+          if (context) assert.ok(readme.includes(`(cd ${context} && DOCKER_BUILDKIT=1 docker build -f ${fixture.folder}/Dockerfile -t `), readme);
+          else assert.match(readme, /\nDOCKER_BUILDKIT=1 docker build -t /);
+          assert.equal(Boolean(context), ['monorepo', 'rust-workspace', 'go-package'].includes(fixture.repo) && fixture.folder !== 'services/quotes');
         });
 
         it('writes no starter code and no top-level README', () => {
@@ -95,10 +94,53 @@ describe('retrofitting the fixture repositories', () => {
 
   const fixture = (repo: string): RetrofitFixture => RETROFIT_FIXTURES.find((candidate) => candidate.repo === repo)!;
 
-  it('stops without writing when an existing Dockerfile differs and nobody can confirm (no terminal, no --force)', async () => {
+  it('keeps an existing Dockerfile by default, adds the manifests around its image and says what the pod needs of it (issue 16, class 13)', async () => {
     const { root, service } = copyFixture(fixture('existing-dockerfile'));
     const original = fileDigests(root);
-    await assert.rejects(retrofitProject(service), /These files exist and differ from what k8s-app would write: Dockerfile\. Nothing was written\..*--force/);
+    await retrofitProject(service);
+    assert.deepEqual(changedFiles(original, fileDigests(root)), []);
+    assert.equal(savedAnswers(service).dockerfile, 'keep');
+    // What k8s-app added stays out of the image the repository's COPY . . builds; local secrets above all.
+    assert.equal(
+      readFileSync(path.join(service, '.dockerignore'), 'utf8')
+        .split('\n')
+        .filter((line) => line && !line.startsWith('#'))
+        .join(' '),
+      'secrets compose.yaml k8s .yo-rc.json catalog-info.yaml',
+    );
+    const readme = readFileSync(path.join(service, 'k8s/README.md'), 'utf8');
+    assert.match(readme, /The repository's own Dockerfile builds the image, unchanged/);
+    assert.match(readme, /It names no `USER`, so it would run as root; the pod runs it as 65532/);
+    assert.match(readme, /No init runs as PID 1 \(tini, dumb-init\)/);
+    assert.doesNotMatch(readme, /shell form/);
+    assert.match(readme, /\nDOCKER_BUILDKIT=1 docker build -t existing-dockerfile:0\.1\.0 \.\n/);
+    // The start command is the Dockerfile's: not asked, not recorded.
+    assert.equal(savedAnswers(service).startCommand, undefined);
+    rmSync(path.dirname(root), { recursive: true, force: true });
+  });
+
+  it("a kept Dockerfile: the repository's own .dockerignore is left as it is; the health module and a start command do not apply", async () => {
+    const { root, service } = copyFixture(fixture('existing-dockerfile'));
+    writeFileSync(path.join(service, '.dockerignore'), '.git\n');
+    writeFileSync(path.join(service, 'Dockerfile'), 'FROM python:3.13\nUSER app\nCMD python app.py\n');
+    const original = fileDigests(root);
+    await retrofitProject(service);
+    assert.deepEqual(changedFiles(original, fileDigests(root)), []);
+    const readme = readFileSync(path.join(service, 'k8s/README.md'), 'utf8');
+    assert.match(readme, /`USER app` is a name: Kubernetes' `runAsNonRoot` can only verify a number/);
+    assert.match(readme, /It starts the service in shell form/);
+    await assert.rejects(retrofitProject(service, { 'health-module': 'yes' }), /--health-module .*not with --dockerfile keep/);
+    await assert.rejects(retrofitProject(service, { 'start-command': 'python app.py' }), /--start-command .*a kept Dockerfile starts what it starts/);
+    rmSync(path.dirname(root), { recursive: true, force: true });
+  });
+
+  it('stops without writing when asked to replace an existing Dockerfile and nobody can confirm (no terminal, no --force)', async () => {
+    const { root, service } = copyFixture(fixture('existing-dockerfile'));
+    const original = fileDigests(root);
+    await assert.rejects(
+      retrofitProject(service, { dockerfile: 'generate' }),
+      /These files exist and differ from what k8s-app would write: Dockerfile\. Nothing was written\..*--force/,
+    );
     assert.deepEqual(changedFiles(original, fileDigests(root)), []);
     assert.deepEqual([...fileDigests(root).keys()], [...original.keys()]);
     rmSync(path.dirname(root), { recursive: true, force: true });
@@ -114,7 +156,7 @@ describe('retrofitting the fixture repositories', () => {
       await helpers
         .run(APP_GENERATOR, {}, { force: false })
         .cd(service)
-        .withOptions({ defaults: true } as never)
+        .withOptions({ defaults: true, dockerfile: 'generate' } as never)
         .withAnswers({ action: 'skip' });
     } finally {
       process.stdin.isTTY = wasTTY;

@@ -11,10 +11,14 @@ import { repoFiles } from '../shared/repo-files.ts';
 export default class DockerGenerator extends K8sAppGenerator {
   writing() {
     const data = this.templateData;
-    const template = data.retrofit ? 'retrofit.Dockerfile' : 'Dockerfile';
-    this.render(`docker/${data.language}/${template}.ejs`, 'Dockerfile', data);
-    // With a workspace root as the build context, BuildKit reads the ignore file next to the Dockerfile.
-    this.render('docker/dockerignore.ejs', data.build?.context ? 'Dockerfile.dockerignore' : '.dockerignore', data);
+    if (data.keptDockerfile) {
+      this.keepDockerfile();
+    } else {
+      const template = data.retrofit ? 'retrofit.Dockerfile' : 'Dockerfile';
+      this.render(`docker/${data.language}/${template}.ejs`, 'Dockerfile', data);
+      // With a workspace root as the build context, BuildKit reads the ignore file next to the Dockerfile.
+      this.render('docker/dockerignore.ejs', data.build?.context ? 'Dockerfile.dockerignore' : '.dockerignore', data);
+    }
     if (data.compose === 'yes') this.writeCompose();
     if (data.build && data.healthModule) {
       this.renderTree(`health/${data.language}`, data.build.moduleDir ?? '.', data);
@@ -27,6 +31,20 @@ export default class DockerGenerator extends K8sAppGenerator {
       // The user asked for the module, which needs this line in an existing file: that is the consent.
       if (wiring) this.writeWithConsent(wiring.file, wiring.text);
     }
+  }
+
+  /** --dockerfile keep: the repository's Dockerfile builds the image. What k8s-app adds (local secrets
+   * above all) must stay out of its build context: a .dockerignore of those paths where the repository
+   * has none, else the lines to add to its own. */
+  private keepDockerfile() {
+    const data = this.templateData;
+    const written = this.config.get('files') ?? {};
+    if (existsSync(this.destinationPath('.dockerignore')) && !written['.dockerignore']) {
+      const lines = data.common.ADDED_PATHS.filter((entry) => data.compose === 'yes' || !['compose.yaml', 'secrets'].includes(entry));
+      this.log(`.dockerignore exists and is left as it is. Add what k8s-app writes, so its build never copies it: ${lines.join(', ')}.`);
+      return;
+    }
+    this.render('docker/kept-dockerfile.dockerignore.ejs', '.dockerignore', data);
   }
 
   private writeCompose() {

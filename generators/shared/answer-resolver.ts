@@ -45,7 +45,7 @@ export class AnswerResolver {
 
   /** Whether an answer applies to this run, given the answers before it. */
   applies(spec: AnswerSpec, answers: Partial<Answers>): boolean {
-    return spec.when?.({ retrofit: this.sources.retrofit }, answers) ?? true;
+    return spec.when?.({ retrofit: this.sources.retrofit, project: this.detectedProject(answers) }, answers) ?? true;
   }
 
   /** The value the existing repository states for an answer, and where; undefined when it states none

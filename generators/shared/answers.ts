@@ -35,12 +35,16 @@ export interface Answers {
   compose: string;
   /** New services: the CI pipeline written (github, gitlab) or none. */
   ci?: string;
+  /** Retrofitting a repository with its own Dockerfile: `keep` builds with it, `generate` replaces it with k8s-app's. */
+  dockerfile?: string;
 }
 
 /** What decides whether an answer applies. */
 export interface AnswerContext {
   /** Adding container and Kubernetes files around existing code. */
   retrofit: boolean;
+  /** Retrofitting: what the repository holds. */
+  project?: DetectedProject;
 }
 
 export interface Choice {
@@ -271,6 +275,22 @@ export const ANSWER_SPECS: readonly AnswerSpec[] = [
     parse: oneOf('the CI answer', () => ['github', 'gitlab', 'none']),
   },
   {
+    name: 'dockerfile',
+    option: 'dockerfile',
+    description:
+      "Existing repositories with a Dockerfile: keep builds the image with it and adds the manifests around it; generate replaces it with k8s-app's (tini, user 65532, the repository's own build), with --force",
+    prompt: { type: 'select', message: "The repository has a Dockerfile: keep it, or replace it with k8s-app's?" },
+    choices: () => [
+      { name: 'keep: build with it; add the manifests, compose.yaml and the catalog entry around its image', value: 'keep' },
+      { name: "generate: replace it with k8s-app's (tini as PID 1, numeric non-root user, the repository's own build)", value: 'generate' },
+    ],
+    when: ({ retrofit, project }) => retrofit && project?.ownDockerfile !== undefined,
+    appliesWhen: 'in an existing repository that has a Dockerfile of its own',
+    // Nothing of the user's is replaced unless asked.
+    default: () => 'keep',
+    parse: oneOf('the Dockerfile answer', () => ['keep', 'generate']),
+  },
+  {
     name: 'healthModule',
     option: 'health-module',
     description: `Existing repositories: yes adds a small health and config module in the service's language, serving /livez and /readyz on port ${HEALTH_MODULE_PORT} (new files only; for Rust, two lines in src/main.rs)`,
@@ -279,8 +299,10 @@ export const ANSWER_SPECS: readonly AnswerSpec[] = [
       { name: "no: use the service's own health paths, or TCP checks", value: 'no' },
       { name: `yes: add it (new files; the probes use it on port ${HEALTH_MODULE_PORT})`, value: 'yes' },
     ],
-    when: ({ retrofit }) => retrofit,
-    appliesWhen: 'in an existing repository (a retrofit)',
+    // The module starts from the image k8s-app builds; a kept Dockerfile does not start it.
+    when: ({ retrofit }, answers) => retrofit && answers.dockerfile !== 'keep',
+    appliesWhen:
+      "in an existing repository whose image k8s-app builds (not with --dockerfile keep: the repository's own Dockerfile would not start the module)",
     default: () => 'no',
     parse: oneOf('the health module answer', () => ['yes', 'no']),
   },
@@ -312,8 +334,9 @@ export const ANSWER_SPECS: readonly AnswerSpec[] = [
     description: 'Existing Go repositories: the main package the image builds, e.g. ./cmd/api (asked when the module has several)',
     prompt: { type: 'select', message: 'Program to build' },
     choices: (_answers, project) => (project?.programs ?? []).map((program) => ({ name: program, value: program })),
-    when: ({ retrofit }, answers) => retrofit && findStack(answers.language ?? '')?.retrofit.programs !== undefined,
-    appliesWhen: 'in an existing Go repository (other languages build the one program their build file names)',
+    when: ({ retrofit }, answers) => retrofit && answers.dockerfile !== 'keep' && findStack(answers.language ?? '')?.retrofit.programs !== undefined,
+    appliesWhen:
+      'in an existing Go repository whose image k8s-app builds (other languages build the one program their build file names; a kept Dockerfile builds what it builds)',
     default: () => '.',
     parse: (raw) => {
       const value = String(raw).trim().replace(/\/+$/, '');
@@ -339,8 +362,9 @@ export const ANSWER_SPECS: readonly AnswerSpec[] = [
     description:
       'Existing Node.js and Python repositories: the command that starts the service, as program and arguments (no shell), e.g. "node dist/server.js"',
     prompt: { type: 'input', message: 'Start command' },
-    when: ({ retrofit }, answers) => retrofit && findStack(answers.language ?? '')?.retrofit.command !== undefined,
-    appliesWhen: 'in an existing Node.js or Python repository (compiled languages run their build output)',
+    when: ({ retrofit }, answers) => retrofit && answers.dockerfile !== 'keep' && findStack(answers.language ?? '')?.retrofit.command !== undefined,
+    appliesWhen:
+      'in an existing Node.js or Python repository whose image k8s-app builds (compiled languages run their build output; a kept Dockerfile starts what it starts)',
     default: () => '',
     parse: startCommand,
     detected: (project) => project.start,

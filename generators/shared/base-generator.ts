@@ -284,11 +284,19 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
     const serving = stack.retrofit.serving?.({ words, port: this.answers.port, repo }) ?? {};
     const command = words.length > 0 ? stack.retrofit.command?.(serving.words ?? words) : undefined;
     const detected = this.detection.kind === 'found' && this.detection.project.language === stack.language ? this.detection.project : undefined;
+    const plan = stack.retrofit.plan(repo, this.answers.program);
     return {
-      build: stack.retrofit.plan(repo, this.answers.program),
+      // A kept Dockerfile builds as the repository builds it: from its own folder.
+      build: this.answers.dockerfile === 'keep' ? { ...plan, context: '', servicePath: '', summary: "the repository's own Dockerfile" } : plan,
       command: command && 'args' in command ? command.args : [],
       serving,
-      findings: { loopbackBinds: detected?.loopbackBinds ?? [], envVariables: detected?.envVariables ?? [], writableDirs: detected?.writableDirs ?? [] },
+      findings: {
+        loopbackBinds: detected?.loopbackBinds ?? [],
+        envVariables: detected?.envVariables ?? [],
+        writableDirs: detected?.writableDirs ?? [],
+        runtimeFiles: detected?.runtimeFiles ?? [],
+        ...(detected?.ownDockerfile ? { ownDockerfile: detected.ownDockerfile } : {}),
+      },
     };
   }
 

@@ -3,6 +3,7 @@
 // finding says where it came from, so the generator can show it and the user can correct it.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { RUNTIME_USER } from '../../stacks/common.ts';
 import { STACKS } from '../../stacks/registry.ts';
 import type { FileFact, RetrofitBuild, Stack } from '../../stacks/types.ts';
 import { repoFiles } from './repo-files.ts';
@@ -33,6 +34,18 @@ export interface EnvVariable {
   secret: boolean;
 }
 
+/** A Dockerfile the repository brings (not one k8s-app wrote), as far as it matters to the pod that runs its image. */
+export interface OwnDockerfile {
+  /** The user the image runs as (the last USER), if it names one. */
+  user?: string;
+  /** Whether the start (ENTRYPOINT, else CMD) is in shell form: /bin/sh is then PID 1, and SIGTERM does not reach the service. */
+  shellForm: boolean;
+  /** An init the start runs as PID 1 (tini, dumb-init), if any. */
+  init?: string;
+  /** Whether it declares a HEALTHCHECK, which Kubernetes ignores. */
+  healthcheck: boolean;
+}
+
 export interface DetectedProject {
   language: string;
   buildTool: Finding;
@@ -50,8 +63,12 @@ export interface DetectedProject {
   loopbackBinds: SourceLine[];
   /** Folders the service writes into (relative to its folder), each with the first line that says so. */
   writableDirs: (SourceLine & { dir: string })[];
+  /** Files and folders of the repository the service reads at run time by relative path, each with the first line that says so. */
+  runtimeFiles: (SourceLine & { path: string })[];
   /** Variables the repository's .env files name, or its code reads without a default: the manifests set none. */
   envVariables: EnvVariable[];
+  /** The repository's own Dockerfile, which a retrofit may keep (--dockerfile keep). */
+  ownDockerfile?: OwnDockerfile;
 }
 
 export type Detection = { kind: 'none' } | { kind: 'found'; project: DetectedProject } | { kind: 'ambiguous'; candidates: Finding[] };
@@ -77,16 +94,20 @@ const SOURCE_EXTENSIONS = [
 const MAX_SOURCE_FILES = 2000;
 
 export function detectProject(root: string): Detection {
-  const candidates = STACKS.flatMap((stack) => {
+  const here = STACKS.flatMap((stack) => {
     const marker = stack.detection.markers.map((pattern) => findMarker(root, pattern)).find((file) => file !== undefined);
     return marker ? [{ stack, marker }] : [];
   });
+  const candidates = here.length > 0 ? here : markersAbove(root);
   if (candidates.length === 0) return { kind: 'none' };
   if (candidates.length > 1) {
     return { kind: 'ambiguous', candidates: candidates.map(({ stack, marker }) => ({ value: stack.language, from: marker })) };
   }
-  const { stack } = candidates[0]!;
-  const tool = stack.detection.buildTools.find((candidate) => candidate.markers.some((pattern) => findMarker(root, pattern)))!;
+  const { stack, marker } = candidates[0]!;
+  const tool = stack.detection.buildTools.find((candidate) => candidate.markers.some((pattern) => findMarker(root, pattern))) ?? {
+    name: stack.detection.buildTools[0]!.name,
+    markers: [marker],
+  };
   const repo = repoFiles(root);
   const build = stack.retrofit.plan(repo);
   const programs = stack.retrofit.programs?.(repo);
@@ -95,13 +116,19 @@ export function detectProject(root: string): Detection {
   const project: DetectedProject = {
     language: stack.language,
     // The plan looks further (a workspace root's lock file), so its tool wins.
-    buildTool: { value: build.tool, from: build.tool === tool.name ? tool.markers.map((pattern) => findMarker(root, pattern)).find(Boolean)! : build.summary },
+    buildTool: {
+      value: build.tool,
+      from: build.tool === tool.name ? (tool.markers.map((pattern) => findMarker(root, pattern)).find(Boolean) ?? marker) : build.summary,
+    },
     build,
     ...(programs ? { programs } : {}),
     loopbackBinds: loopbackBinds(sources, stack),
     writableDirs: writableDirs(sources, stack),
+    runtimeFiles: runtimeFiles(root, sources, stack),
     envVariables: envVariables(root, sources, stack),
   };
+  const dockerfile = ownDockerfile(root);
+  if (dockerfile) project.ownDockerfile = dockerfile;
   const version = firstFact(root, stack.detection.runtimeVersion);
   if (version) project.runtimeVersion = { ...version, offered: nearestOffered(stack, version.value) };
   const start = firstFact(root, stack.detection.start);
@@ -118,6 +145,17 @@ export function detectProject(root: string): Detection {
     if (liveness || readiness) project.health = { liveness, readiness };
   }
   return { kind: 'found', project };
+}
+
+/** Languages whose project file counts from a folder above (Go's go.mod), when this folder holds their
+ * sources: each with the marker's path from here ('../../go.mod'). */
+function markersAbove(root: string): { stack: Stack; marker: string }[] {
+  const repo = repoFiles(root);
+  return STACKS.flatMap((stack) => {
+    if (!stack.detection.markersAbove || sourceFiles(root, stack.detection.port.extensions).length === 0) return [];
+    const found = stack.detection.markers.map((marker) => ({ marker, at: repo.findUp(marker, '..') })).find(({ at }) => at !== undefined);
+    return found ? [{ stack, marker: path.join(found.at!.up, found.marker) }] : [];
+  });
 }
 
 /**
@@ -180,16 +218,39 @@ export function nearestOffered(stack: Stack, stated: string): string {
 }
 
 function firstFact(root: string, facts: readonly FileFact[]): Finding | undefined {
+  const repo = repoFiles(root);
   for (const fact of facts) {
-    if (!isFile(root, fact.file)) continue;
-    const match = fact.pattern.exec(readFileSync(path.join(root, fact.file), 'utf8'));
+    const found = fact.above ? repo.findUp(fact.file) : { up: '' };
+    const file = found ? path.join(found.up, fact.file) : fact.file;
+    if (!isFile(root, file)) continue;
+    const match = fact.pattern.exec(readFileSync(path.join(root, file), 'utf8'));
     if (!match?.[1]) continue;
-    const value = fact.as ? fact.as(match[1].trim(), repoFiles(root)) : match[1].trim();
+    const value = fact.as ? fact.as(match[1].trim(), repo) : match[1].trim();
     if (value === undefined) continue;
-    if (typeof value === 'string') return { value, from: fact.file };
-    return { value: value.value, from: `${fact.file}, ${value.note}` };
+    if (typeof value === 'string') return { value, from: file };
+    return { value: value.value, from: `${file}, ${value.note}` };
   }
   return undefined;
+}
+
+/** What the repository's own Dockerfile does that the pod depends on; undefined without one, or when k8s-app wrote it. */
+export function ownDockerfile(root: string): OwnDockerfile | undefined {
+  if (!isFile(root, 'Dockerfile')) return undefined;
+  const text = readFileSync(path.join(root, 'Dockerfile'), 'utf8').replace(/\\\r?\n/g, ' ');
+  // k8s-app's retrofit Dockerfiles say how to regenerate them.
+  if (text.includes('Regenerate with k8s-app')) return undefined;
+  // The final stage is what runs.
+  const finalStage = text.split(/^FROM\s/im).at(-1)!;
+  const instruction = (name: string) => [...finalStage.matchAll(new RegExp(`^\\s*${name}\\s+(.+)$`, 'gim'))].at(-1)?.[1]?.trim();
+  const start = instruction('ENTRYPOINT') ?? instruction('CMD');
+  const user = instruction('USER');
+  const init = /\b(tini|dumb-init)\b/.exec(start ?? '')?.[1];
+  return {
+    ...(user ? { user } : {}),
+    shellForm: start !== undefined && !start.startsWith('['),
+    ...(init ? { init } : {}),
+    healthcheck: /^\s*HEALTHCHECK\s+(?!NONE\b)/im.test(finalStage),
+  };
 }
 
 /** The port an existing Dockerfile exposes, else the first the sources name. */
@@ -231,6 +292,23 @@ function writableDirs(sources: readonly SourceText[], stack: Stack): (SourceLine
       for (const match of source.text.matchAll(pattern)) {
         const dir = match[1]!;
         if (!found.has(dir) && dir !== 'tmp') found.set(dir, { dir, ...lineOf(source, match.index) });
+      }
+    }
+  }
+  return [...found.values()];
+}
+
+/** The repository's files and folders the code reads by relative path, each once, with the first line that names it. */
+function runtimeFiles(root: string, sources: readonly SourceText[], stack: Stack): (SourceLine & { path: string })[] {
+  const found = new Map<string, SourceLine & { path: string }>();
+  for (const source of sources) {
+    for (const pattern of stack.detection.runtimeFiles ?? []) {
+      for (const match of source.text.matchAll(pattern)) {
+        const read = match[1]!;
+        // Only what the repository holds: a path the code builds at run time, or outside the repo, is not copied.
+        if (!found.has(read) && !['.', '..'].includes(read) && !SKIPPED_DIRS.has(read) && existsSync(path.join(root, read))) {
+          found.set(read, { path: read, ...lineOf(source, match.index) });
+        }
       }
     }
   }
@@ -347,6 +425,20 @@ export function describeDetection(detection: Detection, folder: string): string[
     lines.push(
       `  writes       ${written.dir}/ (${written.file}:${written.line}): the root filesystem is read-only; an emptyDir is mounted there where the image allows`,
     );
+  }
+  if (project.ownDockerfile) {
+    const kept = project.ownDockerfile;
+    const notes = [
+      kept.user ? `USER ${kept.user}` : 'no USER (root)',
+      ...(kept.shellForm ? ['starts in shell form (SIGTERM stops at /bin/sh)'] : []),
+      kept.init ? `${kept.init} as PID 1` : 'no init as PID 1',
+    ];
+    lines.push(
+      `  Dockerfile   the repository's own (${notes.join(', ')}): kept unless --dockerfile generate (with --force) replaces it; the pod runs its image as ${RUNTIME_USER}, read-only (k8s/README.md says what that needs)`,
+    );
+  }
+  for (const read of project.runtimeFiles) {
+    lines.push(`  reads        ${read.path} (${read.file}:${read.line}) at run time: copied into the image, where the relative path finds it`);
   }
   if (project.envVariables.length > 0) {
     const files = [...new Set(project.envVariables.map((variable) => variable.file))].join(', ');

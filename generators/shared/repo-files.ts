@@ -14,10 +14,14 @@ export function repoFiles(serviceRoot: string): RepoFiles {
     exists: (file) => existsSync(full(file)),
     folders: (dir) => entries(full(dir), (entry) => entry.isDirectory()),
     files: (dir) => entries(full(dir), (entry) => entry.isFile()),
-    findUp(file) {
+    pathFrom: (folder) => path.relative(full(folder), path.resolve(serviceRoot)),
+    findUp(file, start = '.') {
+      const first = path.resolve(serviceRoot, start);
       let folder = path.resolve(serviceRoot);
       for (;;) {
-        if (existsSync(path.join(folder, file))) {
+        // Folders below `start` are passed by, never searched.
+        const searched = !path.relative(folder, first).startsWith('..');
+        if (searched && existsSync(path.join(folder, file))) {
           return { up: path.relative(serviceRoot, folder), servicePath: path.relative(folder, serviceRoot) };
         }
         // The repository's root is as far as a service's build may reach.

@@ -35,7 +35,7 @@ export interface RetrofitProject {
   /** The port and drain as the service's framework takes them. */
   serving: Serving;
   /** What the repository holds that the manifests cannot fix by themselves (k8s/README.md says what to do). */
-  findings: Pick<DetectedProject, 'loopbackBinds' | 'envVariables' | 'writableDirs'>;
+  findings: Pick<DetectedProject, 'loopbackBinds' | 'envVariables' | 'writableDirs' | 'runtimeFiles' | 'ownDockerfile'>;
 }
 
 export function templateData(answers: Answers, retrofit?: RetrofitProject, preset?: Preset) {
@@ -59,6 +59,7 @@ export function templateData(answers: Answers, retrofit?: RetrofitProject, prese
   const images = {
     ...stack.images[family],
     ...(retrofit?.build.builder?.[family] ? { builder: retrofit.build.builder[family] } : {}),
+    ...(retrofit?.build.runtime?.[family] ? { runtime: retrofit.build.runtime[family] } : {}),
     // A preset's base images (an internal mirror, golden images) win over both.
     ...preset?.images?.[answers.language]?.[family],
   };
@@ -111,6 +112,10 @@ export function templateData(answers: Answers, retrofit?: RetrofitProject, prese
     // working folder is known; the others are only warned about (k8s/README.md).
     writableMounts: writableMounts(languageStack, retrofit),
     writableDirs: retrofit?.findings.writableDirs ?? [],
+    // What the service reads at run time by relative path: the Dockerfile copies it where that path finds it.
+    runtimeFiles: retrofit?.findings.runtimeFiles ?? [],
+    // The repository's own Dockerfile builds the image (--dockerfile keep): what it does that the pod depends on.
+    keptDockerfile: answers.dockerfile === 'keep' ? retrofit?.findings.ownDockerfile : undefined,
     ...answers,
     // Retrofits keep their own CI.
     ci: answers.ci ?? 'none',

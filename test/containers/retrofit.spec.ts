@@ -128,9 +128,12 @@ describe('retrofitted fixture repositories in containers', () => {
         row.build = `ok, ${build.seconds.toFixed(0)} s`;
       });
 
-      it('dockle finds nothing at WARN or above', async () => {
-        await assertDockleClean(image, `retrofit ${name}`);
-      });
+      // dockle judges the Dockerfile; a kept one is the repository's own, not k8s-app's.
+      if (!fixture.keptDockerfile) {
+        it('dockle finds nothing at WARN or above', async () => {
+          await assertDockleClean(image, `retrofit ${name}`);
+        });
+      }
 
       it("runs hardened, passes the Deployment's probes, and stops within its grace period", async () => {
         const { container, grace } = deployedContainer(service);

@@ -30,6 +30,8 @@ export interface RetrofitFixture {
   variant?: string;
   /** The service's own main route, and what the container must answer there: what it answers outside one. */
   mainRoute?: { path: string; status: number; body: RegExp };
+  /** The repository's own Dockerfile builds the image (--dockerfile keep): the linters and dockle judge it as the repository's, not k8s-app's. */
+  keptDockerfile?: boolean;
 }
 
 export const RETROFIT_FIXTURES: readonly RetrofitFixture[] = [
@@ -47,6 +49,16 @@ export const RETROFIT_FIXTURES: readonly RetrofitFixture[] = [
     options: { 'runtime-version': '22' },
     changes: [],
     expected: { language: 'node', runtimeVersion: '22', port: 8080, livenessPath: 'tcp', readinessPath: 'tcp', startCommand: 'node lib/index.js' },
+  },
+  {
+    // TypeScript built to dist/, with views/ and public/ read at run time (issue 16, class 2): the image
+    // holds the build output, so they are copied beside it.
+    repo: 'node-views',
+    folder: '',
+    options: {},
+    changes: [],
+    expected: { language: 'node', runtimeVersion: '24', port: 3100, livenessPath: '/healthz', readinessPath: '/healthz', startCommand: 'node dist/server.js' },
+    mainRoute: { path: '/', status: 200, body: /<h1>Welcome, guest<\/h1>/ },
   },
   {
     repo: 'node-yarn',
@@ -116,6 +128,33 @@ export const RETROFIT_FIXTURES: readonly RetrofitFixture[] = [
     mainRoute: { path: '/entries/new', status: 200, body: /^\{"id":"[0-9a-f-]{36}","ledger":"main"\}\n$/ },
   },
   {
+    // A module that compiles C code (issue 16, class 3): without cgo its SQLite driver fails every call.
+    repo: 'go-cgo',
+    folder: '',
+    options: {},
+    changes: [],
+    expected: { language: 'go', runtimeVersion: '1.26', port: 8070, livenessPath: '/healthz', readinessPath: '/healthz', program: '.' },
+    mainRoute: { path: '/notes', status: 200, body: /^\["buy milk","call home"\]\n$/ },
+  },
+  {
+    // A main package two folders below its module's go.mod (issue 16, class 14): built from the module root.
+    repo: 'go-package',
+    folder: 'services/api',
+    options: {},
+    changes: [],
+    expected: { language: 'go', runtimeVersion: '1.26', port: 8060, livenessPath: '/livez', readinessPath: '/readyz', program: './services/api' },
+    mainRoute: { path: '/products', status: 200, body: /^\[\{"sku":"mug","price":900\},\{"sku":"lamp","price":4500\}\]\n$/ },
+  },
+  {
+    // Templates and static files read by relative path at run time (issue 16, class 2): copied into the image.
+    repo: 'go-web',
+    folder: '',
+    options: {},
+    changes: [],
+    expected: { language: 'go', runtimeVersion: '1.26', port: 8050, livenessPath: '/healthz', readinessPath: '/healthz' },
+    mainRoute: { path: '/', status: 200, body: /<li>Ada was here<\/li><li>Grace says hi<\/li>/ },
+  },
+  {
     repo: 'java-maven',
     folder: '',
     options: {},
@@ -140,6 +179,18 @@ export const RETROFIT_FIXTURES: readonly RetrofitFixture[] = [
     sigtermExit: { code: 143, why: 'its std-only server has no signal handler, so SIGTERM ends it (tini passes 128 + 15 on)' },
   },
   {
+    // A cargo workspace (issue 16, classes 1 and 14): the service crate inherits its edition and
+    // rust-version, depends on a sibling crate by path, shares the root's lock, and has no [[bin]];
+    // the sibling has a named bench without a path, another member only src/bin/*.rs.
+    repo: 'rust-workspace',
+    folder: 'crates/api',
+    options: {},
+    changes: [],
+    expected: { language: 'rust', runtimeVersion: '1.99', port: 8090, livenessPath: '/healthz', readinessPath: '/readyz' },
+    sigtermExit: { code: 143, why: 'its std-only server has no signal handler, so SIGTERM ends it (tini passes 128 + 15 on)' },
+    mainRoute: { path: '/balance', status: 200, body: /^\{"balance":4925,"entries":3\}$/ },
+  },
+  {
     // An npm workspace: the lock file is at the monorepo's root, which becomes the build context.
     repo: 'monorepo',
     folder: 'services/web',
@@ -155,12 +206,23 @@ export const RETROFIT_FIXTURES: readonly RetrofitFixture[] = [
     expected: { language: 'go', runtimeVersion: '1.27', port: 7070, livenessPath: 'tcp', readinessPath: 'tcp' },
   },
   {
-    // Its own Dockerfile is replaced only with consent (--force); without it the run stops (specs).
+    // Its own Dockerfile is replaced when asked (--dockerfile generate), with consent (--force) (specs).
     repo: 'existing-dockerfile',
     folder: '',
-    options: { force: true },
+    options: { dockerfile: 'generate', force: true },
     changes: ['Dockerfile'],
     expected: { language: 'python', runtimeVersion: '3.13', port: 5000, livenessPath: '/health', readinessPath: '/health', startCommand: 'python app.py' },
+  },
+  {
+    // Its own Dockerfile (root user, no init) is kept by default (issue 16, class 13): the manifests
+    // run its image as the pod runs any, read-only as 65532.
+    repo: 'go-own-dockerfile',
+    folder: '',
+    options: {},
+    changes: [],
+    expected: { language: 'go', runtimeVersion: '1.26', port: 8040, livenessPath: '/healthz', readinessPath: '/healthz', dockerfile: 'keep' },
+    mainRoute: { path: '/stock', status: 200, body: /^\{"bolts":120,"nuts":87\}\n$/ },
+    keptDockerfile: true,
   },
   // The health module, in each language, where the service has no usable health endpoint (or as asked).
   ...[
