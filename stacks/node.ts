@@ -83,6 +83,15 @@ const node: Stack = {
     ],
     // A listener on loopback only: unreachable from the kubelet's probes and the Service.
     loopback: [/\.listen\([^)\n]*['"`](?:127\.0\.0\.1|localhost)['"`]/, /\.listen\(\s*\{[^}]*\bhost\s*:\s*['"`](?:127\.0\.0\.1|localhost)['"`]/],
+    // Packages that link system libraries the runtime image lacks (sharp and others bring theirs prebuilt).
+    nativeLibraries: [
+      {
+        dependency: 'canvas',
+        files: ['package.json'],
+        pattern: /"canvas"\s*:/,
+        note: 'links cairo and pango, which the runtime image lacks: @napi-rs/canvas ships them prebuilt',
+      },
+    ],
     port: {
       extensions: ['.js', '.mjs', '.cjs', '.ts', '.mts'],
       patterns: [/PORT\s*(?:\?\?|\|\|)\s*['"]?(\d{2,5})/, /\.listen\(\s*(?:\{\s*port:\s*)?(\d{2,5})/],

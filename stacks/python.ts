@@ -104,6 +104,21 @@ const python: Stack = {
       /\bbind\s*=\s*\[?\s*["'](?:127\.0\.0\.1|localhost):/,
       /--(?:host|bind)[= ](?:127\.0\.0\.1|localhost)\b/,
     ],
+    // Packages that build against a system library the runtime image lacks.
+    nativeLibraries: [
+      {
+        dependency: 'psycopg2',
+        files: ['requirements.txt', 'pyproject.toml', 'poetry.lock', 'uv.lock'],
+        pattern: /(?:^|name = "|")psycopg2(?![\w-])/m,
+        note: 'builds from source against libpq and needs libpq at run time, which the runtime image lacks: psycopg2-binary or psycopg[binary] (psycopg 3) bring it with the wheel',
+      },
+      {
+        dependency: 'mysqlclient',
+        files: ['requirements.txt', 'pyproject.toml', 'poetry.lock', 'uv.lock'],
+        pattern: /(?:^|name = "|")mysqlclient(?![\w-])/im,
+        note: 'builds from source against libmysqlclient and needs it at run time, which the runtime image lacks: PyMySQL is pure Python',
+      },
+    ],
     port: { extensions: ['.py'], patterns: [/["']PORT["'][^)\n]*?["']?(\d{2,5})/, /port\s*=\s*(\d{2,5})/] },
   },
   retrofit: {

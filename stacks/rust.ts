@@ -62,6 +62,31 @@ const rust: Stack = {
     writableDirs: [/\bcreate_dir_all\(\s*"\.?\/?([\w-]+)\/?"/g],
     // A listener on loopback only: unreachable from the kubelet's probes and the Service.
     loopback: [/"(?:127\.0\.0\.1|localhost):\d+"/, /\[127,\s*0,\s*0,\s*1\]/, /Ipv4Addr::LOCALHOST/],
+    // Crates that link a system library (the lock file names every crate the build compiles).
+    nativeLibraries: [
+      {
+        dependency: 'openssl-sys',
+        files: ['Cargo.lock'],
+        pattern: /^name = "openssl-sys"$/m,
+        note: 'links OpenSSL: its headers and pkg-config in the build stage; distroless cc has libssl3, and on Alpine it is linked into the static binary',
+        build: {
+          distroless: { packages: ['libssl-dev=3.5.*', 'pkgconf=1.8.*'] },
+          alpine: { packages: ['openssl-dev=~3', 'openssl-libs-static=~3', 'pkgconf=~2'], env: { OPENSSL_STATIC: '1' } },
+        },
+      },
+      {
+        dependency: 'pq-sys',
+        files: ['Cargo.lock'],
+        pattern: /^name = "pq-sys"$/m,
+        note: 'links libpq, which no runtime image here has: the binary would not start. A pure-Rust client (tokio-postgres, sqlx) needs none',
+      },
+      {
+        dependency: 'mysqlclient-sys',
+        files: ['Cargo.lock'],
+        pattern: /^name = "mysqlclient-sys"$/m,
+        note: 'links libmysqlclient, which no runtime image here has: the binary would not start. A pure-Rust client (mysql_async, sqlx) needs none',
+      },
+    ],
     port: { extensions: ['.rs'], patterns: [/"0\.0\.0\.0:(\d{2,5})"/, /"PORT"[^\n]*?(\d{2,5})/] },
   },
   retrofit: { plan: retrofitBuild, wireHealthModule },

@@ -38,6 +38,21 @@ export interface FileFact {
   as?: (value: string, repo: RepoFiles) => string | { value: string; note: string } | undefined;
 }
 
+/** A dependency that links a library of the operating system (OpenSSL, libpq), found in the repository's
+ * lock or manifest files: what the image build installs for it, or why the image cannot have it. */
+export interface NativeLibrary {
+  /** The dependency, as the findings name it. */
+  dependency: string;
+  /** Where it shows: any of these files (here or, for a workspace's lock file, in a folder above) matching the pattern. */
+  files: readonly string[];
+  pattern: RegExp;
+  /** What it needs, said in the findings and k8s/README.md. */
+  note: string;
+  /** The build stage's packages (pinned, hadolint DL3008/DL3018) and environment, per family; absent when
+   * the runtime image lacks the library, so the note names the alternative. */
+  build?: Record<ImageFamily, { packages: readonly string[]; env?: Readonly<Record<string, string>> }>;
+}
+
 /** How an existing repository of this language is recognised (retrofit). */
 export interface Detection {
   /** Any of these files marks a project of this language: a name, or a pattern with `*` (`*.csproj`). */
@@ -71,6 +86,8 @@ export interface Detection {
    * folder, in the files the port is searched in. Languages whose image holds only the build output copy
    * the ones that exist beside the working directory. */
   runtimeFiles?: readonly RegExp[];
+  /** Dependencies that link system libraries. */
+  nativeLibraries?: readonly NativeLibrary[];
 }
 
 /** Read access to an existing repository, for a language's build plan. Paths are relative to the

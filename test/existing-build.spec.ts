@@ -246,6 +246,31 @@ describe('existing Python, Go, Java and Rust builds', () => {
     assert.deepEqual([excluded.context, excluded.manifests], ['', ['Cargo.toml']]);
   });
 
+  it('dependencies that link system libraries: handled in the build, or named with what to use instead (issue 16, class 12)', () => {
+    const found = (files: Record<string, string>, service = '') => {
+      const detected = detectProject(repo(files, service));
+      return detected.kind === 'found' ? detected.project.nativeLibraries.map((library) => [library.dependency, Boolean(library.build)]) : detected.kind;
+    };
+    const crate = '[package]\nname = "svc"\n';
+    assert.deepEqual(found({ 'Cargo.toml': crate, 'Cargo.lock': 'name = "openssl-sys"\nname = "pq-sys"\n', 'src/main.rs': '' }), [
+      ['openssl-sys', true],
+      ['pq-sys', false],
+    ]);
+    // A workspace member: the lock file is at the workspace root.
+    const workspace = {
+      '.git/HEAD': 'ref: refs/heads/main\n',
+      'Cargo.toml': '[workspace]\nmembers = ["crates/*"]\n',
+      'Cargo.lock': 'name = "openssl-sys"\n',
+      'crates/api/Cargo.toml': crate,
+      'crates/api/src/main.rs': '',
+    };
+    assert.deepEqual(found(workspace, 'crates/api'), [['openssl-sys', true]]);
+    assert.deepEqual(found({ 'requirements.txt': 'flask\npsycopg2==2.9.10\n', 'app.py': '' }), [['psycopg2', false]]);
+    assert.deepEqual(found({ 'requirements.txt': 'psycopg2-binary==2.9.10\nPyMySQL\n', 'app.py': '' }), []);
+    assert.deepEqual(found({ 'pyproject.toml': '[project]\ndependencies = ["mysqlclient>=2"]\n', 'app.py': '' }), [['mysqlclient', false]]);
+    assert.deepEqual(found({ 'package.json': '{"dependencies": {"canvas": "3.1.0", "sharp": "0.34.0"}}' }), [['canvas', false]]);
+  });
+
   it("Java without a wrapper builds on the build tool's image; with one, on the JDK image", () => {
     assert.deepEqual(plan('java', { 'pom.xml': '<project/>' }).builder, {
       distroless: 'maven:3-eclipse-temurin-{version}',

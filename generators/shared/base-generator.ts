@@ -295,6 +295,7 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
         envVariables: detected?.envVariables ?? [],
         writableDirs: detected?.writableDirs ?? [],
         runtimeFiles: detected?.runtimeFiles ?? [],
+        nativeLibraries: detected?.nativeLibraries ?? [],
         ...(detected?.ownDockerfile ? { ownDockerfile: detected.ownDockerfile } : {}),
       },
     };

@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { RUNTIME_USER } from '../../stacks/common.ts';
 import { STACKS } from '../../stacks/registry.ts';
-import type { FileFact, RetrofitBuild, Stack } from '../../stacks/types.ts';
+import type { FileFact, NativeLibrary, RetrofitBuild, Stack } from '../../stacks/types.ts';
 import { repoFiles } from './repo-files.ts';
 
 /** A value and the file it was read from (relative to the project root). */
@@ -67,6 +67,8 @@ export interface DetectedProject {
   runtimeFiles: (SourceLine & { path: string })[];
   /** Variables the repository's .env files name, or its code reads without a default: the manifests set none. */
   envVariables: EnvVariable[];
+  /** Dependencies that link system libraries: handled in the build, or said to be missing from the runtime image. */
+  nativeLibraries: NativeLibrary[];
   /** The repository's own Dockerfile, which a retrofit may keep (--dockerfile keep). */
   ownDockerfile?: OwnDockerfile;
 }
@@ -125,6 +127,12 @@ export function detectProject(root: string): Detection {
     loopbackBinds: loopbackBinds(sources, stack),
     writableDirs: writableDirs(sources, stack),
     runtimeFiles: runtimeFiles(root, sources, stack),
+    nativeLibraries: (stack.detection.nativeLibraries ?? []).filter((library) =>
+      library.files.some((file) => {
+        const found = repo.findUp(file);
+        return found !== undefined && library.pattern.test(repo.read(path.join(found.up, file)) ?? '');
+      }),
+    ),
     envVariables: envVariables(root, sources, stack),
   };
   const dockerfile = ownDockerfile(root);
@@ -436,6 +444,9 @@ export function describeDetection(detection: Detection, folder: string): string[
     lines.push(
       `  Dockerfile   the repository's own (${notes.join(', ')}): kept unless --dockerfile generate (with --force) replaces it; the pod runs its image as ${RUNTIME_USER}, read-only (k8s/README.md says what that needs)`,
     );
+  }
+  for (const library of project.nativeLibraries) {
+    lines.push(`  ${library.build ? 'native lib' : 'WARNING    '} ${library.dependency}: ${library.note}`);
   }
   for (const read of project.runtimeFiles) {
     lines.push(`  reads        ${read.path} (${read.file}:${read.line}) at run time: copied into the image, where the relative path finds it`);

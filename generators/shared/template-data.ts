@@ -35,7 +35,7 @@ export interface RetrofitProject {
   /** The port and drain as the service's framework takes them. */
   serving: Serving;
   /** What the repository holds that the manifests cannot fix by themselves (k8s/README.md says what to do). */
-  findings: Pick<DetectedProject, 'loopbackBinds' | 'envVariables' | 'writableDirs' | 'runtimeFiles' | 'ownDockerfile'>;
+  findings: Pick<DetectedProject, 'loopbackBinds' | 'envVariables' | 'writableDirs' | 'runtimeFiles' | 'ownDockerfile' | 'nativeLibraries'>;
 }
 
 export function templateData(answers: Answers, retrofit?: RetrofitProject, preset?: Preset) {
@@ -114,6 +114,12 @@ export function templateData(answers: Answers, retrofit?: RetrofitProject, prese
     writableDirs: retrofit?.findings.writableDirs ?? [],
     // What the service reads at run time by relative path: the Dockerfile copies it where that path finds it.
     runtimeFiles: retrofit?.findings.runtimeFiles ?? [],
+    // Dependencies that link system libraries, and what the build stage installs for them in this family.
+    nativeLibraries: retrofit?.findings.nativeLibraries ?? [],
+    nativeBuild: {
+      packages: (retrofit?.findings.nativeLibraries ?? []).flatMap((library) => library.build?.[family].packages ?? []),
+      env: Object.assign({}, ...(retrofit?.findings.nativeLibraries ?? []).map((library) => library.build?.[family].env ?? {})) as Record<string, string>,
+    },
     // The repository's own Dockerfile builds the image (--dockerfile keep): what it does that the pod depends on.
     keptDockerfile: answers.dockerfile === 'keep' ? retrofit?.findings.ownDockerfile : undefined,
     ...answers,

@@ -152,9 +152,11 @@ function nodeBuilder(ref: string, toolchain: string): StandIn {
   };
 }
 
-/** The Debian 13 packages of distroless "static" (no libc), and what "cc" adds for dynamic binaries. */
+/** The Debian 13 packages of distroless "static" (no libc), and what "base" and "cc" add for dynamic
+ * binaries, as distroless's base/config.bzl and cc/config.bzl list them: Debian 13's libcrypto links
+ * zlib and zstd, so "base" carries both with libssl3t64. */
 const DISTROLESS_STATIC_PACKAGES = ['base-files', 'netbase', 'tzdata'];
-const DISTROLESS_CC_PACKAGES = [...DISTROLESS_STATIC_PACKAGES, 'libc6', 'libgcc-s1', 'libgomp1', 'libstdc++6', 'libssl3t64'];
+const DISTROLESS_CC_PACKAGES = [...DISTROLESS_STATIC_PACKAGES, 'libc6', 'libssl3t64', 'libzstd1', 'zlib1g', 'libgcc-s1', 'libgomp1', 'libstdc++6'];
 
 /** A stage that lays out `packages` as a distroless root filesystem in /rootfs, with the nonroot user. */
 function distrolessRuntimeStage(packages: string[]): string[] {

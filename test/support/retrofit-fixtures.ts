@@ -179,6 +179,16 @@ export const RETROFIT_FIXTURES: readonly RetrofitFixture[] = [
     sigtermExit: { code: 143, why: 'its std-only server has no signal handler, so SIGTERM ends it (tini passes 128 + 15 on)' },
   },
   {
+    // A crate that links the system's OpenSSL (issue 16, class 12): its headers in the build stage, libssl3 at run time.
+    repo: 'rust-openssl',
+    folder: '',
+    options: {},
+    changes: [],
+    expected: { language: 'rust', runtimeVersion: '1.99', port: 8030, livenessPath: '/healthz', readinessPath: '/healthz' },
+    sigtermExit: { code: 143, why: 'its std-only server has no signal handler, so SIGTERM ends it (tini passes 128 + 15 on)' },
+    mainRoute: { path: '/digest', status: 200, body: /^f0d64011ff21798ac98339dab250c8dc7bd8c3e3f91e40d5f4470a72a3b764b1$/ },
+  },
+  {
     // A cargo workspace (issue 16, classes 1 and 14): the service crate inherits its edition and
     // rust-version, depends on a sibling crate by path, shares the root's lock, and has no [[bin]];
     // the sibling has a named bench without a path, another member only src/bin/*.rs.
