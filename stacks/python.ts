@@ -104,6 +104,8 @@ const python: Stack = {
       /\bbind\s*=\s*\[?\s*["'](?:127\.0\.0\.1|localhost):/,
       /--(?:host|bind)[= ](?:127\.0\.0\.1|localhost)\b/,
     ],
+    // SQLite databases in the source folder (Django's default db.sqlite3, a sqlite:/// URL): written at run time.
+    localDatabases: [/["'](?:sqlite:\/\/\/)?(?:\.\/)?([\w-]+\.(?:sqlite3?|db))["']/g],
     // Packages that build against a system library the runtime image lacks.
     nativeLibraries: [
       {
@@ -160,9 +162,13 @@ function pythonServing({ words, port, repo }: { words: readonly string[]; port: 
       : config
         ? { seconds: Number(config), from: 'gunicorn.conf.py (graceful_timeout)' }
         : { seconds: 30, from: "gunicorn's default graceful_timeout" };
-    return flagValue(words, ['--bind', '-b']) === undefined
-      ? { env: { GUNICORN_CMD_ARGS: `--bind=${bind}` }, drain }
-      : { words: withFlag(words, ['--bind', '-b'], bind), drain };
+    // gunicorn 25.1 and later open a control socket in $HOME, which the read-only root refuses: /tmp instead.
+    const socket = gunicornControlSocket(repo) && flagValue(words, ['--control-socket']) === undefined && !words.includes('--no-control-socket');
+    if (flagValue(words, ['--bind', '-b']) === undefined) {
+      return { env: { GUNICORN_CMD_ARGS: `--bind=${bind}${socket ? ` --control-socket=${GUNICORN_CONTROL_SOCKET}` : ''}` }, drain };
+    }
+    const bound = withFlag(words, ['--bind', '-b'], bind);
+    return { words: socket ? withFlag(bound, ['--control-socket'], GUNICORN_CONTROL_SOCKET) : bound, drain };
   }
   const serves = program === 'uvicorn' || (program === 'fastapi' && words[1] === 'run');
   if (!serves) return {};
@@ -171,6 +177,18 @@ function pythonServing({ words, port, repo }: { words: readonly string[]; port: 
     words: withFlag(withFlag(words, ['--host'], '0.0.0.0'), ['--port'], String(port)),
     ...(stated ? { drain: { seconds: Number(stated), from: 'the start command (--timeout-graceful-shutdown)' } } : {}),
   };
+}
+
+/** Where gunicorn's control socket goes: the one writable folder of the read-only root. */
+const GUNICORN_CONTROL_SOCKET = '/tmp/gunicorn.ctl';
+
+/** Whether the gunicorn the image installs has the control socket (25.1 and later): the version the
+ * requirements or lock file pin, or, with none pinned, the newest, which has it. */
+function gunicornControlSocket(repo: RepoFiles): boolean {
+  const pinned =
+    /^gunicorn\s*==\s*(\d+)\.(\d+)/im.exec(repo.read('requirements.txt') ?? '') ??
+    /name = "gunicorn"\s*\nversion = "(\d+)\.(\d+)/.exec(`${repo.read('uv.lock') ?? ''}\n${repo.read('poetry.lock') ?? ''}`);
+  return !pinned || Number(pinned[1]) > 25 || (Number(pinned[1]) === 25 && Number(pinned[2]) >= 1);
 }
 
 /** `pkg.module:function`, an entry point, as a command the image can run without installing the project. */
@@ -191,18 +209,36 @@ export interface PythonBuild extends RetrofitBuild {
   hashes?: boolean;
   /** No lock: pip installs the project itself. */
   installProject?: boolean;
+  /** A Django project with STATIC_ROOT: collectstatic runs at build time (the manifest its storage needs). */
+  collectstatic?: boolean;
+}
+
+/** Django's settings module, from manage.py's DJANGO_SETTINGS_MODULE, as files to read (a module, or a package's files). */
+function djangoSettings(repo: RepoFiles): string[] {
+  const module = /DJANGO_SETTINGS_MODULE["']\s*,\s*["']([\w.]+)["']/.exec(repo.read('manage.py') ?? '')?.[1];
+  if (!module) return [];
+  const file = module.replaceAll('.', '/');
+  return repo.exists(`${file}.py`)
+    ? [`${file}.py`]
+    : repo
+        .files(file)
+        .filter((name) => name.endsWith('.py'))
+        .map((name) => `${file}/${name}`);
 }
 
 function retrofitBuild(repo: RepoFiles): PythonBuild {
   const ignore = ['.venv', 'venv', '**/__pycache__', '**/*.pyc', '.pytest_cache', '.mypy_cache', '.ruff_cache', '.tox'];
-  const base = { context: '', servicePath: '', ignore };
+  // Django serves static files from STATIC_ROOT, filled by collectstatic (with the manifest its hashed storage reads).
+  const collectstatic = djangoSettings(repo).some((file) => /^\s*STATIC_ROOT\s*=/m.test(repo.read(file) ?? ''));
+  const base = { context: '', servicePath: '', ignore, ...(collectstatic ? { collectstatic } : {}) };
+  const then = collectstatic ? ', then manage.py collectstatic' : '';
   // Poetry and uv lock files become hashed requirements (their export), so the image's virtual
   // environment is made by pip alone and holds only the locked runtime dependencies.
   if (repo.exists('uv.lock')) {
     return {
       ...base,
       tool: 'uv',
-      summary: 'uv export (uv.lock), then pip install --require-hashes',
+      summary: `uv export (uv.lock), then pip install --require-hashes${then}`,
       manifests: ['pyproject.toml', 'uv.lock'],
       toolPackages: [`uv==${python.buildToolVersions!.uv}`],
       export: '/opt/build-tool/bin/uv export --frozen --no-dev --no-emit-project --no-header --format requirements-txt --output-file /tmp/requirements.txt',
@@ -214,7 +250,7 @@ function retrofitBuild(repo: RepoFiles): PythonBuild {
     return {
       ...base,
       tool: 'poetry',
-      summary: 'poetry export (poetry.lock), then pip install --require-hashes',
+      summary: `poetry export (poetry.lock), then pip install --require-hashes${then}`,
       manifests: ['pyproject.toml', 'poetry.lock'],
       toolPackages: [`poetry==${python.buildToolVersions!.poetry}`, `poetry-plugin-export==${python.buildToolVersions!['poetry-plugin-export']}`],
       export: '/opt/build-tool/bin/poetry export --only main --format requirements.txt --output /tmp/requirements.txt',
@@ -227,12 +263,12 @@ function retrofitBuild(repo: RepoFiles): PythonBuild {
     return {
       ...base,
       tool: 'pip',
-      summary: `pip install${hashes ? ' --require-hashes' : ''} -r requirements.txt`,
+      summary: `pip install${hashes ? ' --require-hashes' : ''} -r requirements.txt${then}`,
       manifests: ['requirements.txt'],
       requirements: 'requirements.txt',
       hashes,
     };
   }
   // No lock: pip installs the project itself, resolving its dependencies at build time.
-  return { ...base, tool: 'pip', summary: 'pip install . (no lock file: versions are resolved at build time)', manifests: [], installProject: true };
+  return { ...base, tool: 'pip', summary: `pip install . (no lock file: versions are resolved at build time)${then}`, manifests: [], installProject: true };
 }

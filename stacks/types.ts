@@ -88,6 +88,9 @@ export interface Detection {
   runtimeFiles?: readonly RegExp[];
   /** Dependencies that link system libraries. */
   nativeLibraries?: readonly NativeLibrary[];
+  /** Database files the service opens in its own folder (SQLite), which the read-only root refuses to
+   * write: global patterns whose first group is the file, in the files the port is searched in. */
+  localDatabases?: readonly RegExp[];
 }
 
 /** Read access to an existing repository, for a language's build plan. Paths are relative to the

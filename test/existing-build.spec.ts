@@ -391,18 +391,53 @@ describe('the port and drain of frameworks that do not read PORT or drain within
     findStack(language)!.retrofit.serving!({ words, port: 9000, repo: repoFiles(repo({ 'placeholder.txt': '', ...files })) });
 
   it('gunicorn: its --bind, or GUNICORN_CMD_ARGS over its config file; graceful_timeout as stated, else 30 s', () => {
-    assert.deepEqual(serving('python', ['gunicorn', 'app:app']), {
+    // gunicorn 23 has no control socket.
+    const gunicorn23 = { 'requirements.txt': 'gunicorn==23.0.0\n' };
+    assert.deepEqual(serving('python', ['gunicorn', 'app:app'], gunicorn23), {
       env: { GUNICORN_CMD_ARGS: '--bind=0.0.0.0:9000' },
       drain: { seconds: 30, from: "gunicorn's default graceful_timeout" },
     });
-    assert.deepEqual(serving('python', ['gunicorn', '-b', '127.0.0.1:8000', '--graceful-timeout', '12', 'app:app']), {
+    assert.deepEqual(serving('python', ['gunicorn', '-b', '127.0.0.1:8000', '--graceful-timeout', '12', 'app:app'], gunicorn23), {
       words: ['gunicorn', '-b', '0.0.0.0:9000', '--graceful-timeout', '12', 'app:app'],
       drain: { seconds: 12, from: 'the start command (--graceful-timeout)' },
     });
-    assert.deepEqual(serving('python', ['gunicorn', '--bind=:8000', 'app:app'], { 'gunicorn.conf.py': 'workers = 2\ngraceful_timeout = 45\n' }), {
-      words: ['gunicorn', '--bind=0.0.0.0:9000', 'app:app'],
-      drain: { seconds: 45, from: 'gunicorn.conf.py (graceful_timeout)' },
+    assert.deepEqual(
+      serving('python', ['gunicorn', '--bind=:8000', 'app:app'], { ...gunicorn23, 'gunicorn.conf.py': 'workers = 2\ngraceful_timeout = 45\n' }),
+      {
+        words: ['gunicorn', '--bind=0.0.0.0:9000', 'app:app'],
+        drain: { seconds: 45, from: 'gunicorn.conf.py (graceful_timeout)' },
+      },
+    );
+  });
+
+  it('gunicorn 25.1 and later: the control socket in /tmp, not the read-only $HOME (issue 16, class 5)', () => {
+    const socket = (files: Record<string, string>, words = ['gunicorn', 'app:app']) => serving('python', words, files);
+    assert.deepEqual(socket({ 'requirements.txt': 'gunicorn==27.0.1\n' }).env, { GUNICORN_CMD_ARGS: '--bind=0.0.0.0:9000 --control-socket=/tmp/gunicorn.ctl' });
+    assert.deepEqual(socket({ 'uv.lock': '[[package]]\nname = "gunicorn"\nversion = "25.1.0"\n' }).env, {
+      GUNICORN_CMD_ARGS: '--bind=0.0.0.0:9000 --control-socket=/tmp/gunicorn.ctl',
     });
+    assert.deepEqual(socket({ 'poetry.lock': '[[package]]\nname = "gunicorn"\nversion = "25.0.3"\n' }).env, { GUNICORN_CMD_ARGS: '--bind=0.0.0.0:9000' });
+    // Not pinned: the newest is installed, which has it.
+    assert.deepEqual(socket({ 'requirements.txt': 'gunicorn\n' }, ['gunicorn', '-b', ':8000', 'app:app']).words, [
+      'gunicorn',
+      '-b',
+      '0.0.0.0:9000',
+      'app:app',
+      '--control-socket',
+      '/tmp/gunicorn.ctl',
+    ]);
+    assert.deepEqual(socket({}, ['gunicorn', '--no-control-socket', 'app:app']).env, { GUNICORN_CMD_ARGS: '--bind=0.0.0.0:9000' });
+  });
+
+  it('Django: collectstatic at build time when the settings have STATIC_ROOT (issue 16, class 5)', () => {
+    const manage = { 'manage.py': 'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "site_app.settings")\n', 'requirements.txt': 'Django\n' };
+    assert.equal(plan('python', { ...manage, 'site_app/settings.py': 'STATIC_ROOT = BASE_DIR / "static"\n' }).collectstatic, true);
+    assert.equal(
+      plan('python', { ...manage, 'site_app/settings/base.py': 'STATIC_ROOT = "/srv/static"\n', 'site_app/settings/__init__.py': '' }).collectstatic,
+      true,
+    );
+    assert.equal(plan('python', { ...manage, 'site_app/settings.py': 'STATIC_URL = "static/"\n' }).collectstatic, undefined);
+    assert.match(plan('python', { ...manage, 'site_app/settings.py': 'STATIC_ROOT = "s"\n' }).summary, /, then manage\.py collectstatic$/);
   });
 
   it('uvicorn and fastapi run: --host and --port set, the drain when the command states one', () => {
@@ -447,7 +482,10 @@ describe('the port and drain of frameworks that do not read PORT or drain within
     }
     const deployment = readFileSync(path.join(dir, 'k8s/base/deployment.yaml'), 'utf8');
     assert.match(deployment, /drain deadline \(30 s: gunicorn's default graceful_timeout\) \+ a margin to exit\.\n\s+terminationGracePeriodSeconds: 40\n/);
-    assert.match(readFileSync(path.join(dir, 'Dockerfile'), 'utf8'), /\nCMD \["\/venv\/bin\/gunicorn", "--bind", "0\.0\.0\.0:9000", "app:app"\]\n/);
+    assert.match(
+      readFileSync(path.join(dir, 'Dockerfile'), 'utf8'),
+      /\nCMD \["\/venv\/bin\/gunicorn", "--bind", "0\.0\.0\.0:9000", "app:app", "--control-socket", "\/tmp\/gunicorn\.ctl"\]\n/,
+    );
     assert.match(readFileSync(path.join(dir, 'compose.yaml'), 'utf8'), /\n {4}stop_grace_period: 40s\n/);
     assert.match(
       readFileSync(path.join(dir, 'k8s/README.md'), 'utf8'),

@@ -296,6 +296,7 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
         writableDirs: detected?.writableDirs ?? [],
         runtimeFiles: detected?.runtimeFiles ?? [],
         nativeLibraries: detected?.nativeLibraries ?? [],
+        localDatabases: detected?.localDatabases ?? [],
         ...(detected?.ownDockerfile ? { ownDockerfile: detected.ownDockerfile } : {}),
       },
     };

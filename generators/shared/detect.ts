@@ -67,6 +67,8 @@ export interface DetectedProject {
   runtimeFiles: (SourceLine & { path: string })[];
   /** Variables the repository's .env files name, or its code reads without a default: the manifests set none. */
   envVariables: EnvVariable[];
+  /** Database files the service opens in its own folder (SQLite), each with the first line that names it. */
+  localDatabases: (SourceLine & { path: string })[];
   /** Dependencies that link system libraries: handled in the build, or said to be missing from the runtime image. */
   nativeLibraries: NativeLibrary[];
   /** The repository's own Dockerfile, which a retrofit may keep (--dockerfile keep). */
@@ -127,6 +129,7 @@ export function detectProject(root: string): Detection {
     loopbackBinds: loopbackBinds(sources, stack),
     writableDirs: writableDirs(sources, stack),
     runtimeFiles: runtimeFiles(root, sources, stack),
+    localDatabases: firstLines(sources, stack.detection.localDatabases ?? []),
     nativeLibraries: (stack.detection.nativeLibraries ?? []).filter((library) =>
       library.files.some((file) => {
         const found = repo.findUp(file);
@@ -306,21 +309,23 @@ function writableDirs(sources: readonly SourceText[], stack: Stack): (SourceLine
   return [...found.values()];
 }
 
-/** The repository's files and folders the code reads by relative path, each once, with the first line that names it. */
-function runtimeFiles(root: string, sources: readonly SourceText[], stack: Stack): (SourceLine & { path: string })[] {
+/** What the patterns' first groups name in the sources, each once, with the first line that names it. */
+function firstLines(sources: readonly SourceText[], patterns: readonly RegExp[]): (SourceLine & { path: string })[] {
   const found = new Map<string, SourceLine & { path: string }>();
   for (const source of sources) {
-    for (const pattern of stack.detection.runtimeFiles ?? []) {
-      for (const match of source.text.matchAll(pattern)) {
-        const read = match[1]!;
-        // Only what the repository holds: a path the code builds at run time, or outside the repo, is not copied.
-        if (!found.has(read) && !['.', '..'].includes(read) && !SKIPPED_DIRS.has(read) && existsSync(path.join(root, read))) {
-          found.set(read, { path: read, ...lineOf(source, match.index) });
-        }
-      }
+    for (const pattern of patterns) {
+      for (const match of source.text.matchAll(pattern)) if (!found.has(match[1]!)) found.set(match[1]!, { path: match[1]!, ...lineOf(source, match.index) });
     }
   }
   return [...found.values()];
+}
+
+/** The repository's files and folders the code reads by relative path, each once, with the first line that names it. */
+function runtimeFiles(root: string, sources: readonly SourceText[], stack: Stack): (SourceLine & { path: string })[] {
+  // Only what the repository holds: a path the code builds at run time, or outside the repo, is not copied.
+  return firstLines(sources, stack.detection.runtimeFiles ?? []).filter(
+    (read) => !['.', '..'].includes(read.path) && !SKIPPED_DIRS.has(read.path) && existsSync(path.join(root, read.path)),
+  );
 }
 
 /** Files that list a service's environment: an example to copy, or the developer's own. */
@@ -443,6 +448,11 @@ export function describeDetection(detection: Detection, folder: string): string[
     ];
     lines.push(
       `  Dockerfile   the repository's own (${notes.join(', ')}): kept unless --dockerfile generate (with --force) replaces it; the pod runs its image as ${RUNTIME_USER}, read-only (k8s/README.md says what that needs)`,
+    );
+  }
+  for (const database of project.localDatabases) {
+    lines.push(
+      `  WARNING      ${database.file}:${database.line} opens the SQLite database ${database.path} in the service's folder, which is read-only in the pod: point it at a database service, or at /tmp (lost at each restart)`,
     );
   }
   for (const library of project.nativeLibraries) {

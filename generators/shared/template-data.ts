@@ -35,7 +35,7 @@ export interface RetrofitProject {
   /** The port and drain as the service's framework takes them. */
   serving: Serving;
   /** What the repository holds that the manifests cannot fix by themselves (k8s/README.md says what to do). */
-  findings: Pick<DetectedProject, 'loopbackBinds' | 'envVariables' | 'writableDirs' | 'runtimeFiles' | 'ownDockerfile' | 'nativeLibraries'>;
+  findings: Pick<DetectedProject, 'loopbackBinds' | 'envVariables' | 'writableDirs' | 'runtimeFiles' | 'ownDockerfile' | 'nativeLibraries' | 'localDatabases'>;
 }
 
 export function templateData(answers: Answers, retrofit?: RetrofitProject, preset?: Preset) {
@@ -114,6 +114,7 @@ export function templateData(answers: Answers, retrofit?: RetrofitProject, prese
     writableDirs: retrofit?.findings.writableDirs ?? [],
     // What the service reads at run time by relative path: the Dockerfile copies it where that path finds it.
     runtimeFiles: retrofit?.findings.runtimeFiles ?? [],
+    localDatabases: retrofit?.findings.localDatabases ?? [],
     // Dependencies that link system libraries, and what the build stage installs for them in this family.
     nativeLibraries: retrofit?.findings.nativeLibraries ?? [],
     nativeBuild: {

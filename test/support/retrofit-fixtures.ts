@@ -30,6 +30,8 @@ export interface RetrofitFixture {
   variant?: string;
   /** The service's own main route, and what the container must answer there: what it answers outside one. */
   mainRoute?: { path: string; status: number; body: RegExp };
+  /** Files dockle flags by their name alone (CIS-DI-0010) that the framework needs, and why they are accepted. */
+  dockleAcceptFiles?: { files: string[]; why: string };
   /** The repository's own Dockerfile builds the image (--dockerfile keep): the linters and dockle judge it as the repository's, not k8s-app's. */
   keptDockerfile?: boolean;
 }
@@ -80,6 +82,17 @@ export const RETROFIT_FIXTURES: readonly RetrofitFixture[] = [
       readinessPath: '/health/ready',
       startCommand: 'python server.py',
     },
+  },
+  {
+    // Django (issue 16, class 5): hashed static files need collectstatic's manifest, gunicorn 27's
+    // control socket goes to /tmp, and its SQLite development database is named as read-only in the pod.
+    repo: 'python-django',
+    folder: '',
+    options: {},
+    changes: [],
+    expected: { language: 'python', runtimeVersion: '3.13', port: 8000, livenessPath: 'tcp', readinessPath: 'tcp', startCommand: 'gunicorn shop.wsgi' },
+    mainRoute: { path: '/', status: 200, body: /<link rel="stylesheet" href="\/static\/shop\/site\.[0-9a-f]{12}\.css">/ },
+    dockleAcceptFiles: { files: ['settings.py'], why: "Django's settings module is settings.py by convention; it reads its secret from the environment" },
   },
   {
     repo: 'python-poetry',
