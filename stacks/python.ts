@@ -1,5 +1,5 @@
 import { DOCKERFILE_START, flagValue, withFlag } from './common.ts';
-import type { RepoFiles, RetrofitBuild, Serving, Stack } from './types.ts';
+import type { RepoFiles, RetrofitBuild, Serving, SourceFile, Stack } from './types.ts';
 
 /** A module's `if __name__ == "__main__":` block, which runs it as a program. */
 const MAIN_GUARD = /^(if)\s+__name__\s*==\s*["']__main__["']\s*:/m;
@@ -104,6 +104,7 @@ const python: Stack = {
       /\bbind\s*=\s*\[?\s*["'](?:127\.0\.0\.1|localhost):/,
       /--(?:host|bind)[= ](?:127\.0\.0\.1|localhost)\b/,
     ],
+    mountedHealthRoutes,
     // SQLite databases in the source folder (Django's default db.sqlite3, a sqlite:/// URL): written at run time.
     localDatabases: [/["'](?:sqlite:\/\/\/)?(?:\.\/)?([\w-]+\.(?:sqlite3?|db))["']/g],
     // Packages that build against a system library the runtime image lacks.
@@ -177,6 +178,72 @@ function pythonServing({ words, port, repo }: { words: readonly string[]; port: 
     words: withFlag(withFlag(words, ['--host'], '0.0.0.0'), ['--port'], String(port)),
     ...(stated ? { drain: { seconds: Number(stated), from: 'the start command (--timeout-graceful-shutdown)' } } : {}),
   };
+}
+
+/** A health route on a FastAPI router or Flask blueprint: `@router.get("/health-check/")`. */
+const HEALTH_ROUTE = /@(\w+)\.(?:get|api_route|route)\(\s*["']([^"']*(?:health|live|ready)[^"']*)["']/g;
+
+/**
+ * FastAPI's and Flask's health routes with the prefixes their routers are mounted under, through every
+ * level: `APIRouter(prefix=...)` or `Blueprint(..., url_prefix=...)` where the router is made,
+ * `include_router(module.router, prefix=...)` or `register_blueprint(bp, url_prefix=...)` where it is
+ * mounted, up to the app. A prefix held in a setting (`settings.API_V1_STR`) is read where the setting
+ * is assigned. Undefined when no route is mounted under a prefix (the literal paths then stand).
+ */
+function mountedHealthRoutes(sources: readonly SourceFile[]) {
+  const routes = sources.flatMap((source) => [...source.text.matchAll(HEALTH_ROUTE)].map((match) => ({ source, router: match[1]!, route: match[2]! })));
+  const resolved = routes.map(({ source, router, route }) => ({ path: joinRoute(mountPrefix(sources, source, router, 0), route), from: source.file }));
+  if (!resolved.some(({ path }, index) => path !== routes[index]!.route)) return undefined;
+  const readiness = resolved.find(({ path }) => /ready/.test(path));
+  const liveness = resolved.find(({ path }) => !/ready/.test(path)) ?? readiness;
+  const finding = (route?: { path: string; from: string }) => route && { value: route.path, from: `${route.from}, under its routers' prefixes` };
+  return { liveness: finding(liveness), readiness: finding(readiness ?? liveness) };
+}
+
+/** The prefix a router (a variable of `source`) serves under: its own, and those of every level that mounts it. */
+function mountPrefix(sources: readonly SourceFile[], source: SourceFile, router: string, depth: number): string {
+  const own = prefixValue(sources, new RegExp(`\\b${router}\\s*=\\s*(?:APIRouter|Blueprint)\\(([^)]*)\\)`).exec(source.text)?.[1]);
+  if (depth > 5) return own;
+  const module = source.file.replace(/\.py$/, '').split('/').at(-1)!;
+  // Mounted as `module.router` elsewhere, or by its own name in a file that imports it from the module.
+  const qualified = new RegExp(`\\b(\\w+)\\.(include_router|register_blueprint)\\(\\s*${module}\\.${router}\\b([^)]*)\\)`);
+  const bare = new RegExp(`\\b(\\w+)\\.(include_router|register_blueprint)\\(\\s*${router}\\b([^)]*)\\)`);
+  const imports = new RegExp(`\\b${module}\\b[^\\n]*\\bimport\\b[^\\n]*\\b${router}\\b`);
+  for (const parent of sources) {
+    if (parent === source) continue;
+    const match = qualified.exec(parent.text) ?? (imports.test(parent.text) ? bare.exec(parent.text) : null);
+    if (!match) continue;
+    const mountedAt = prefixValue(sources, match[3]);
+    // The app mounts it at the root; a router that mounts it is mounted itself.
+    const isApp = new RegExp(`\\b${match[1]}\\s*=\\s*(?:FastAPI|Flask)\\(`).test(parent.text);
+    const above = isApp ? '' : mountPrefix(sources, parent, match[1]!, depth + 1);
+    // FastAPI adds the router's own prefix after the one it is included with; Flask's url_prefix at
+    // registration replaces the blueprint's.
+    const replaces = match[2] === 'register_blueprint' && mountedAt !== '';
+    return joinRoute(joinRoute(above, mountedAt), replaces ? '' : own);
+  }
+  return own;
+}
+
+/** The `prefix=`/`url_prefix=` argument among a call's arguments: a string, or a setting read where it is assigned. */
+function prefixValue(sources: readonly SourceFile[], args: string | undefined): string {
+  const value = /\b(?:url_)?prefix\s*=\s*([^,)]+)/.exec(args ?? '')?.[1]?.trim();
+  if (!value) return '';
+  const literal = /^f?["']([^"']*)["']$/.exec(value);
+  if (literal) return literal[1]!;
+  const setting = value.split('.').at(-1)!;
+  const assigned = new RegExp(`\\b${setting}\\s*(?::[^=\\n]+)?=\\s*["']([^"']*)["']`);
+  for (const source of sources) {
+    const match = assigned.exec(source.text);
+    if (match) return match[1]!;
+  }
+  return '';
+}
+
+/** Two parts of a URL path joined with one slash between them. */
+function joinRoute(prefix: string, route: string): string {
+  if (!prefix) return route;
+  return `${prefix.replace(/\/+$/, '')}/${route.replace(/^\/+/, '')}`;
 }
 
 /** Where gunicorn's control socket goes: the one writable folder of the read-only root. */

@@ -88,9 +88,20 @@ export interface Detection {
   runtimeFiles?: readonly RegExp[];
   /** Dependencies that link system libraries. */
   nativeLibraries?: readonly NativeLibrary[];
+  /** Health routes declared on routers mounted under prefixes (FastAPI's include_router(prefix=...)):
+   * the full paths, with the file that declares each, from the service's sources. */
+  mountedHealthRoutes?: (
+    sources: readonly SourceFile[],
+  ) => { liveness?: { value: string; from: string }; readiness?: { value: string; from: string } } | undefined;
   /** Database files the service opens in its own folder (SQLite), which the read-only root refuses to
    * write: global patterns whose first group is the file, in the files the port is searched in. */
   localDatabases?: readonly RegExp[];
+}
+
+/** A source file of the service and its text. */
+export interface SourceFile {
+  file: string;
+  text: string;
 }
 
 /** Read access to an existing repository, for a language's build plan. Paths are relative to the

@@ -246,6 +246,38 @@ describe('existing Python, Go, Java and Rust builds', () => {
     assert.deepEqual([excluded.context, excluded.manifests], ['', ['Cargo.toml']]);
   });
 
+  it('health routes on routers mounted under prefixes: the full path, through every level (issue 16, class 6)', () => {
+    const health = (files: Record<string, string>) => {
+      const detected = detectProject(repo({ 'requirements.txt': 'fastapi\nflask\n', ...files }));
+      return detected.kind === 'found' ? detected.project.health : undefined;
+    };
+    // A blueprint with its own prefix, registered with another, which replaces it (as Flask does).
+    assert.deepEqual(
+      health({
+        'app.py': 'from flask import Flask\nfrom ops import bp\napp = Flask(__name__)\napp.register_blueprint(bp, url_prefix="/internal")\n',
+        'ops.py':
+          'from flask import Blueprint\nbp = Blueprint("ops", __name__, url_prefix="/ops")\n@bp.route("/healthz")\ndef healthz():\n    return "ok"\n@bp.route("/readyz")\ndef readyz():\n    return "ok"\n',
+      }),
+      {
+        liveness: { value: '/internal/healthz', from: "ops.py, under its routers' prefixes" },
+        readiness: { value: '/internal/readyz', from: "ops.py, under its routers' prefixes" },
+      },
+    );
+    // Registered without a prefix: the blueprint's own.
+    assert.equal(
+      health({
+        'app.py': 'from flask import Flask\nfrom ops import bp\napp = Flask(__name__)\napp.register_blueprint(bp)\n',
+        'ops.py': 'from flask import Blueprint\nbp = Blueprint("ops", __name__, url_prefix="/ops")\n@bp.route("/health")\ndef health():\n    return "ok"\n',
+      })?.liveness?.value,
+      '/ops/health',
+    );
+    // Routes on the app itself keep their literal paths.
+    assert.deepEqual(health({ 'main.py': 'from fastapi import FastAPI\napp = FastAPI()\n@app.get("/healthz")\ndef h():\n    return {}\n' }), {
+      liveness: { value: '/healthz', from: 'main.py' },
+      readiness: { value: '/healthz', from: 'main.py' },
+    });
+  });
+
   it('dependencies that link system libraries: handled in the build, or named with what to use instead (issue 16, class 12)', () => {
     const found = (files: Record<string, string>, service = '') => {
       const detected = detectProject(repo(files, service));

@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { RUNTIME_USER } from '../../stacks/common.ts';
 import { STACKS } from '../../stacks/registry.ts';
-import type { FileFact, NativeLibrary, RetrofitBuild, Stack } from '../../stacks/types.ts';
+import type { FileFact, NativeLibrary, RetrofitBuild, SourceFile, Stack } from '../../stacks/types.ts';
 import { repoFiles } from './repo-files.ts';
 
 /** A value and the file it was read from (relative to the project root). */
@@ -15,10 +15,7 @@ export interface Finding {
 }
 
 /** A source file of the service and its text. */
-interface SourceText {
-  file: string;
-  text: string;
-}
+type SourceText = SourceFile;
 
 /** A line of a source file, for findings that point at it. */
 export interface SourceLine {
@@ -151,8 +148,10 @@ export function detectProject(root: string): Detection {
   if (framework) {
     project.health = { liveness: { value: framework.liveness, from: framework.file }, readiness: { value: framework.readiness, from: framework.file } };
   } else {
-    const liveness = findPath(sources, LIVENESS_PATHS);
-    const readiness = findPath(sources, READINESS_PATHS) ?? liveness;
+    // Routes on routers mounted under a prefix first: their literal alone is not the path served.
+    const mounted = stack.detection.mountedHealthRoutes?.(sources);
+    const liveness = mounted?.liveness ?? findPath(sources, LIVENESS_PATHS);
+    const readiness = mounted?.readiness ?? findPath(sources, READINESS_PATHS) ?? liveness;
     if (liveness || readiness) project.health = { liveness, readiness };
   }
   return { kind: 'found', project };

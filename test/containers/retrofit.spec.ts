@@ -140,14 +140,16 @@ describe('retrofitted fixture repositories in containers', () => {
 
       it("runs hardened, passes the Deployment's probes, and stops within its grace period", async () => {
         const { container, grace } = deployedContainer(service);
-        const port = await freePort();
-        // The service's own port is PORT, a free one; the health module's is its container port.
+        const httpPort = container.ports.find((declared) => declared.name === 'http')!.containerPort;
+        // The service's own port is a free one, unless the image's command names it (uvicorn --port):
+        // then the container port itself, as in the pod. The health module's is its container port.
+        const { stdout: command } = await execa(DOCKER, ['image', 'inspect', '--format', '{{json .Config.Cmd}}', image]);
+        const port = command.includes(`"${httpPort}"`) || command.includes(`:${httpPort}"`) ? httpPort : await freePort();
         const ports: Record<string, number> = { http: port };
         for (const declared of container.ports) if (declared.name !== 'http') ports[declared.name] = declared.containerPort;
         const containerName = `k8s-app-retrofit-${slug}`;
-        // The Deployment's environment, with its port moved to a free one on the host network: PORT, and
-        // the port as a framework that ignores PORT reads it (GUNICORN_CMD_ARGS' --bind, SERVER_PORT).
-        const httpPort = container.ports.find((declared) => declared.name === 'http')!.containerPort;
+        // The Deployment's environment, with its port moved to the one used here on the host network: PORT,
+        // and the port as a framework that ignores PORT reads it (GUNICORN_CMD_ARGS' --bind, SERVER_PORT).
         const env = (container.env ?? []).flatMap(({ name, value }) => {
           if (value === undefined) return [];
           const moved = name === 'PORT' || value === String(httpPort) ? String(port) : value.replaceAll(`:${httpPort}`, `:${port}`);

@@ -95,6 +95,23 @@ export const RETROFIT_FIXTURES: readonly RetrofitFixture[] = [
     dockleAcceptFiles: { files: ['settings.py'], why: "Django's settings module is settings.py by convention; it reads its secret from the environment" },
   },
   {
+    // FastAPI routers mounted under prefixes, one from a setting (issue 16, class 6): the health route's
+    // full path is /api/v1/utils/health-check/, not the literal the route declares.
+    repo: 'python-routers',
+    folder: '',
+    options: {},
+    changes: [],
+    expected: {
+      language: 'python',
+      runtimeVersion: '3.13',
+      port: 8000,
+      livenessPath: '/api/v1/utils/health-check/',
+      readinessPath: '/api/v1/utils/health-check/',
+      startCommand: 'uvicorn app.main:app --port 8000',
+    },
+    mainRoute: { path: '/api/v1/items/', status: 200, body: /^\[\{"id":"a1","title":"Teapot"\}\]$/ },
+  },
+  {
     repo: 'python-poetry',
     folder: '',
     options: {},
