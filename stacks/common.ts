@@ -1,4 +1,6 @@
 // Pins and facts every language shares. Language-specific pins live in stacks/<language>.ts.
+import path from 'node:path';
+import type { RepoFiles } from './types.ts';
 
 /** The numeric non-root user and group of every image (distroless `nonroot`; kube-score wants >= 10000). */
 export const RUNTIME_USER = 65532;
@@ -111,4 +113,31 @@ export function flagValue(words: readonly string[], names: readonly string[]): s
   const flag = findFlag(words, names);
   if (!flag) return undefined;
   return flag.inline ? words[flag.index]!.slice(flag.name.length + 1) : words[flag.index + 1];
+}
+
+/**
+ * A workspace's member folders, relative to its root (`root`, from the service folder): each pattern is
+ * a folder, or a glob in its last part (`crates/*`, `packages/api-*`); only folders holding `marker`
+ * (the member's manifest) count, and those `exclude` names do not.
+ */
+export function memberFolders(repo: RepoFiles, root: string, patterns: readonly string[], marker: string, exclude: readonly string[] = []): string[] {
+  const inRoot = (folder: string) => path.posix.join(root, folder);
+  const excluded = new Set(exclude.map((folder) => path.posix.normalize(folder)));
+  return patterns
+    .flatMap((pattern) => {
+      const clean = path.posix.normalize(pattern.replace(/\/$/, ''));
+      if (!clean.includes('*')) return [clean];
+      const parent = path.posix.dirname(clean);
+      const name = new RegExp(
+        `^${path.posix
+          .basename(clean)
+          .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+          .replaceAll('*', '.*')}$`,
+      );
+      return repo
+        .folders(inRoot(parent))
+        .filter((folder) => name.test(folder))
+        .map((folder) => path.posix.join(parent, folder));
+    })
+    .filter((folder) => !excluded.has(folder) && repo.exists(inRoot(path.posix.join(folder, marker))));
 }

@@ -1,4 +1,4 @@
-import { DOCKERFILE_START } from './common.ts';
+import { DOCKERFILE_START, memberFolders } from './common.ts';
 import type { RepoFiles, RetrofitBuild, Stack } from './types.ts';
 
 /** The module's or working folder leading a path, and the folder above it (`__dirname, '..', `). */
@@ -182,14 +182,7 @@ function workspaceFolders(repo: RepoFiles, root: string): string[] {
   let patterns = Array.isArray(declared) ? declared : (declared?.packages ?? []);
   const pnpmWorkspace = repo.read(`${root}pnpm-workspace.yaml`);
   if (pnpmWorkspace) patterns = [...pnpmWorkspace.matchAll(/^\s*-\s*['"]?([^'"\s#]+)['"]?/gm)].map((match) => match[1]!);
-  return patterns
-    .flatMap((pattern) => {
-      const clean = pattern.replace(/\/$/, '');
-      if (!clean.endsWith('/*')) return [clean];
-      const parent = clean.slice(0, -2);
-      return repo.folders(`${root}${parent}`).map((folder) => `${parent}/${folder}`);
-    })
-    .filter((folder) => repo.exists(`${root}${folder}/package.json`));
+  return memberFolders(repo, root || '.', patterns, 'package.json');
 }
 
 /** What a Node.js project's image build needs beyond the common facts. */

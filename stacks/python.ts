@@ -1,4 +1,6 @@
-import { DOCKERFILE_START, flagValue, withFlag } from './common.ts';
+import path from 'node:path';
+import { parse as parseToml } from 'smol-toml';
+import { DOCKERFILE_START, flagValue, memberFolders, withFlag } from './common.ts';
 import type { RepoFiles, RetrofitBuild, Serving, SourceFile, Stack } from './types.ts';
 
 /** A module's `if __name__ == "__main__":` block, which runs it as a program. */
@@ -65,7 +67,8 @@ const python: Stack = {
     ],
     runtimeVersion: [
       // The first line naming a version: pyenv and uv skip comment lines (`# pinned for ...`).
-      { file: '.python-version', pattern: /^(?!\s*#)\s*(\d+\.\d+)/m },
+      // uv and pyenv read the nearest one up: a workspace's root counts.
+      { file: '.python-version', pattern: /^(?!\s*#)\s*(\d+\.\d+)/m, above: true },
       { file: 'pyproject.toml', pattern: /requires-python\s*=\s*"[^"\d]*(\d+\.\d+)/ },
       { file: 'pyproject.toml', pattern: /^python\s*=\s*"[^"\d]*(\d+\.\d+)/m },
       // The image an existing Dockerfile builds on, last: the repo's own files say it first.
@@ -126,7 +129,7 @@ const python: Stack = {
   },
   retrofit: {
     plan: retrofitBuild,
-    workdir: () => '/app',
+    workdir: (build) => (build.servicePath ? `/app/${build.servicePath}` : '/app'),
     serving: pythonServing,
     command: ([program, ...rest]) => {
       if (!program) return { problem: 'it is empty' };
@@ -278,6 +281,31 @@ export interface PythonBuild extends RetrofitBuild {
   installProject?: boolean;
   /** A Django project with STATIC_ROOT: collectstatic runs at build time (the manifest its storage needs). */
   collectstatic?: boolean;
+  /** A uv workspace member: the workspace members it depends on (folders from the context), installed from their sources. */
+  workspaceDependencies?: string[];
+}
+
+/** The service as a member of a uv workspace whose root (and uv.lock) is in a folder above: the root,
+ * every member's folder and the members the service depends on, from the root; undefined otherwise. */
+function uvWorkspace(repo: RepoFiles): { root: string; servicePath: string; members: string[]; dependencies: string[]; name: string } | undefined {
+  const lock = repo.findUp('uv.lock');
+  if (!lock?.up) return undefined;
+  const toml = (file: string) => {
+    try {
+      return parseToml(repo.read(file) ?? '') as Record<string, any>;
+    } catch {
+      return {};
+    }
+  };
+  const workspace = toml(path.posix.join(lock.up, 'pyproject.toml')).tool?.uv?.workspace ?? {};
+  const members = memberFolders(repo, lock.up, workspace.members ?? [], 'pyproject.toml', workspace.exclude ?? []);
+  if (!members.includes(lock.servicePath)) return undefined;
+  const own = toml('pyproject.toml');
+  const byName = new Map(members.map((member) => [toml(path.posix.join(lock.up, member, 'pyproject.toml')).project?.name, member]));
+  // Members it depends on are `{ workspace = true }` sources.
+  const sources = Object.entries(own.tool?.uv?.sources ?? {}) as [string, { workspace?: boolean }][];
+  const dependencies = sources.filter(([, source]) => source.workspace === true).flatMap(([name]) => byName.get(name) ?? []);
+  return { root: lock.up, servicePath: lock.servicePath, members, dependencies, name: String(own.project?.name ?? '') };
 }
 
 /** Django's settings module, from manage.py's DJANGO_SETTINGS_MODULE, as files to read (a module, or a package's files). */
@@ -301,6 +329,26 @@ function retrofitBuild(repo: RepoFiles): PythonBuild {
   const then = collectstatic ? ', then manage.py collectstatic' : '';
   // Poetry and uv lock files become hashed requirements (their export), so the image's virtual
   // environment is made by pip alone and holds only the locked runtime dependencies.
+  const workspace = uvWorkspace(repo);
+  if (workspace) {
+    // Built from the workspace root: the lock is there, and so are the members the service depends on.
+    const tool = `uv==${python.buildToolVersions!.uv}`;
+    return {
+      ...base,
+      context: workspace.root,
+      servicePath: workspace.servicePath,
+      tool: 'uv',
+      summary: `uv export --package ${workspace.name} (the workspace's uv.lock at ${workspace.root}), then pip install --require-hashes${workspace.dependencies.length > 0 ? `, and the workspace members it uses (${workspace.dependencies.join(', ')})` : ''}${then}`,
+      manifests: ['pyproject.toml', 'uv.lock', ...workspace.members.map((member) => `${member}/pyproject.toml`)],
+      toolPackages: [tool],
+      // The workspace's own packages are no index's: they are installed from their folders below.
+      export: `/opt/build-tool/bin/uv export --frozen --no-dev --package ${workspace.name} --no-emit-workspace --no-header --format requirements-txt --output-file /tmp/requirements.txt`,
+      requirements: '/tmp/requirements.txt',
+      hashes: true,
+      workspaceDependencies: workspace.dependencies,
+      ignore: ignore.map((entry) => (entry.startsWith('**/') ? entry : `**/${entry}`)),
+    };
+  }
   if (repo.exists('uv.lock')) {
     return {
       ...base,

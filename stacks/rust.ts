@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
-import { ALPINE_IMAGE } from './common.ts';
+import { ALPINE_IMAGE, memberFolders } from './common.ts';
 import type { RepoFiles, RetrofitBuild, Stack } from './types.ts';
 
 // Rust: the newest stable release these machines can obtain (rustup's stable channel here serves
@@ -167,27 +167,13 @@ function workspaceOf(repo: RepoFiles, own: Manifest): { dir: string; manifest: M
   return undefined;
 }
 
-/** A workspace's member folders (from the service folder): its `members`, globs in the last part
- * expanded (`crates/*`), less `exclude`, and the root when it is a package too. */
+/** A workspace's member folders (from the service folder): its `members`, less `exclude`, and the root
+ * when it is a package too. */
 function workspaceMembers(repo: RepoFiles, root: string, manifest: Manifest): string[] {
   const workspace = table(manifest.workspace);
   const listed = (key: string) => (Array.isArray(workspace[key]) ? (workspace[key] as string[]) : []);
-  const excluded = new Set(listed('exclude').map((member) => join(root, member)));
-  const members = listed('members').flatMap((member) => {
-    if (!member.includes('*')) return [join(root, member)];
-    const parent = join(root, path.posix.dirname(member));
-    const name = new RegExp(
-      `^${path.posix
-        .basename(member)
-        .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
-        .replaceAll('*', '.*')}$`,
-    );
-    return repo
-      .folders(parent)
-      .filter((folder) => name.test(folder) && repo.exists(join(parent, folder, 'Cargo.toml')))
-      .map((folder) => join(parent, folder));
-  });
-  return [...(manifest.package ? [root] : []), ...members.filter((member) => !excluded.has(member))];
+  const members = memberFolders(repo, root, listed('members'), 'Cargo.toml', listed('exclude')).map((member) => join(root, member));
+  return [...(manifest.package ? [root] : []), ...members];
 }
 
 /** The folders of the crates a crate depends on by path (any kind, any target), from the service folder;

@@ -69,7 +69,10 @@ describe('retrofitting the fixture repositories', () => {
           const context = /build context is the workspace root \(([^)]+)\)/.exec(readFileSync(path.join(service, 'Dockerfile'), 'utf8'))?.[1];
           if (context) assert.ok(readme.includes(`(cd ${context} && DOCKER_BUILDKIT=1 docker build -f ${fixture.folder}/Dockerfile -t `), readme);
           else assert.match(readme, /\nDOCKER_BUILDKIT=1 docker build -t /);
-          assert.equal(Boolean(context), ['monorepo', 'rust-workspace', 'go-package'].includes(fixture.repo) && fixture.folder !== 'services/quotes');
+          assert.equal(
+            Boolean(context),
+            ['monorepo', 'rust-workspace', 'go-package', 'python-uv-workspace'].includes(fixture.repo) && fixture.folder !== 'services/quotes',
+          );
         });
 
         it('writes no starter code and no top-level README', () => {

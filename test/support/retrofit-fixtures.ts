@@ -112,6 +112,16 @@ export const RETROFIT_FIXTURES: readonly RetrofitFixture[] = [
     mainRoute: { path: '/api/v1/items/', status: 200, body: /^\[\{"id":"a1","title":"Teapot"\}\]$/ },
   },
   {
+    // A uv workspace (issue 16, classes 6 and 14): the lock and .python-version at the root, a member
+    // package the service imports, built from the root and installed from its folder.
+    repo: 'python-uv-workspace',
+    folder: 'services/api',
+    options: {},
+    changes: [],
+    expected: { language: 'python', runtimeVersion: '3.13', port: 8600, livenessPath: '/healthz', readinessPath: '/healthz', startCommand: 'python -m api' },
+    mainRoute: { path: '/price', status: 200, body: /^\{"price": "19\.99 EUR", "token": "[\w.-]+"\}$/ },
+  },
+  {
     repo: 'python-poetry',
     folder: '',
     options: {},
