@@ -2,7 +2,7 @@
 // their files change, and the Dockerfile that follows each repository's own build (snapshots, for
 // both image families; test/containers/retrofit.spec.ts builds and runs the distroless ones).
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'esmocha';
 import helpers, { result } from 'yeoman-test';
@@ -134,6 +134,18 @@ describe('retrofitting the fixture repositories', () => {
     assert.match(readme, /It starts the service in shell form/);
     await assert.rejects(retrofitProject(service, { 'health-module': 'yes' }), /--health-module .*not with --dockerfile keep/);
     await assert.rejects(retrofitProject(service, { 'start-command': 'python app.py' }), /--start-command .*a kept Dockerfile starts what it starts/);
+    rmSync(path.dirname(root), { recursive: true, force: true });
+  });
+
+  it("a kept Dockerfile that the repository's compose file builds from a folder above is built from there", async () => {
+    const { root, service } = copyFixture(fixture('existing-dockerfile'));
+    writeFileSync(path.join(root, '..', 'compose.yml'), 'services:\n  web:\n    build:\n      context: .\n      dockerfile: existing-dockerfile/Dockerfile\n');
+    await retrofitProject(service);
+    const readme = readFileSync(path.join(service, 'k8s/README.md'), 'utf8');
+    assert.ok(readme.includes('(cd .. && DOCKER_BUILDKIT=1 docker build -f existing-dockerfile/Dockerfile -t existing-dockerfile:0.1.0 .)'), readme);
+    assert.match(readme, /It is built from `\.\.` \(relative to this service\), the context the repository's compose file/);
+    // That folder's ignore file applies: none is written beside the Dockerfile.
+    assert.ok(!existsSync(path.join(service, '.dockerignore')));
     rmSync(path.dirname(root), { recursive: true, force: true });
   });
 

@@ -5,8 +5,10 @@
 import path from 'node:path';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import { findStack } from '../../stacks/registry.ts';
+import type { RetrofitBuild } from '../../stacks/types.ts';
 import { AnswerResolver, parseOrThrow, type StoredConfig } from './answer-resolver.ts';
 import { ANSWER_SPECS, type AnswerSpec, type Answers, commandWords } from './answers.ts';
+import { composeBuildsOfDockerfile } from './compose-files.ts';
 import { codeWithoutProject, type Detection, detectProject, projectMarkers } from './detect.ts';
 import { UsageError } from './errors.ts';
 import { assertConfigParses, assertFilesWritable, assertWritable, conflictsError, type PendingFile, pendingFiles, sha256OfFile } from './file-ledger.ts';
@@ -286,8 +288,7 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
     const detected = this.detection.kind === 'found' && this.detection.project.language === stack.language ? this.detection.project : undefined;
     const plan = stack.retrofit.plan(repo, this.answers.program);
     return {
-      // A kept Dockerfile builds as the repository builds it: from its own folder.
-      build: this.answers.dockerfile === 'keep' ? { ...plan, context: '', servicePath: '', summary: "the repository's own Dockerfile" } : plan,
+      build: this.answers.dockerfile === 'keep' ? this.keptDockerfileBuild(plan) : plan,
       command: command && 'args' in command ? command.args : [],
       serving,
       findings: {
@@ -300,6 +301,16 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
         ...(detected?.ownDockerfile ? { ownDockerfile: detected.ownDockerfile } : {}),
       },
     };
+  }
+
+  /** A kept Dockerfile builds as the repository builds it: from the context a compose file of its own
+   * gives it (a workspace root), else from its folder. */
+  keptDockerfileBuild(plan: RetrofitBuild): RetrofitBuild {
+    const root = this.destinationRoot();
+    const composed = composeBuildsOfDockerfile(root, this.config.get('files') ?? {})[0];
+    const context = composed ? path.relative(root, composed.contextPath) : '';
+    const summary = `the repository's own Dockerfile${composed ? `, from the context ${path.relative(root, composed.file)} gives it` : ''}`;
+    return { ...plan, context, servicePath: context ? path.relative(composed!.contextPath, root) : '', summary };
   }
 
   renderTree(source: string, destination: string, data: TemplateData, include?: (file: string) => boolean) {

@@ -9,15 +9,21 @@ export const COMPOSE_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yam
 
 type ComposeBuild = string | { context?: string; dockerfile?: string } | undefined;
 
+/** A compose service that builds the service folder's Dockerfile: the file, the service, and its build context. */
+export interface ComposeBuildOfDockerfile {
+  file: string;
+  service: string;
+  contextPath: string;
+}
+
 /**
- * Services of the compose files in the service folder, its sub-folders (a deploy/ folder) and the
- * folders above it (up to the repository's root) that build `<serviceRoot>/Dockerfile` from a context other than `contextDir`,
- * the one the Dockerfile k8s-app wrote needs: one sentence each, paths from the service folder.
+ * The services of the compose files in the service folder, its sub-folders (a deploy/ folder) and the
+ * folders above it (up to the repository's root) that build `<serviceRoot>/Dockerfile`, nearest first.
+ * Compose files k8s-app wrote (`written`) are not the repository's.
  */
-export function composeBuildsElsewhere(serviceRoot: string, contextDir: string, written: Record<string, unknown> = {}): string[] {
+export function composeBuildsOfDockerfile(serviceRoot: string, written: Record<string, unknown> = {}): ComposeBuildOfDockerfile[] {
   const dockerfile = path.join(serviceRoot, 'Dockerfile');
-  const relative = (target: string) => path.relative(serviceRoot, target) || '.';
-  const found: string[] = [];
+  const found: ComposeBuildOfDockerfile[] = [];
   const read = (folder: string) => {
     for (const name of COMPOSE_FILES) {
       const file = path.join(folder, name);
@@ -33,10 +39,7 @@ export function composeBuildsElsewhere(serviceRoot: string, contextDir: string, 
         if (build === undefined || build === null) continue;
         const { context = '.', dockerfile: named = 'Dockerfile' } = typeof build === 'string' ? { context: build } : build;
         const contextPath = path.resolve(folder, context);
-        if (path.resolve(contextPath, named) !== dockerfile || contextPath === contextDir) continue;
-        found.push(
-          `${relative(file)} (service ${service}) builds the Dockerfile from the context ${relative(contextPath)}; the new Dockerfile needs ${relative(contextDir)}: change its build.context`,
-        );
+        if (path.resolve(contextPath, named) === dockerfile) found.push({ file, service, contextPath });
       }
     }
   };
@@ -47,4 +50,18 @@ export function composeBuildsElsewhere(serviceRoot: string, contextDir: string, 
     read(folder);
     if (existsSync(path.join(folder, '.git')) || path.dirname(folder) === folder) return found;
   }
+}
+
+/**
+ * The compose services that build `<serviceRoot>/Dockerfile` from a context other than `contextDir`, the
+ * one the Dockerfile k8s-app wrote needs: one sentence each, paths from the service folder.
+ */
+export function composeBuildsElsewhere(serviceRoot: string, contextDir: string, written: Record<string, unknown> = {}): string[] {
+  const relative = (target: string) => path.relative(serviceRoot, target) || '.';
+  return composeBuildsOfDockerfile(serviceRoot, written)
+    .filter(({ contextPath }) => contextPath !== contextDir)
+    .map(
+      ({ file, service, contextPath }) =>
+        `${relative(file)} (service ${service}) builds the Dockerfile from the context ${relative(contextPath)}; the new Dockerfile needs ${relative(contextDir)}: change its build.context`,
+    );
 }
