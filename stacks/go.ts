@@ -67,6 +67,13 @@ const go: Stack = {
     ],
     // A listener on loopback only: unreachable from the kubelet's probes and the Service.
     loopback: [/(?:Listen(?:AndServe(?:TLS)?)?\s*\(|Addr\s*:)\s*"(?:127\.0\.0\.1|localhost):/],
+    // gin's Run() with no address listens on :8080 (or on $PORT, which the Deployment sets).
+    defaultPort: (_repo, _start, sources) => {
+      const run = sources.find(({ text }) => /\bgin\.(?:Default|New)\(\)/.test(text) && /\.Run\(\s*\)/.test(text));
+      return run ? { value: '8080', from: `${run.file}: gin's Run() with no address, which listens on 8080 (or on PORT)` } : undefined;
+    },
+    // SQLite databases opened in the service's folder (gorm or database/sql), written at run time.
+    localDatabases: [/\b(?:gorm|sql)\.Open\(\s*"sqlite3?"\s*,\s*"(?:file:)?(?:\.\/)?([^":?]+)/g],
     port: { extensions: ['.go'], patterns: [/"PORT"[^\n]*?"(\d{2,5})"/, /"(?:0\.0\.0\.0)?:(\d{2,5})"/, /\b[pP]ort\s*:?=\s*"(\d{2,5})"/] },
   },
   retrofit: { plan: retrofitBuild, programs: mainPackages },

@@ -66,8 +66,7 @@ const rust: Stack = {
     nativeLibraries: [
       {
         dependency: 'openssl-sys',
-        files: ['Cargo.lock'],
-        pattern: /^name = "openssl-sys"$/m,
+        present: (repo) => lockedDependencies(repo).has('openssl-sys'),
         note: 'links OpenSSL: its headers and pkg-config in the build stage; distroless cc has libssl3, and on Alpine it is linked into the static binary',
         build: {
           distroless: { packages: ['libssl-dev=3.5.*', 'pkgconf=1.8.*'] },
@@ -76,18 +75,16 @@ const rust: Stack = {
       },
       {
         dependency: 'pq-sys',
-        files: ['Cargo.lock'],
-        pattern: /^name = "pq-sys"$/m,
+        present: (repo) => lockedDependencies(repo).has('pq-sys'),
         note: 'links libpq, which no runtime image here has: the binary would not start. A pure-Rust client (tokio-postgres, sqlx) needs none',
       },
       {
         dependency: 'mysqlclient-sys',
-        files: ['Cargo.lock'],
-        pattern: /^name = "mysqlclient-sys"$/m,
+        present: (repo) => lockedDependencies(repo).has('mysqlclient-sys'),
         note: 'links libmysqlclient, which no runtime image here has: the binary would not start. A pure-Rust client (mysql_async, sqlx) needs none',
       },
     ],
-    port: { extensions: ['.rs'], patterns: [/"0\.0\.0\.0:(\d{2,5})"/, /"PORT"[^\n]*?(\d{2,5})/] },
+    port: { extensions: ['.rs'], patterns: [/"(?:0\.0\.0\.0|127\.0\.0\.1|localhost|\[::1?\])?:(\d{2,5})"/, /"PORT"[^\n]*?(\d{2,5})/] },
   },
   retrofit: { plan: retrofitBuild, wireHealthModule },
   dependencies: {
@@ -154,13 +151,14 @@ function shortest(repo: RepoFiles, dir: string): string {
 
 /** The workspace the service's crate belongs to, as cargo finds it: its own manifest when that has
  * [workspace], else the nearest one above with [workspace], if its members include the crate. */
-function workspaceOf(repo: RepoFiles, own: Manifest): { dir: string; manifest: Manifest } | undefined {
-  if (own.workspace) return { dir: '.', manifest: own };
-  let found = repo.findUp('Cargo.toml', '..');
+function workspaceOf(repo: RepoFiles, own: Manifest, dir = '.'): { dir: string; manifest: Manifest } | undefined {
+  if (own.workspace) return { dir, manifest: own };
+  let found = repo.findUp('Cargo.toml', join(dir, '..'));
   while (found) {
     const manifest = manifestIn(repo, found.up) ?? {};
     if (manifest.workspace) {
-      return workspaceMembers(repo, found.up, manifest).includes(join(found.up, found.servicePath)) ? { dir: found.up, manifest } : undefined;
+      const members = workspaceMembers(repo, found.up, manifest).map((member) => shortest(repo, member));
+      return members.includes(shortest(repo, dir)) ? { dir: found.up, manifest } : undefined;
     }
     found = repo.findUp('Cargo.toml', join(found.up, '..'));
   }
@@ -243,6 +241,36 @@ function workspaceRustVersion(repo: RepoFiles): { value: string; note: string } 
   return workspace && version ? { value: version, note: `inherited from ${join(workspace.dir, 'Cargo.toml')}` } : undefined;
 }
 
+/** The crates the service's package depends on, directly or not, as its Cargo.lock (here or at its
+ * workspace's root) records them: a workspace's lock also lists what other members use. */
+function lockedDependencies(repo: RepoFiles): Set<string> {
+  const lock = repo.findUp('Cargo.lock');
+  let packages: Table[] = [];
+  try {
+    packages = (table(parseToml(lock ? (repo.read(join(lock.up || '.', 'Cargo.lock')) ?? '') : '')).package as Table[] | undefined) ?? [];
+  } catch {
+    return new Set();
+  }
+  const dependenciesOf = new Map<string, string[]>();
+  for (const entry of packages) {
+    // Entries name a crate, or a crate and its version when several versions are locked.
+    const names = (Array.isArray(entry.dependencies) ? (entry.dependencies as string[]) : []).map((dependency) => dependency.split(' ')[0]!);
+    dependenciesOf.set(String(entry.name), [...(dependenciesOf.get(String(entry.name)) ?? []), ...names]);
+  }
+  const reached = new Set<string>();
+  const queue = [String(table(manifestIn(repo, '.')?.package).name ?? '')];
+  while (queue.length > 0) {
+    const name = queue.shift()!;
+    for (const dependency of dependenciesOf.get(name) ?? []) {
+      if (!reached.has(dependency)) {
+        reached.add(dependency);
+        queue.push(dependency);
+      }
+    }
+  }
+  return reached;
+}
+
 /** Files and folders cargo reads besides src/: a build script, and the folders targets and macros read. */
 const EXTRA_SOURCES = ['build.rs', 'benches', 'examples', 'migrations'];
 
@@ -254,6 +282,8 @@ function retrofitBuild(repo: RepoFiles): RustBuild {
   // and the ones the service compiles (itself and what it depends on by path).
   const manifests = new Map<string, Manifest>();
   const compiled = new Set<string>();
+  // A path dependency of another workspace inherits from that workspace's manifest, which cargo then reads too.
+  const otherWorkspaces = new Set<string>();
   const visit = (folder: string, compiledFrom: boolean) => {
     const dir = shortest(repo, folder);
     if (manifests.has(dir) && (!compiledFrom || compiled.has(dir))) return;
@@ -261,19 +291,24 @@ function retrofitBuild(repo: RepoFiles): RustBuild {
     if (!manifest) return;
     manifests.set(dir, manifest);
     if (compiledFrom) compiled.add(dir);
-    for (const dependency of pathDependencies(dir, manifest, workspace)) visit(dependency, compiledFrom);
+    const inService = workspace && members.map((member) => shortest(repo, member)).includes(dir);
+    const own = inService || !workspace ? workspace : workspaceOf(repo, manifest, dir);
+    if (own && own !== workspace) otherWorkspaces.add(shortest(repo, own.dir));
+    for (const dependency of pathDependencies(dir, manifest, own)) visit(dependency, compiledFrom);
   };
   visit('.', true);
   for (const member of members) visit(member, false);
   // The context is the nearest folder holding them all: as many folders up as the furthest of them.
-  const ups = Math.max(...[...manifests.keys(), workspace?.dir ?? '.'].map((dir) => dir.split('/').filter((part) => part === '..').length));
+  const ups = Math.max(...[...manifests.keys(), workspace?.dir ?? '.', ...otherWorkspaces].map((dir) => dir.split('/').filter((part) => part === '..').length));
   const context = ups === 0 ? '' : Array(ups).fill('..').join('/');
   const servicePath = context ? repo.pathFrom(context) : '';
   const fromContext = (file: string) => join(servicePath || '.', file);
   const lockDir = workspace?.dir ?? '.';
   const locked = repo.exists(join(lockDir, 'Cargo.lock'));
   const { bin, mainSource } = binaryOf(repo, own);
-  const workspaceManifest = workspace && workspace.dir !== '.' && !manifests.has(workspace.dir) ? [join(workspace.dir, 'Cargo.toml')] : [];
+  const workspaceManifest = [...new Set([...(workspace ? [shortest(repo, workspace.dir)] : []), ...otherWorkspaces])]
+    .filter((dir) => dir !== '.' && !manifests.has(dir))
+    .map((dir) => join(dir, 'Cargo.toml'));
   return {
     tool: 'cargo',
     context,

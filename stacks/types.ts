@@ -43,9 +43,11 @@ export interface FileFact {
 export interface NativeLibrary {
   /** The dependency, as the findings name it. */
   dependency: string;
-  /** Where it shows: any of these files (here or, for a workspace's lock file, in a folder above) matching the pattern. */
-  files: readonly string[];
-  pattern: RegExp;
+  /** Where it shows: any of these files (here or, for a workspace's lock file, in a folder above) matching
+   * the pattern; or, where a lock file records the dependency graph, whether the service's part of it has it. */
+  files?: readonly string[];
+  pattern?: RegExp;
+  present?: (repo: RepoFiles) => boolean;
   /** What it needs, said in the findings and k8s/README.md. */
   note: string;
   /** The build stage's packages (pinned, hadolint DL3008/DL3018) and environment, per family; absent when
@@ -71,8 +73,8 @@ export interface Detection {
   /** Source files that may name the port, and how (the first capture group is the number). */
   port: { extensions: readonly string[]; patterns: readonly RegExp[] };
   /** The port a framework listens on when the repository never names one (Spring Boot's 8080), given the
-   * start command found, as the value and where it comes from. */
-  defaultPort?: (repo: RepoFiles, start: string | undefined) => { value: string; from: string } | undefined;
+   * start command found and the service's sources, as the value and where it comes from. */
+  defaultPort?: (repo: RepoFiles, start: string | undefined, sources: readonly SourceFile[]) => { value: string; from: string } | undefined;
   /** Environment variables the code reads without a default (global patterns, the first group the name), in the files the port is searched in. */
   env: readonly RegExp[];
   /** Folders the service writes into at start or while serving (Flask's instance/, uploads, log files),

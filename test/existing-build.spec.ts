@@ -15,7 +15,7 @@ import type { PythonBuild } from '../stacks/python.ts';
 import { findStack } from '../stacks/registry.ts';
 import type { RustBuild } from '../stacks/rust.ts';
 import type { RetrofitBuild } from '../stacks/types.ts';
-import { APP_GENERATOR } from './support/generate.ts';
+import { APP_GENERATOR, retrofitProject } from './support/generate.ts';
 import { writeRepo } from './support/temp-repo.ts';
 
 const roots: string[] = [];
@@ -284,23 +284,90 @@ describe('existing Python, Go, Java and Rust builds', () => {
       return detected.kind === 'found' ? detected.project.nativeLibraries.map((library) => [library.dependency, Boolean(library.build)]) : detected.kind;
     };
     const crate = '[package]\nname = "svc"\n';
-    assert.deepEqual(found({ 'Cargo.toml': crate, 'Cargo.lock': 'name = "openssl-sys"\nname = "pq-sys"\n', 'src/main.rs': '' }), [
-      ['openssl-sys', true],
-      ['pq-sys', false],
-    ]);
+    const lock = (entries: [string, string[]][]) =>
+      entries
+        .map(([name, dependencies]) => `[[package]]\nname = "${name}"\nversion = "1.0.0"\ndependencies = [${dependencies.map((d) => `"${d}"`).join(', ')}]\n`)
+        .join('\n');
+    assert.deepEqual(
+      found({
+        'Cargo.toml': crate,
+        'Cargo.lock': lock([
+          ['svc', ['openssl-sys', 'pq-sys']],
+          ['openssl-sys', []],
+          ['pq-sys', []],
+        ]),
+        'src/main.rs': '',
+      }),
+      [
+        ['openssl-sys', true],
+        ['pq-sys', false],
+      ],
+    );
     // A workspace member: the lock file is at the workspace root.
+    // A workspace's lock at its root lists every member's crates: only those the service reaches count.
     const workspace = {
       '.git/HEAD': 'ref: refs/heads/main\n',
       'Cargo.toml': '[workspace]\nmembers = ["crates/*"]\n',
-      'Cargo.lock': 'name = "openssl-sys"\n',
+      'Cargo.lock': lock([
+        ['svc', ['reqwest']],
+        ['reqwest', ['native-tls 0.2.14']],
+        ['native-tls', ['openssl-sys']],
+        ['openssl-sys', []],
+        ['tool', ['pq-sys']],
+        ['pq-sys', []],
+      ]),
       'crates/api/Cargo.toml': crate,
       'crates/api/src/main.rs': '',
+      'crates/tool/Cargo.toml': '[package]\nname = "tool"\n',
+      'crates/tool/src/main.rs': '',
     };
     assert.deepEqual(found(workspace, 'crates/api'), [['openssl-sys', true]]);
+    assert.deepEqual(found(workspace, 'crates/tool'), [['pq-sys', false]]);
     assert.deepEqual(found({ 'requirements.txt': 'flask\npsycopg2==2.9.10\n', 'app.py': '' }), [['psycopg2', false]]);
     assert.deepEqual(found({ 'requirements.txt': 'psycopg2-binary==2.9.10\nPyMySQL\n', 'app.py': '' }), []);
     assert.deepEqual(found({ 'pyproject.toml': '[project]\ndependencies = ["mysqlclient>=2"]\n', 'app.py': '' }), [['mysqlclient', false]]);
     assert.deepEqual(found({ 'package.json': '{"dependencies": {"canvas": "3.1.0", "sharp": "0.34.0"}}' }), [['canvas', false]]);
+  });
+
+  it("Go: gin's Run() with no address is port 8080; an SQLite file it opens is a warning (issue 16, class 6)", () => {
+    const detected = detectProject(
+      repo({
+        'go.mod': 'module m\n',
+        'main.go': 'package main\n\nfunc main() {\n\tr := gin.Default()\n\tdb, _ := gorm.Open("sqlite3", "./../app.db")\n\tr.Run()\n}\n',
+      }),
+    );
+    assert.ok(detected.kind === 'found');
+    assert.deepEqual(detected.project.port, { value: '8080', from: "main.go: gin's Run() with no address, which listens on 8080 (or on PORT)" });
+    assert.deepEqual(
+      detected.project.localDatabases.map((database) => [database.path, database.line]),
+      [['../app.db', 5]],
+    );
+  });
+
+  it('Rust: a path dependency that belongs to another workspace brings that workspace manifest (axum examples)', () => {
+    const dir = repo(
+      {
+        '.git/HEAD': 'ref: refs/heads/main\n',
+        'Cargo.toml': '[workspace]\nmembers = ["lib"]\n[workspace.package]\nedition = "2021"\n',
+        'lib/Cargo.toml': '[package]\nname = "lib"\nedition.workspace = true\n',
+        'lib/src/lib.rs': '',
+        'examples/Cargo.toml': '[workspace]\nmembers = ["*"]\n',
+        'examples/Cargo.lock': '',
+        'examples/hello/Cargo.toml': '[package]\nname = "hello"\n[dependencies]\nlib = { path = "../../lib" }\n',
+        'examples/hello/src/main.rs': '',
+      },
+      'examples/hello',
+    );
+    const built = findStack('rust')!.retrofit.plan(repoFiles(dir)) as RustBuild;
+    assert.deepEqual([built.context, built.servicePath, built.lockFile], ['../..', 'examples/hello', 'examples/Cargo.lock']);
+    assert.deepEqual(built.manifests, ['Cargo.toml', 'examples/Cargo.toml', 'examples/hello/Cargo.toml', 'lib/Cargo.toml']);
+    assert.deepEqual(built.sources, ['examples/hello/src', 'lib/src']);
+  });
+
+  it('a runtime version the repository does not state, where k8s-app offers only one (Rust), is that one', async () => {
+    const dir = repo({ 'Cargo.toml': '[package]\nname = "svc"\nversion = "0.1.0"\n', 'src/main.rs': 'fn main() { let _ = "0.0.0.0:8080"; }\n' });
+    await retrofitProject(dir);
+    assert.equal(JSON.parse(readFileSync(path.join(dir, '.yo-rc.json'), 'utf8'))['generator-k8s-app'].runtimeVersion, '1.99');
   });
 
   it("Java without a wrapper builds on the build tool's image; with one, on the JDK image", () => {

@@ -148,6 +148,10 @@ export class AnswerResolver {
         if (detected) {
           origin = detected.from;
           value = parseOrThrow(spec, detected.value, answers, `${spec.prompt.message.toLowerCase()} in ${detected.from}`);
+        } else if (this.onlyChoice(spec, answers) !== undefined) {
+          // Nothing stated, but only one value can fit (Rust's one toolchain): no reason to stop.
+          origin = `the only ${spec.prompt.message.toLowerCase()} k8s-app offers`;
+          value = parseOrThrow(spec, this.onlyChoice(spec, answers), answers, origin);
         } else {
           this.assertDefaultFitsRetrofit(spec, answers);
           origin = 'default';
@@ -191,6 +195,14 @@ export class AnswerResolver {
    * Existing code decides its language, runtime and port: a guess would give a Dockerfile and
    * probes that do not fit it. With --defaults, what the repository does not state must be passed.
    */
+  /** Retrofitting, an answer the repository must state (a runtime version) that has one possible value: it. */
+  private onlyChoice(spec: AnswerSpec, answers: Partial<Answers>): string | undefined {
+    const { retrofit, detection } = this.sources;
+    if (!retrofit || !spec.retrofitFact || detection.kind !== 'found') return undefined;
+    const choices = spec.choices?.(answers, detection.project) ?? [];
+    return choices.length === 1 ? choices[0]!.value : undefined;
+  }
+
   private assertDefaultFitsRetrofit(spec: AnswerSpec, answers: Partial<Answers>) {
     const { retrofit, detection, folder } = this.sources;
     if (!retrofit || !spec.retrofitFact) return;

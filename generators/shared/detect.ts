@@ -127,11 +127,13 @@ export function detectProject(root: string): Detection {
     writableDirs: writableDirs(sources, stack),
     runtimeFiles: runtimeFiles(root, sources, stack),
     localDatabases: firstLines(sources, stack.detection.localDatabases ?? []),
-    nativeLibraries: (stack.detection.nativeLibraries ?? []).filter((library) =>
-      library.files.some((file) => {
-        const found = repo.findUp(file);
-        return found !== undefined && library.pattern.test(repo.read(path.join(found.up, file)) ?? '');
-      }),
+    nativeLibraries: (stack.detection.nativeLibraries ?? []).filter(
+      (library) =>
+        library.present?.(repo) ??
+        (library.files ?? []).some((file) => {
+          const found = repo.findUp(file);
+          return found !== undefined && library.pattern!.test(repo.read(path.join(found.up, file)) ?? '');
+        }),
     ),
     envVariables: envVariables(root, sources, stack),
   };
@@ -142,7 +144,7 @@ export function detectProject(root: string): Detection {
   const start = firstFact(root, stack.detection.start);
   if (start) project.start = start;
   // The repository's own word first, else the default of the framework it runs on.
-  const port = findPort(root, sources, stack) ?? stack.detection.defaultPort?.(repo, start?.value);
+  const port = findPort(root, sources, stack) ?? stack.detection.defaultPort?.(repo, start?.value, sources);
   if (port) project.port = port;
   const framework = stack.detection.health?.find((fact) => isFile(root, fact.file) && fact.pattern.test(readFileSync(path.join(root, fact.file), 'utf8')));
   if (framework) {
@@ -451,7 +453,7 @@ export function describeDetection(detection: Detection, folder: string): string[
   }
   for (const database of project.localDatabases) {
     lines.push(
-      `  WARNING      ${database.file}:${database.line} opens the SQLite database ${database.path} in the service's folder, which is read-only in the pod: point it at a database service, or at /tmp (lost at each restart)`,
+      `  WARNING      ${database.file}:${database.line} opens the SQLite database ${database.path} among the service's files, which are read-only in the pod: point it at a database service, or at /tmp (lost at each restart)`,
     );
   }
   for (const library of project.nativeLibraries) {
