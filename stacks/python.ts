@@ -84,7 +84,11 @@ const python: Stack = {
     ],
     // The servers' own defaults when nothing names a port: gunicorn, uvicorn and `fastapi run` 8000,
     // Django's runserver 8000, Flask's run 5000.
-    defaultPort: (_repo, start) => {
+    defaultPort: (_repo, found) => {
+      const start = found?.value;
+      // The start command's own --bind or --port says it first.
+      const flag = start && /(?:--bind|-b|--port)[= ](?:[\w.[\]]*:)?(\d{2,5})\b/.exec(start);
+      if (flag) return { value: flag[1]!, from: `${found.from.split(',')[0]}, the start command's ${flag[0].split(/[= ]/)[0]}` };
       const program = start?.split(/\s+/)[0]?.split('/').at(-1);
       if (program === 'gunicorn' || program === 'uvicorn' || program === 'fastapi') return { value: '8000', from: `${program}'s default port` };
       if (start && /\bmanage\.py\s+runserver\b/.test(start)) return { value: '8000', from: "Django's runserver default port" };

@@ -72,9 +72,14 @@ export interface Detection {
   health?: readonly (FileFact & { liveness: string; readiness: string })[];
   /** Source files that may name the port, and how (the first capture group is the number). */
   port: { extensions: readonly string[]; patterns: readonly RegExp[] };
-  /** The port a framework listens on when the repository never names one (Spring Boot's 8080), given the
-   * start command found and the service's sources, as the value and where it comes from. */
-  defaultPort?: (repo: RepoFiles, start: string | undefined, sources: readonly SourceFile[]) => { value: string; from: string } | undefined;
+  /** The port a start command's own flag names, else the one a framework listens on when the repository
+   * never names one (Spring Boot's 8080), given the start command found (and where) and the service's
+   * sources, as the value and where it comes from. */
+  defaultPort?: (
+    repo: RepoFiles,
+    start: { value: string; from: string } | undefined,
+    sources: readonly SourceFile[],
+  ) => { value: string; from: string } | undefined;
   /** Environment variables the code reads without a default (global patterns, the first group the name), in the files the port is searched in. */
   env: readonly RegExp[];
   /** Folders the service writes into at start or while serving (Flask's instance/, uploads, log files),

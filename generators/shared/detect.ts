@@ -144,7 +144,7 @@ export function detectProject(root: string): Detection {
   const start = firstFact(root, stack.detection.start);
   if (start) project.start = start;
   // The repository's own word first, else the default of the framework it runs on.
-  const port = findPort(root, sources, stack) ?? stack.detection.defaultPort?.(repo, start?.value, sources);
+  const port = findPort(root, sources, stack) ?? stack.detection.defaultPort?.(repo, start, sources);
   if (port) project.port = port;
   const framework = stack.detection.health?.find((fact) => isFile(root, fact.file) && fact.pattern.test(readFileSync(path.join(root, fact.file), 'utf8')));
   if (framework) {

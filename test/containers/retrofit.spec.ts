@@ -26,17 +26,23 @@ interface Probe {
 interface DeployedContainer {
   ports: { name: string; containerPort: number }[];
   env?: { name: string; value?: string }[];
+  volumeMounts?: { name: string; mountPath: string }[];
   startupProbe: Probe;
   livenessProbe: Probe;
   readinessProbe: Probe;
 }
 
-/** The container of the generated Deployment, as the kubelet reads it. */
-function deployedContainer(serviceDir: string): { container: DeployedContainer; grace: number } {
+/** The container of the generated Deployment, as the kubelet reads it, and where its emptyDir volumes are mounted. */
+function deployedContainer(serviceDir: string): { container: DeployedContainer; grace: number; emptyDirs: string[] } {
   const documents = parseAllDocuments(readFileSync(path.join(serviceDir, 'k8s/base/deployment.yaml'), 'utf8'));
-  const deployment = documents[0]!.toJS() as { spec: { template: { spec: { containers: DeployedContainer[]; terminationGracePeriodSeconds: number } } } };
+  const deployment = documents[0]!.toJS() as {
+    spec: { template: { spec: { containers: DeployedContainer[]; terminationGracePeriodSeconds: number; volumes?: { name: string; emptyDir?: object }[] } } };
+  };
   const pod = deployment.spec.template.spec;
-  return { container: pod.containers[0]!, grace: pod.terminationGracePeriodSeconds };
+  const container = pod.containers[0]!;
+  const empty = new Set((pod.volumes ?? []).filter((volume) => volume.emptyDir).map((volume) => volume.name));
+  const emptyDirs = (container.volumeMounts ?? []).filter((mount) => empty.has(mount.name)).map((mount) => mount.mountPath);
+  return { container, grace: pod.terminationGracePeriodSeconds, emptyDirs };
 }
 
 /** One probe attempt, as the kubelet makes it: an HTTP status from 200 to 399, or a TCP connection.
@@ -139,7 +145,7 @@ describe('retrofitted fixture repositories in containers', () => {
       }
 
       it("runs hardened, passes the Deployment's probes, and stops within its grace period", async () => {
-        const { container, grace } = deployedContainer(service);
+        const { container, grace, emptyDirs } = deployedContainer(service);
         const httpPort = container.ports.find((declared) => declared.name === 'http')!.containerPort;
         // The service's own port is a free one, unless the image's command names it (uvicorn --port):
         // then the container port itself, as in the pod. The health module's is its container port.
@@ -156,7 +162,9 @@ describe('retrofitted fixture repositories in containers', () => {
           return ['-e', `${name}=${moved}`];
         });
         const launched = Date.now();
-        await execa(DOCKER, ['run', '-d', '--name', containerName, '--network', 'host', ...HARDENING, ...env, image]);
+        // The pod's emptyDirs beyond /tmp (folders the service writes into), as tmpfs mounts.
+        const writable = emptyDirs.filter((mountPath) => mountPath !== '/tmp').flatMap((mountPath) => ['--tmpfs', mountPath]);
+        await execa(DOCKER, ['run', '-d', '--name', containerName, '--network', 'host', ...HARDENING, ...writable, ...env, image]);
         try {
           const startup = container.startupProbe;
           const deadline = Date.now() + Math.min((startup.periodSeconds ?? 10) * (startup.failureThreshold ?? 3), 90) * 1000;

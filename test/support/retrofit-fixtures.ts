@@ -63,6 +63,16 @@ export const RETROFIT_FIXTURES: readonly RetrofitFixture[] = [
     mainRoute: { path: '/', status: 200, body: /<h1>Welcome, guest<\/h1>/ },
   },
   {
+    // The start script runs ts-node, a dev dependency the image prunes (issue 16, class 4): the image
+    // runs the TypeScript build's output with node.
+    repo: 'node-tsnode',
+    folder: '',
+    options: {},
+    changes: [],
+    expected: { language: 'node', runtimeVersion: '24', port: 3200, livenessPath: '/healthz', readinessPath: '/healthz', startCommand: 'node build/index.js' },
+    mainRoute: { path: '/channels', status: 200, body: /^\{"channels":\["email","sms","push"\]\}$/ },
+  },
+  {
     repo: 'node-yarn',
     folder: '',
     options: {},
@@ -120,6 +130,23 @@ export const RETROFIT_FIXTURES: readonly RetrofitFixture[] = [
     changes: [],
     expected: { language: 'python', runtimeVersion: '3.13', port: 8600, livenessPath: '/healthz', readinessPath: '/healthz', startCommand: 'python -m api' },
     mainRoute: { path: '/price', status: 200, body: /^\{"price": "19\.99 EUR", "token": "[\w.-]+"\}$/ },
+  },
+  {
+    // Writes into its own folders at start and per request (issue 16, class 17): Flask's instance/ and
+    // uploads/, each an emptyDir in the pod; its port is the one the start command binds.
+    repo: 'python-flask-writes',
+    folder: '',
+    options: {},
+    changes: [],
+    expected: {
+      language: 'python',
+      runtimeVersion: '3.13',
+      port: 5050,
+      livenessPath: '/healthz',
+      readinessPath: '/healthz',
+      startCommand: 'gunicorn --bind 0.0.0.0:5050 app:app',
+    },
+    mainRoute: { path: '/receipts/new', status: 200, body: /^\{"stored":"receipt-1\.txt"\}\n$/ },
   },
   {
     repo: 'python-poetry',
