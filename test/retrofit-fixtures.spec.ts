@@ -75,6 +75,13 @@ describe('retrofitting the fixture repositories', () => {
           );
         });
 
+        if (fixture.readme) {
+          it('says in k8s/README.md what the repository holds that needs the user', () => {
+            const readme = readFileSync(path.join(service, 'k8s/README.md'), 'utf8');
+            for (const said of fixture.readme!) assert.match(readme, said);
+          });
+        }
+
         it('writes no starter code and no top-level README', () => {
           const added = addedFiles();
           for (const file of added) {

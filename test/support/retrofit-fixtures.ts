@@ -30,6 +30,8 @@ export interface RetrofitFixture {
   variant?: string;
   /** The service's own main route, and what the container must answer there: what it answers outside one. */
   mainRoute?: { path: string; status: number; body: RegExp };
+  /** What k8s/README.md must say about what the repository holds (findings that need the user). */
+  readme?: RegExp[];
   /** Files dockle flags by their name alone (CIS-DI-0010) that the framework needs, and why they are accepted. */
   dockleAcceptFiles?: { files: string[]; why: string };
   /** The repository's own Dockerfile builds the image (--dockerfile keep): the linters and dockle judge it as the repository's, not k8s-app's. */
@@ -61,6 +63,7 @@ export const RETROFIT_FIXTURES: readonly RetrofitFixture[] = [
     changes: [],
     expected: { language: 'node', runtimeVersion: '24', port: 3100, livenessPath: '/healthz', readinessPath: '/healthz', startCommand: 'node dist/server.js' },
     mainRoute: { path: '/', status: 200, body: /<h1>Welcome, guest<\/h1>/ },
+    readme: [/\| `views` \| `src\/server\.ts` line 15 \|/, /\| `public` \| `src\/server\.ts` line 20 \|/],
   },
   {
     // The start script runs ts-node, a dev dependency the image prunes (issue 16, class 4): the image
@@ -103,6 +106,7 @@ export const RETROFIT_FIXTURES: readonly RetrofitFixture[] = [
     expected: { language: 'python', runtimeVersion: '3.13', port: 8000, livenessPath: 'tcp', readinessPath: 'tcp', startCommand: 'gunicorn shop.wsgi' },
     mainRoute: { path: '/', status: 200, body: /<link rel="stylesheet" href="\/static\/shop\/site\.[0-9a-f]{12}\.css">/ },
     dockleAcceptFiles: { files: ['settings.py'], why: "Django's settings module is settings.py by convention; it reads its secret from the environment" },
+    readme: [/manage\.py collectstatic` runs in the image build/, /opens an SQLite database in its own folder/, /`shop\/settings\.py` line \d+: `db\.sqlite3`/],
   },
   {
     // FastAPI routers mounted under prefixes, one from a setting (issue 16, class 6): the health route's
@@ -147,6 +151,12 @@ export const RETROFIT_FIXTURES: readonly RetrofitFixture[] = [
       startCommand: 'gunicorn --bind 0.0.0.0:5050 app:app',
     },
     mainRoute: { path: '/receipts/new', status: 200, body: /^\{"stored":"receipt-1\.txt"\}\n$/ },
+    readme: [
+      /\| `instance\/` \| `app\.py` line 7 \| an emptyDir at `\/app\/instance`/,
+      /\| `uploads\/` \| `app\.py` line 9 \| an emptyDir at `\/app\/uploads`/,
+      /#\s+- RECEIPT_FOOTER=\n/,
+      /API_TOKEN/,
+    ],
   },
   {
     repo: 'python-poetry',
@@ -202,6 +212,7 @@ export const RETROFIT_FIXTURES: readonly RetrofitFixture[] = [
     changes: [],
     expected: { language: 'go', runtimeVersion: '1.26', port: 8070, livenessPath: '/healthz', readinessPath: '/healthz', program: '.' },
     mainRoute: { path: '/notes', status: 200, body: /^\["buy milk","call home"\]\n$/ },
+    readme: [/with cgo \(github\.com\/mattn\/go-sqlite3 in go\.mod compiles C code\)/],
   },
   {
     // A main package two folders below its module's go.mod (issue 16, class 14): built from the module root.
@@ -220,6 +231,7 @@ export const RETROFIT_FIXTURES: readonly RetrofitFixture[] = [
     changes: [],
     expected: { language: 'go', runtimeVersion: '1.26', port: 8050, livenessPath: '/healthz', readinessPath: '/healthz' },
     mainRoute: { path: '/', status: 200, body: /<li>Ada was here<\/li><li>Grace says hi<\/li>/ },
+    readme: [/## Files the service reads at run time/, /\| `templates` \| `main\.go` line 13 \|/, /\| `static` \| `main\.go` line 15 \|/],
   },
   {
     repo: 'java-maven',
@@ -254,6 +266,7 @@ export const RETROFIT_FIXTURES: readonly RetrofitFixture[] = [
     expected: { language: 'rust', runtimeVersion: '1.99', port: 8030, livenessPath: '/healthz', readinessPath: '/healthz' },
     sigtermExit: { code: 143, why: 'its std-only server has no signal handler, so SIGTERM ends it (tini passes 128 + 15 on)' },
     mainRoute: { path: '/digest', status: 200, body: /^f0d64011ff21798ac98339dab250c8dc7bd8c3e3f91e40d5f4470a72a3b764b1$/ },
+    readme: [/## System libraries/, /- `openssl-sys` links OpenSSL/],
   },
   {
     // A cargo workspace (issue 16, classes 1 and 14): the service crate inherits its edition and
@@ -300,6 +313,7 @@ export const RETROFIT_FIXTURES: readonly RetrofitFixture[] = [
     expected: { language: 'go', runtimeVersion: '1.26', port: 8040, livenessPath: '/healthz', readinessPath: '/healthz', dockerfile: 'keep' },
     mainRoute: { path: '/stock', status: 200, body: /^\{"bolts":120,"nuts":87\}\n$/ },
     keptDockerfile: true,
+    readme: [/The repository's own Dockerfile builds the image, unchanged/, /It names no `USER`/],
   },
   // The health module, in each language, where the service has no usable health endpoint (or as asked).
   ...[
