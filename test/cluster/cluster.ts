@@ -394,7 +394,17 @@ export async function startCluster(): Promise<Cluster> {
         await ctr('images', 'import', '--no-unpack', archive);
         const target = `${REGISTRY}/${registryPath(image)}`;
         await ctr('images', 'tag', '--force', fullName(image), target);
-        await ctr('images', 'push', '--plain-http', target);
+        // The registry's connection can drop mid-upload (ctr: "unexpected EOF"); a push is idempotent, so
+        // it is tried again, twice, before the run fails with the last error.
+        for (let attempt = 1; ; attempt += 1) {
+          try {
+            await ctr('images', 'push', '--plain-http', target);
+            break;
+          } catch (error) {
+            if (attempt === 3) throw error;
+            await sleep(1000 * attempt);
+          }
+        }
         await ctr('images', 'remove', target, fullName(image));
       },
       async describeNamespace(namespace) {
