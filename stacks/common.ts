@@ -1,5 +1,6 @@
 // Pins and facts every language shares. Language-specific pins live in stacks/<language>.ts.
 import path from 'node:path';
+import { parse as parseToml } from 'smol-toml';
 import type { RepoFiles } from './types.ts';
 
 /** The numeric non-root user and group of every image (distroless `nonroot`; kube-score wants >= 10000). */
@@ -140,4 +141,16 @@ export function memberFolders(repo: RepoFiles, root: string, patterns: readonly 
         .map((folder) => path.posix.join(parent, folder));
     })
     .filter((folder) => !excluded.has(folder) && repo.exists(inRoot(path.posix.join(folder, marker))));
+}
+
+/** A TOML file of the repository (Cargo.toml, pyproject.toml), parsed; undefined when there is none, and
+ * empty when it does not parse (its own tool reports that). */
+export function readToml(repo: RepoFiles, file: string): Record<string, unknown> | undefined {
+  const text = repo.read(file);
+  if (text === undefined) return undefined;
+  try {
+    return parseToml(text);
+  } catch {
+    return {};
+  }
 }

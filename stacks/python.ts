@@ -1,6 +1,5 @@
 import path from 'node:path';
-import { parse as parseToml } from 'smol-toml';
-import { DOCKERFILE_START, flagValue, memberFolders, withFlag } from './common.ts';
+import { DOCKERFILE_START, flagValue, memberFolders, readToml, withFlag } from './common.ts';
 import type { RepoFiles, RetrofitBuild, Serving, SourceFile, Stack } from './types.ts';
 
 /** A module's `if __name__ == "__main__":` block, which runs it as a program. */
@@ -294,13 +293,7 @@ export interface PythonBuild extends RetrofitBuild {
 function uvWorkspace(repo: RepoFiles): { root: string; servicePath: string; members: string[]; dependencies: string[]; name: string } | undefined {
   const lock = repo.findUp('uv.lock');
   if (!lock?.up) return undefined;
-  const toml = (file: string) => {
-    try {
-      return parseToml(repo.read(file) ?? '') as Record<string, any>;
-    } catch {
-      return {};
-    }
-  };
+  const toml = (file: string) => (readToml(repo, file) ?? {}) as Record<string, any>;
   const workspace = toml(path.posix.join(lock.up, 'pyproject.toml')).tool?.uv?.workspace ?? {};
   const members = memberFolders(repo, lock.up, workspace.members ?? [], 'pyproject.toml', workspace.exclude ?? []);
   if (!members.includes(lock.servicePath)) return undefined;

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseToml } from 'smol-toml';
-import { ALPINE_IMAGE, memberFolders } from './common.ts';
+import { ALPINE_IMAGE, memberFolders, readToml } from './common.ts';
 import type { RepoFiles, RetrofitBuild, Stack } from './types.ts';
 
 // Rust: the newest stable release these machines can obtain (rustup's stable channel here serves
@@ -127,13 +126,7 @@ const join = (...parts: string[]) => path.posix.normalize(path.posix.join(...par
 
 /** A folder's Cargo.toml, parsed; undefined when there is none (an unreadable one reads as empty). */
 function manifestIn(repo: RepoFiles, dir: string): Manifest | undefined {
-  const text = repo.read(join(dir, 'Cargo.toml'));
-  if (text === undefined) return undefined;
-  try {
-    return parseToml(text) as Manifest;
-  } catch {
-    return {};
-  }
+  return readToml(repo, join(dir, 'Cargo.toml'));
 }
 
 /** A path from the service folder without a detour through its own folders: '../../crates/core' from
@@ -245,12 +238,8 @@ function workspaceRustVersion(repo: RepoFiles): { value: string; note: string } 
  * workspace's root) records them: a workspace's lock also lists what other members use. */
 function lockedDependencies(repo: RepoFiles): Set<string> {
   const lock = repo.findUp('Cargo.lock');
-  let packages: Table[] = [];
-  try {
-    packages = (table(parseToml(lock ? (repo.read(join(lock.up || '.', 'Cargo.lock')) ?? '') : '')).package as Table[] | undefined) ?? [];
-  } catch {
-    return new Set();
-  }
+  const parsed = lock ? readToml(repo, join(lock.up || '.', 'Cargo.lock')) : undefined;
+  const packages = Array.isArray(table(parsed).package) ? (table(parsed).package as Table[]) : [];
   const dependenciesOf = new Map<string, string[]>();
   for (const entry of packages) {
     // Entries name a crate, or a crate and its version when several versions are locked.

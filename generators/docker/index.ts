@@ -39,18 +39,17 @@ export default class DockerGenerator extends K8sAppGenerator {
   private keepDockerfile() {
     const data = this.templateData;
     const written = this.config.get('files') ?? {};
-    const lines = data.common.ADDED_PATHS.filter((entry) => data.compose === 'yes' || !['compose.yaml', 'secrets'].includes(entry));
     // Built from a folder above (a workspace root, as the repository's compose file builds it): that folder's ignore file applies.
     const context = data.build?.context;
     if (context) {
-      const prefixed = lines.map((entry) => `${data.build!.servicePath}/${entry}`);
+      const prefixed = data.addedPaths.map((entry) => `${data.build!.servicePath}/${entry}`);
       this.log(
         `The Dockerfile is built from ${context}: add what k8s-app writes to ${context}/.dockerignore, so its build never copies it: ${prefixed.join(', ')}.`,
       );
       return;
     }
     if (existsSync(this.destinationPath('.dockerignore')) && !written['.dockerignore']) {
-      this.log(`.dockerignore exists and is left as it is. Add what k8s-app writes, so its build never copies it: ${lines.join(', ')}.`);
+      this.log(`.dockerignore exists and is left as it is. Add what k8s-app writes, so its build never copies it: ${data.addedPaths.join(', ')}.`);
       return;
     }
     this.render('docker/kept-dockerfile.dockerignore.ejs', '.dockerignore', data);

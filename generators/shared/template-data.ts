@@ -123,6 +123,8 @@ export function templateData(answers: Answers, retrofit?: RetrofitProject, prese
     },
     // The repository's own Dockerfile builds the image (--dockerfile keep): what it does that the pod depends on.
     keptDockerfile: answers.dockerfile === 'keep' ? retrofit?.findings.ownDockerfile : undefined,
+    // What k8s-app writes around a kept Dockerfile, which its build context must ignore.
+    addedPaths: common.ADDED_PATHS.filter((entry) => answers.compose === 'yes' || !['compose.yaml', 'secrets'].includes(entry)),
     ...answers,
     // Retrofits keep their own CI.
     ci: answers.ci ?? 'none',

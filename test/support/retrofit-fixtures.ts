@@ -38,6 +38,9 @@ export interface RetrofitFixture {
   keptDockerfile?: boolean;
 }
 
+/** How the fixtures' std-only Rust servers end on SIGTERM: they have no handler. */
+const STD_ONLY_SERVER_EXIT = { code: 143, why: 'its std-only server has no signal handler, so SIGTERM ends it (tini passes 128 + 15 on)' };
+
 export const RETROFIT_FIXTURES: readonly RetrofitFixture[] = [
   {
     repo: 'node-npm',
@@ -255,7 +258,7 @@ export const RETROFIT_FIXTURES: readonly RetrofitFixture[] = [
     options: {},
     changes: [],
     expected: { language: 'rust', runtimeVersion: '1.99', port: 8080, livenessPath: '/healthz', readinessPath: '/readyz' },
-    sigtermExit: { code: 143, why: 'its std-only server has no signal handler, so SIGTERM ends it (tini passes 128 + 15 on)' },
+    sigtermExit: STD_ONLY_SERVER_EXIT,
   },
   {
     // A crate that links the system's OpenSSL (issue 16, class 12): its headers in the build stage, libssl3 at run time.
@@ -264,7 +267,7 @@ export const RETROFIT_FIXTURES: readonly RetrofitFixture[] = [
     options: {},
     changes: [],
     expected: { language: 'rust', runtimeVersion: '1.99', port: 8030, livenessPath: '/healthz', readinessPath: '/healthz' },
-    sigtermExit: { code: 143, why: 'its std-only server has no signal handler, so SIGTERM ends it (tini passes 128 + 15 on)' },
+    sigtermExit: STD_ONLY_SERVER_EXIT,
     mainRoute: { path: '/digest', status: 200, body: /^f0d64011ff21798ac98339dab250c8dc7bd8c3e3f91e40d5f4470a72a3b764b1$/ },
     readme: [/## System libraries/, /- `openssl-sys` links OpenSSL/],
   },
@@ -277,7 +280,7 @@ export const RETROFIT_FIXTURES: readonly RetrofitFixture[] = [
     options: {},
     changes: [],
     expected: { language: 'rust', runtimeVersion: '1.99', port: 8090, livenessPath: '/healthz', readinessPath: '/readyz' },
-    sigtermExit: { code: 143, why: 'its std-only server has no signal handler, so SIGTERM ends it (tini passes 128 + 15 on)' },
+    sigtermExit: STD_ONLY_SERVER_EXIT,
     mainRoute: { path: '/balance', status: 200, body: /^\{"balance":4925,"entries":3\}$/ },
   },
   {
