@@ -154,3 +154,16 @@ export function readToml(repo: RepoFiles, file: string): Record<string, unknown>
     return {};
   }
 }
+
+/** A path from the service folder without a detour through its own folders: '../../crates/core' from
+ * crates/api is '../core', and '../../crates/api' is '.'. */
+export function shortestPath(repo: RepoFiles, dir: string): string {
+  const parts = dir.split('/');
+  const ups = parts.findIndex((part) => part !== '..') === -1 ? parts.length : parts.findIndex((part) => part !== '..');
+  if (ups === 0) return dir;
+  const own = repo.pathFrom(parts.slice(0, ups).join('/')).split('/');
+  const rest = parts.slice(ups);
+  let shared = 0;
+  while (shared < Math.min(own.length, rest.length) && own[shared] === rest[shared]) shared += 1;
+  return path.posix.normalize(path.posix.join(...Array(ups - shared).fill('..'), ...rest.slice(shared), '.'));
+}

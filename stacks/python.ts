@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { DOCKERFILE_START, flagValue, memberFolders, readToml, withFlag } from './common.ts';
+import { DOCKERFILE_START, flagValue, memberFolders, readToml, shortestPath, withFlag } from './common.ts';
 import type { RepoFiles, RetrofitBuild, Serving, SourceFile, Stack } from './types.ts';
 
 /** A module's `if __name__ == "__main__":` block, which runs it as a program. */
@@ -277,6 +277,8 @@ export interface PythonBuild extends RetrofitBuild {
   /** The tool that exports a lock to hashed requirements, installed in its own venv, and its export command. */
   toolPackages?: string[];
   export?: string;
+  /** Why the export command does more than export, as the Dockerfile's comment above it. */
+  exportNote?: string;
   /** The requirements file pip installs, and whether it carries hashes. */
   requirements?: string;
   hashes?: boolean;
@@ -284,8 +286,9 @@ export interface PythonBuild extends RetrofitBuild {
   installProject?: boolean;
   /** A Django project with STATIC_ROOT: collectstatic runs at build time (the manifest its storage needs). */
   collectstatic?: boolean;
-  /** A uv workspace member: the workspace members it depends on (folders from the context), installed from their sources. */
-  workspaceDependencies?: string[];
+  /** The repository's own packages the service uses (a uv workspace's members, Poetry path dependencies),
+   * as folders from the context: installed from their sources, their dependencies being in the lock's export. */
+  localPackages?: string[];
 }
 
 /** The service as a member of a uv workspace whose root (and uv.lock) is in a folder above: the root,
@@ -303,6 +306,35 @@ function uvWorkspace(repo: RepoFiles): { root: string; servicePath: string; memb
   const sources = Object.entries(own.tool?.uv?.sources ?? {}) as [string, { workspace?: boolean }][];
   const dependencies = sources.filter(([, source]) => source.workspace === true).flatMap(([name]) => byName.get(name) ?? []);
   return { root: lock.up, servicePath: lock.servicePath, members, dependencies, name: String(own.project?.name ?? '') };
+}
+
+/** The folders a pyproject.toml's project depends on by path (Poetry's `{ path = "..." }` runtime
+ * dependencies), from the service folder. */
+function poetryPathDependencies(repo: RepoFiles, dir: string): string[] {
+  const dependencies = ((readToml(repo, path.posix.join(dir, 'pyproject.toml')) ?? {}) as Record<string, any>).tool?.poetry?.dependencies ?? {};
+  return Object.values(dependencies as Record<string, { path?: unknown }>)
+    .flatMap((dependency) => (typeof dependency?.path === 'string' ? [shortestPath(repo, path.posix.join(dir, dependency.path))] : []))
+    .filter((folder) => repo.exists(path.posix.join(folder, 'pyproject.toml')));
+}
+
+/** A Poetry project: its poetry.lock (the service's own, or a monorepo root's above it: Poetry has no
+ * workspaces, so a root project pulls the packages in by path and holds the one lock) and the packages
+ * of the repository the service uses by path, directly or not; undefined without a lock that covers it. */
+function poetryProject(repo: RepoFiles): { lockDir: string; rootPackages: string[]; localPackages: string[] } | undefined {
+  const lock = repo.findUp('poetry.lock');
+  if (!lock) return undefined;
+  const lockDir = lock.up || '.';
+  const rootPackages = lockDir === '.' ? [] : poetryPathDependencies(repo, lockDir);
+  if (lockDir !== '.' && !rootPackages.includes('.')) return undefined;
+  const localPackages: string[] = [];
+  const queue = poetryPathDependencies(repo, '.');
+  while (queue.length > 0) {
+    const folder = queue.shift()!;
+    if (folder === '.' || localPackages.includes(folder)) continue;
+    localPackages.push(folder);
+    queue.push(...poetryPathDependencies(repo, folder));
+  }
+  return { lockDir, rootPackages, localPackages };
 }
 
 /** Django's settings module, from manage.py's DJANGO_SETTINGS_MODULE, as files to read (a module, or a package's files). */
@@ -342,7 +374,7 @@ function retrofitBuild(repo: RepoFiles): PythonBuild {
       export: `/opt/build-tool/bin/uv export --frozen --no-dev --package ${workspace.name} --no-emit-workspace --no-header --format requirements-txt --output-file /tmp/requirements.txt`,
       requirements: '/tmp/requirements.txt',
       hashes: true,
-      workspaceDependencies: workspace.dependencies,
+      localPackages: workspace.dependencies,
       ignore: ignore.map((entry) => (entry.startsWith('**/') ? entry : `**/${entry}`)),
     };
   }
@@ -358,16 +390,49 @@ function retrofitBuild(repo: RepoFiles): PythonBuild {
       hashes: true,
     };
   }
-  if (repo.exists('poetry.lock')) {
+  const poetry = poetryProject(repo);
+  if (poetry) {
+    const toolPackages = [`poetry==${python.buildToolVersions!.poetry}`, `poetry-plugin-export==${python.buildToolVersions!['poetry-plugin-export']}`];
+    if (poetry.lockDir === '.' && poetry.localPackages.length === 0) {
+      return {
+        ...base,
+        tool: 'poetry',
+        summary: `poetry export (poetry.lock), then pip install --require-hashes${then}`,
+        manifests: ['pyproject.toml', 'poetry.lock'],
+        toolPackages,
+        export: '/opt/build-tool/bin/poetry export --only main --format requirements.txt --output /tmp/requirements.txt',
+        requirements: '/tmp/requirements.txt',
+        hashes: true,
+      };
+    }
+    // Built from the nearest folder holding the lock and every package the service uses by path.
+    const folders = [poetry.lockDir, ...poetry.localPackages];
+    const ups = Math.max(...folders.map((folder) => folder.split('/').filter((part) => part === '..').length));
+    const context = Array(ups).fill('..').join('/');
+    const servicePath = context ? repo.pathFrom(context) : '';
+    const fromContext = (file: string) => path.posix.normalize(path.posix.join(servicePath || '.', file));
+    const lockFolder = fromContext(poetry.lockDir);
+    const projects = [...new Set(['.', ...poetry.rootPackages, ...poetry.localPackages])].map((folder) =>
+      fromContext(path.posix.join(folder, 'pyproject.toml')),
+    );
+    const localPackages = poetry.localPackages.map(fromContext);
     return {
       ...base,
+      context,
+      servicePath,
       tool: 'poetry',
-      summary: `poetry export (poetry.lock), then pip install --require-hashes${then}`,
-      manifests: ['pyproject.toml', 'poetry.lock'],
-      toolPackages: [`poetry==${python.buildToolVersions!.poetry}`, `poetry-plugin-export==${python.buildToolVersions!['poetry-plugin-export']}`],
-      export: '/opt/build-tool/bin/poetry export --only main --format requirements.txt --output /tmp/requirements.txt',
+      summary: `poetry export (poetry.lock${poetry.lockDir === '.' ? '' : ` at ${poetry.lockDir}, the monorepo's root project`}), then pip install --require-hashes${localPackages.length > 0 ? `, and the repository's packages it uses by path (${localPackages.join(', ')})` : ''}${then}`,
+      manifests: [
+        ...new Set([fromContext(path.posix.join(poetry.lockDir, 'pyproject.toml')), fromContext(path.posix.join(poetry.lockDir, 'poetry.lock')), ...projects]),
+      ].sort(),
+      toolPackages,
+      export: `/opt/build-tool/bin/poetry export${lockFolder === '.' ? '' : ` --directory ${lockFolder}`} --only main --format requirements.txt --output /tmp/requirements.txt \\\n && sed -i -e '/^-e file:/d' -e '/^[^ ]* @ file:/d' /tmp/requirements.txt`,
+      exportNote:
+        'Path dependencies are exported as folders, which pip cannot check against hashes: they are\ndropped from the requirements and installed from their folders once the sources are in.',
       requirements: '/tmp/requirements.txt',
       hashes: true,
+      localPackages,
+      ignore: ignore.map((entry) => (entry.startsWith('**/') ? entry : `**/${entry}`)),
     };
   }
   if (repo.exists('requirements.txt')) {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ALPINE_IMAGE, memberFolders, readToml } from './common.ts';
+import { ALPINE_IMAGE, memberFolders, readToml, shortestPath } from './common.ts';
 import type { RepoFiles, RetrofitBuild, Stack } from './types.ts';
 
 // Rust: the newest stable release these machines can obtain (rustup's stable channel here serves
@@ -129,19 +129,6 @@ function manifestIn(repo: RepoFiles, dir: string): Manifest | undefined {
   return readToml(repo, join(dir, 'Cargo.toml'));
 }
 
-/** A path from the service folder without a detour through its own folders: '../../crates/core' from
- * crates/api is '../core', and '../../crates/api' is '.'. */
-function shortest(repo: RepoFiles, dir: string): string {
-  const parts = dir.split('/');
-  const ups = parts.findIndex((part) => part !== '..') === -1 ? parts.length : parts.findIndex((part) => part !== '..');
-  if (ups === 0) return dir;
-  const own = repo.pathFrom(parts.slice(0, ups).join('/')).split('/');
-  const rest = parts.slice(ups);
-  let shared = 0;
-  while (shared < Math.min(own.length, rest.length) && own[shared] === rest[shared]) shared += 1;
-  return join(...Array(ups - shared).fill('..'), ...rest.slice(shared), '.');
-}
-
 /** The workspace the service's crate belongs to, as cargo finds it: its own manifest when that has
  * [workspace], else the nearest one above with [workspace], if its members include the crate. */
 function workspaceOf(repo: RepoFiles, own: Manifest, dir = '.'): { dir: string; manifest: Manifest } | undefined {
@@ -150,8 +137,8 @@ function workspaceOf(repo: RepoFiles, own: Manifest, dir = '.'): { dir: string; 
   while (found) {
     const manifest = manifestIn(repo, found.up) ?? {};
     if (manifest.workspace) {
-      const members = workspaceMembers(repo, found.up, manifest).map((member) => shortest(repo, member));
-      return members.includes(shortest(repo, dir)) ? { dir: found.up, manifest } : undefined;
+      const members = workspaceMembers(repo, found.up, manifest).map((member) => shortestPath(repo, member));
+      return members.includes(shortestPath(repo, dir)) ? { dir: found.up, manifest } : undefined;
     }
     found = repo.findUp('Cargo.toml', join(found.up, '..'));
   }
@@ -274,15 +261,15 @@ function retrofitBuild(repo: RepoFiles): RustBuild {
   // A path dependency of another workspace inherits from that workspace's manifest, which cargo then reads too.
   const otherWorkspaces = new Set<string>();
   const visit = (folder: string, compiledFrom: boolean) => {
-    const dir = shortest(repo, folder);
+    const dir = shortestPath(repo, folder);
     if (manifests.has(dir) && (!compiledFrom || compiled.has(dir))) return;
     const manifest = manifestIn(repo, dir);
     if (!manifest) return;
     manifests.set(dir, manifest);
     if (compiledFrom) compiled.add(dir);
-    const inService = workspace && members.map((member) => shortest(repo, member)).includes(dir);
+    const inService = workspace && members.map((member) => shortestPath(repo, member)).includes(dir);
     const own = inService || !workspace ? workspace : workspaceOf(repo, manifest, dir);
-    if (own && own !== workspace) otherWorkspaces.add(shortest(repo, own.dir));
+    if (own && own !== workspace) otherWorkspaces.add(shortestPath(repo, own.dir));
     for (const dependency of pathDependencies(dir, manifest, own)) visit(dependency, compiledFrom);
   };
   visit('.', true);
@@ -295,7 +282,7 @@ function retrofitBuild(repo: RepoFiles): RustBuild {
   const lockDir = workspace?.dir ?? '.';
   const locked = repo.exists(join(lockDir, 'Cargo.lock'));
   const { bin, mainSource } = binaryOf(repo, own);
-  const workspaceManifest = [...new Set([...(workspace ? [shortest(repo, workspace.dir)] : []), ...otherWorkspaces])]
+  const workspaceManifest = [...new Set([...(workspace ? [shortestPath(repo, workspace.dir)] : []), ...otherWorkspaces])]
     .filter((dir) => dir !== '.' && !manifests.has(dir))
     .map((dir) => join(dir, 'Cargo.toml'));
   return {

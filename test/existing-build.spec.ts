@@ -134,6 +134,40 @@ describe('existing Python, Go, Java and Rust builds', () => {
     assert.equal(plan('python', { 'requirements.txt': 'a==1 \\\n    --hash=sha256:00\n' }).hashes, true);
   });
 
+  it('Python with Poetry: path dependencies outside the folder, and a monorepo root holding the one lock (issue 16, classes 6 and 14)', () => {
+    const poetry = (dependencies: string) => `[project]\nname = "x"\n[tool.poetry.dependencies]\n${dependencies}`;
+    // Its own lock, a path dependency two folders up that has one of its own: built from the folder holding both.
+    const own = plan(
+      'python',
+      {
+        'apps/api/pyproject.toml': poetry('core = { path = "../../libs/core", develop = true }\n'),
+        'apps/api/poetry.lock': '',
+        'libs/core/pyproject.toml': poetry('util = { path = "../util" }\n'),
+        'libs/util/pyproject.toml': '[project]\nname = "util"\n',
+      },
+      'apps/api',
+    );
+    assert.deepEqual(
+      { context: own.context, servicePath: own.servicePath, manifests: own.manifests, localPackages: own.localPackages },
+      {
+        context: '../..',
+        servicePath: 'apps/api',
+        manifests: ['apps/api/poetry.lock', 'apps/api/pyproject.toml', 'libs/core/pyproject.toml', 'libs/util/pyproject.toml'],
+        localPackages: ['libs/core', 'libs/util'],
+      },
+    );
+    assert.match(own.export!, /^\/opt\/build-tool\/bin\/poetry export --directory apps\/api --only main .* && sed -i -e '\/\^-e file:\/d'/s);
+    // A root lock covers the service only when the root project pulls it in by path.
+    const files = { 'pyproject.toml': poetry('api = { path = "svc" }\n'), 'poetry.lock': '', 'svc/pyproject.toml': poetry('') };
+    assert.deepEqual(
+      [plan('python', files, 'svc').context, plan('python', files, 'svc').manifests],
+      ['..', ['poetry.lock', 'pyproject.toml', 'svc/pyproject.toml']],
+    );
+    const elsewhere = plan('python', { ...files, 'pyproject.toml': poetry('api = { path = "other" }\n') }, 'svc');
+    assert.equal(elsewhere.context, '');
+    assert.equal(elsewhere.installProject, true);
+  });
+
   it("Go: the module root's main package, else the first under cmd/, and vendored modules", () => {
     assert.equal(plan('go', { 'go.mod': 'module m\n', 'main.go': 'package main\n' }).mainPackage, '.');
     const build = plan('go', {

@@ -71,7 +71,8 @@ describe('retrofitting the fixture repositories', () => {
           else assert.match(readme, /\nDOCKER_BUILDKIT=1 docker build -t /);
           assert.equal(
             Boolean(context),
-            ['monorepo', 'rust-workspace', 'go-package', 'python-uv-workspace'].includes(fixture.repo) && fixture.folder !== 'services/quotes',
+            ['monorepo', 'rust-workspace', 'go-package', 'python-uv-workspace', 'python-poetry-monorepo'].includes(fixture.repo) &&
+              fixture.folder !== 'services/quotes',
           );
         });
 

@@ -139,6 +139,24 @@ export const RETROFIT_FIXTURES: readonly RetrofitFixture[] = [
     mainRoute: { path: '/price', status: 200, body: /^\{"price": "19\.99 EUR", "token": "[\w.-]+"\}$/ },
   },
   {
+    // A Poetry monorepo (issue 16, classes 6 and 14): Poetry has no workspaces, so the root project
+    // pulls the service and a shared package in by path and holds the one lock; built from the root,
+    // the shared package installed from its folder.
+    repo: 'python-poetry-monorepo',
+    folder: 'services/api',
+    options: {},
+    changes: [],
+    expected: {
+      language: 'python',
+      runtimeVersion: '3.13',
+      port: 8700,
+      livenessPath: '/healthz',
+      readinessPath: '/healthz',
+      startCommand: 'python -m billing_api',
+    },
+    mainRoute: { path: '/invoice', status: 200, body: /^\{"net": 1000, "total": 1200, "token": "[\w.-]+"\}$/ },
+  },
+  {
     // Writes into its own folders at start and per request (issue 16, class 17): Flask's instance/ and
     // uploads/, each an emptyDir in the pod; its port is the one the start command binds.
     repo: 'python-flask-writes',
