@@ -67,6 +67,11 @@ const go: Stack = {
     ],
     // A listener on loopback only: unreachable from the kubelet's probes and the Service.
     loopback: [/(?:Listen(?:AndServe(?:TLS)?)?\s*\(|Addr\s*:)\s*"(?:127\.0\.0\.1|localhost):/],
+    // A Go program ends at once on SIGTERM unless it asks os/signal for it.
+    sigtermHandling: {
+      patterns: [/"os\/signal"/],
+      fix: 'Stop the server gracefully on it: ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM), then server.Shutdown once ctx is done.',
+    },
     // gin's Run() with no address listens on :8080 (or on $PORT, which the Deployment sets).
     defaultPort: (_repo, _start, sources) => {
       const run = sources.find(({ text }) => /\bgin\.(?:Default|New)\(\)/.test(text) && /\.Run\(\s*\)/.test(text));

@@ -62,6 +62,15 @@ const node: Stack = {
     ],
     start: [
       { file: 'package.json', pattern: /"scripts"\s*:\s*\{[^}]*"start"\s*:\s*"([^"]+)"/, as: startWithoutDevTools },
+      // The production start script many templates add beside a development "start" (Nest: node dist/main).
+      {
+        file: 'package.json',
+        pattern: /"scripts"\s*:\s*\{[^}]*"start:prod(?:uction)?"\s*:\s*"([^"]+)"/,
+        as: (script: string, repo: RepoFiles) => {
+          const start = startWithoutDevTools(script, repo);
+          return typeof start === 'string' ? { value: start, note: 'its production start script (start:prod)' } : start;
+        },
+      },
       { file: 'package.json', pattern: /"main"\s*:\s*"([^"]+)"/, as: (main) => `node ${main}` },
       DOCKERFILE_START,
     ],
@@ -83,6 +92,11 @@ const node: Stack = {
     ],
     // A listener on loopback only: unreachable from the kubelet's probes and the Service.
     loopback: [/\.listen\([^)\n]*['"`](?:127\.0\.0\.1|localhost)['"`]/, /\.listen\(\s*\{[^}]*\bhost\s*:\s*['"`](?:127\.0\.0\.1|localhost)['"`]/],
+    // Node.js ends at once on SIGTERM unless the code listens for it (Nest: enableShutdownHooks).
+    sigtermHandling: {
+      patterns: [/\bSIGTERM\b/, /\benableShutdownHooks\s*\(/, /@godaddy\/terminus|close-with-grace|http-terminator|lightship/],
+      fix: "Close the server on it and exit once the requests in flight are answered: process.on('SIGTERM', () => server.close(() => process.exit(0))); NestJS: app.enableShutdownHooks().",
+    },
     // Packages that link system libraries the runtime image lacks (sharp and others bring theirs prebuilt).
     nativeLibraries: [
       {
@@ -139,8 +153,9 @@ function startWithoutDevTools(script: string, repo: RepoFiles): string | { value
   const manifest = readJson(repo, 'package.json');
   const devDependencies = (manifest.devDependencies ?? {}) as Record<string, string>;
   const tool = runner === 'ts-node-esm' ? 'ts-node' : runner;
-  if (!(tool in devDependencies)) return script;
-  const why = `${runner} is a devDependency, pruned from the image`;
+  const devPackage = tool in devDependencies ? tool : devPackageOfBin(repo, runner);
+  if (!devPackage) return script;
+  const why = `${runner} is ${devPackage === tool ? 'a devDependency' : `${devPackage}'s command, a devDependency`}, pruned from the image`;
   const entry = args.find((arg) => /\.[cm]?[jt]sx?$/.test(arg));
   if (!SOURCE_RUNNERS.includes(tool) || !entry) return undefined;
   if (/\.[cm]?js$/.test(entry)) return { value: `node ${entry}`, note: `${why}: node runs ${entry}` };
@@ -153,6 +168,13 @@ function startWithoutDevTools(script: string, repo: RepoFiles): string | { value
   const relative = rootDir && entry.startsWith(`${rootDir}/`) ? entry.slice(rootDir.length + 1) : entry;
   const output = `${outDir}/${relative.replace(/\.([cm]?)tsx?$/, '.$1js')}`;
   return { value: `node ${output}`, note: `${why}: node runs the build's output, ${output}` };
+}
+
+/** The dev-only package whose command `bin` is, as npm's lock records it (`nest` is @nestjs/cli's). */
+function devPackageOfBin(repo: RepoFiles, bin: string): string | undefined {
+  const packages = (readJson(repo, 'package-lock.json').packages ?? {}) as Record<string, { bin?: Record<string, string>; dev?: boolean }>;
+  const found = Object.entries(packages).find(([folder, entry]) => entry.dev === true && entry.bin?.[bin] && /^node_modules\/(@[^/]+\/)?[^/]+$/.test(folder));
+  return found?.[0].slice('node_modules/'.length);
 }
 
 /** Lock files, most specific first, and the package manager each belongs to. */

@@ -60,7 +60,13 @@ const rust: Stack = {
     // Folders the service writes into: mounted writable where the image can (the binary runs from /: warned only).
     writableDirs: [/\bcreate_dir_all\(\s*"\.?\/?([\w-]+)\/?"/g],
     // A listener on loopback only: unreachable from the kubelet's probes and the Service.
-    loopback: [/"(?:127\.0\.0\.1|localhost):\d+"/, /\[127,\s*0,\s*0,\s*1\]/, /Ipv4Addr::LOCALHOST/],
+    loopback: [/"(?:127\.0\.0\.1|localhost):\d+"/, /\(\s*"(?:127\.0\.0\.1|localhost)"\s*,\s*\d+\s*\)/, /\[127,\s*0,\s*0,\s*1\]/, /Ipv4Addr::LOCALHOST/],
+    // A Rust program ends at once on SIGTERM unless it handles it (actix-web's server drains on it itself;
+    // tokio's ctrl_c() is SIGINT only).
+    sigtermHandling: {
+      patterns: [/SignalKind::terminate\(\)/, /\bSIGTERM\b/, /\bsignal_hook\b/, /\bactix_web\b/],
+      fix: "Drain on it: tokio::signal::unix::signal(SignalKind::terminate()), and the server's graceful shutdown (axum: with_graceful_shutdown).",
+    },
     // Crates that link a system library (the lock file names every crate the build compiles).
     nativeLibraries: [
       {
@@ -83,7 +89,23 @@ const rust: Stack = {
         note: 'links libmysqlclient, which no runtime image here has: the binary would not start. A pure-Rust client (mysql_async, sqlx) needs none',
       },
     ],
-    port: { extensions: ['.rs'], patterns: [/"(?:0\.0\.0\.0|127\.0\.0\.1|localhost|\[::1?\])?:(\d{2,5})"/, /"PORT"[^\n]*?(\d{2,5})/] },
+    // Templates, static assets and data read by a relative path (include_str! and include_bytes! need
+    // nothing: they are compiled in).
+    runtimeFiles: [
+      // actix-files' Files::new(prefix, folder), tower-http's ServeDir/ServeFile, Tera's glob.
+      /\bFiles::new\(\s*"[^"]*"\s*,\s*"(?:\.\/)?(\w[\w.-]*)/g,
+      /\b(?:ServeDir::new|ServeFile::new|NamedFile::open(?:_async)?|Tera::new)\(\s*"(?:\.\/)?(\w[\w.-]*)/g,
+      /\b(?:fs::read_to_string|fs::read|fs::read_dir|File::open)\(\s*"(?:\.\/)?(\w[\w.-]*)/g,
+    ],
+    port: {
+      extensions: ['.rs'],
+      patterns: [
+        /"(?:0\.0\.0\.0|127\.0\.0\.1|localhost|\[::1?\])?:(\d{2,5})"/,
+        /"PORT"[^\n]*?(\d{2,5})/,
+        // bind(("0.0.0.0", 8080)): an address and port as a tuple (actix-web, std's ToSocketAddrs).
+        /\(\s*"(?:0\.0\.0\.0|127\.0\.0\.1|localhost|::1?)"\s*,\s*(\d{2,5})\s*\)/,
+      ],
+    },
   },
   retrofit: { plan: retrofitBuild, wireHealthModule },
   dependencies: {

@@ -88,6 +88,10 @@ export interface Detection {
   writableDirs: readonly RegExp[];
   /** A server bound to loopback only, in the files the port is searched in: a line matching any is reported. */
   loopback: readonly RegExp[];
+  /** Code that acts on SIGTERM (a handler, or a library that drains on it), in the files the port is
+   * searched in. None found is a warning with `fix`: the runtime's default then ends the process at
+   * once, and requests in flight when the pod stops fail. Absent where the frameworks drain themselves. */
+  sigtermHandling?: { patterns: readonly RegExp[]; fix: string };
   /** Files and folders the service reads at run time by a path relative to where it starts (HTML templates,
    * static assets): global patterns whose first group is the path's first part, relative to the service's
    * folder, in the files the port is searched in. Languages whose image holds only the build output copy

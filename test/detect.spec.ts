@@ -142,6 +142,22 @@ describe('detecting an existing repository', () => {
     });
   }
 
+  it("Rust: the port of a bind tuple, and the static files actix-files, tower-http and std's fs read by relative path", () => {
+    const project = detected({
+      'Cargo.toml': '[package]\nname = "shop"\n',
+      'src/main.rs':
+        'HttpServer::new(|| App::new().service(Files::new("/images", "static/images/")))\n    .bind(("0.0.0.0", 8088))?;\nlet page = std::fs::read_to_string("./pages/home.html");\nlet assets = ServeDir::new("assets");\nlet cfg = fs::read("/etc/shop.toml");\n',
+      'static/images/a.png': '',
+      'pages/home.html': '',
+      'assets/app.js': '',
+    });
+    assert.deepEqual(project.port, { value: '8088', from: 'src/main.rs' });
+    assert.deepEqual(
+      project.runtimeFiles.map((read) => `${read.path}@${read.file}:${read.line}`),
+      ['static@src/main.rs:1', 'assets@src/main.rs:4', 'pages@src/main.rs:3'],
+    );
+  });
+
   it('reports each server bound to loopback only, with its file and line', () => {
     const cases: [Record<string, string>, string][] = [
       [{ 'go.mod': 'module m\n\ngo 1.27\n', 'main.go': 'package main\n\nfunc main() {\n\thttp.ListenAndServe("127.0.0.1:8080", nil)\n}\n' }, 'main.go:4'],
@@ -157,6 +173,7 @@ describe('detecting an existing repository', () => {
         { 'Cargo.toml': '[package]\nname = "edge"\n', 'src/main.rs': 'fn main() {\n    let addr = SocketAddr::from(([127, 0, 0, 1], 3000));\n}\n' },
         'src/main.rs:2',
       ],
+      [{ 'Cargo.toml': '[package]\nname = "edge"\n', 'src/main.rs': 'HttpServer::new(app)\n    .bind(("127.0.0.1", 8080))?\n' }, 'src/main.rs:2'],
     ];
     for (const [files, where] of cases) {
       const binds = detected(files).loopbackBinds.map((bind) => `${bind.file}:${bind.line}`);
@@ -252,6 +269,19 @@ describe('detecting an existing repository', () => {
     assert.equal(node({ start: 'nodemon server.js' }, { nodemon: '3.1.0' })?.value, 'node server.js');
     // A runner it cannot see through (a monorepo tool): the next fact, "main".
     assert.deepEqual(node({ start: 'turbo run start --filter api' }, { turbo: '2.0.0' }), { value: 'node index.js', from: 'package.json' });
+    // A command whose package npm's lock marks dev-only (Nest's `nest`): the production script instead.
+    const nest = {
+      'package-lock.json': JSON.stringify({ packages: { 'node_modules/@nestjs/cli': { dev: true, bin: { nest: 'bin/nest.js' } } } }),
+    };
+    assert.deepEqual(node({ start: 'nest start', 'start:prod': 'node dist/main', build: 'nest build' }, { '@nestjs/cli': '11.0.0' }, nest), {
+      value: 'node dist/main',
+      from: 'package.json, its production start script (start:prod)',
+    });
+    assert.equal(
+      node({ start: 'nest start' }, {}, { 'package-lock.json': JSON.stringify({ packages: { 'node_modules/@nestjs/cli': { bin: { nest: 'bin/nest.js' } } } }) })
+        ?.value,
+      'nest start',
+    );
     // The tool is a dependency: the image keeps it, and the script is taken as it is.
     assert.equal(
       detected({ 'package.json': JSON.stringify({ scripts: { start: 'ts-node src/index.ts' }, dependencies: { 'ts-node': '10.9.2' } }) }).start?.value,

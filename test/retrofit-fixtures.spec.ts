@@ -65,6 +65,10 @@ describe('retrofitting the fixture repositories', () => {
               assert.ok(readme.includes(`\`${file}\``), `k8s/README.md does not name ${file}`);
           }
           assert.equal(/WARNING: the probes only check that port \d+ accepts TCP connections/.test(readme), tcp, readme);
+          // Node.js, Go and Rust end at once on SIGTERM unless the code handles it: warned exactly where the
+          // container tests see the fixture die of the signal (Python's uvicorn raises it again once drained).
+          const dies = fixture.sigtermExit?.code === 143 && ['node', 'go', 'rust'].includes(savedAnswers(service).language as string);
+          assert.equal(readme.includes('WARNING: no code of the service handles SIGTERM.'), dies, readme);
           // A workspace's service is built from the workspace root, as the Dockerfile's header says.
           const context = /build context is the workspace root \(([^)]+)\)/.exec(readFileSync(path.join(service, 'Dockerfile'), 'utf8'))?.[1];
           if (context) assert.ok(readme.includes(`(cd ${context} && DOCKER_BUILDKIT=1 docker build -f ${fixture.folder}/Dockerfile -t `), readme);

@@ -293,6 +293,7 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
       serving,
       findings: {
         loopbackBinds: detected?.loopbackBinds ?? [],
+        ...(detected?.sigtermUnhandled ? { sigtermUnhandled: detected.sigtermUnhandled } : {}),
         envVariables: detected?.envVariables ?? [],
         writableDirs: detected?.writableDirs ?? [],
         runtimeFiles: detected?.runtimeFiles ?? [],

@@ -58,6 +58,8 @@ export interface DetectedProject {
   programs?: string[];
   /** Servers bound to loopback only: the kubelet's probes and the Service cannot reach them. */
   loopbackBinds: SourceLine[];
+  /** No code acts on SIGTERM, so the process ends at once when the pod stops: how to handle it. */
+  sigtermUnhandled?: string;
   /** Folders the service writes into (relative to its folder), each with the first line that says so. */
   writableDirs: (SourceLine & { dir: string })[];
   /** Files and folders of the repository the service reads at run time by relative path, each with the first line that says so. */
@@ -124,6 +126,7 @@ export function detectProject(root: string): Detection {
     build,
     ...(programs ? { programs } : {}),
     loopbackBinds: loopbackBinds(sources, stack),
+    ...sigtermUnhandled(sources, stack),
     writableDirs: writableDirs(sources, stack),
     runtimeFiles: runtimeFiles(root, sources, stack),
     localDatabases: firstLines(sources, stack.detection.localDatabases ?? []),
@@ -290,6 +293,13 @@ function loopbackBinds(sources: readonly SourceText[], stack: Stack): SourceLine
   return found;
 }
 
+/** The fix, when the stack knows what handles SIGTERM and no source file does it. */
+function sigtermUnhandled(sources: readonly SourceText[], stack: Stack): { sigtermUnhandled?: string } {
+  const handling = stack.detection.sigtermHandling;
+  if (!handling || sources.length === 0) return {};
+  return sources.some((source) => handling.patterns.some((pattern) => pattern.test(source.text))) ? {} : { sigtermUnhandled: handling.fix };
+}
+
 /** The line of a source file an index falls on. */
 function lineOf({ file, text }: SourceText, index: number): SourceLine {
   const line = text.slice(0, index).split('\n').length;
@@ -433,6 +443,11 @@ export function describeDetection(detection: Detection, folder: string): string[
   for (const bind of project.loopbackBinds) {
     lines.push(
       `  WARNING      ${bind.file}:${bind.line} binds the server to loopback only (${bind.text}): the probes and the Service cannot reach it in a pod. Bind 0.0.0.0 (all interfaces) instead.`,
+    );
+  }
+  if (project.sigtermUnhandled) {
+    lines.push(
+      `  WARNING      no code handles SIGTERM: the process ends at once when the pod stops (exit 143), and requests in flight fail. ${project.sigtermUnhandled}`,
     );
   }
   for (const written of project.writableDirs) {

@@ -35,7 +35,10 @@ export interface RetrofitProject {
   /** The port and drain as the service's framework takes them. */
   serving: Serving;
   /** What the repository holds that the manifests cannot fix by themselves (k8s/README.md says what to do). */
-  findings: Pick<DetectedProject, 'loopbackBinds' | 'envVariables' | 'writableDirs' | 'runtimeFiles' | 'ownDockerfile' | 'nativeLibraries' | 'localDatabases'>;
+  findings: Pick<
+    DetectedProject,
+    'loopbackBinds' | 'sigtermUnhandled' | 'envVariables' | 'writableDirs' | 'runtimeFiles' | 'ownDockerfile' | 'nativeLibraries' | 'localDatabases'
+  >;
 }
 
 export function templateData(answers: Answers, retrofit?: RetrofitProject, preset?: Preset) {
@@ -103,6 +106,7 @@ export function templateData(answers: Answers, retrofit?: RetrofitProject, prese
     build: retrofit?.build,
     command: retrofit?.command ?? [],
     loopbackBinds: retrofit?.findings.loopbackBinds ?? [],
+    sigtermUnhandled: retrofit?.findings.sigtermUnhandled,
     // The container's environment beyond PORT: the port where the framework reads it (SERVER_PORT...).
     portEnv: Object.entries(retrofit?.serving.env ?? {}),
     // How long the service drains: what the repository (or its framework) states, else the contract's deadline.

@@ -208,6 +208,11 @@ describe('retrofitted fixture repositories in containers', () => {
           const { stdout: exitCode } = await execa(DOCKER, ['inspect', '--format', '{{.State.ExitCode}}', containerName]);
           row.sigterm = `${exitCode.trim()} after ${seconds.toFixed(1)} s`;
           assert.ok(seconds < grace, `docker stop took ${seconds} s, the whole grace period`);
+          assert.equal(
+            Number(exitCode),
+            fixture.sigtermExit?.code ?? 0,
+            `the exit code on SIGTERM${fixture.sigtermExit ? ` (${fixture.sigtermExit.why})` : ''}\n${await logs()}`,
+          );
           const probes = [container.livenessProbe, container.readinessProbe]
             .map((probe) => (probe.httpGet ? `${probe.httpGet.path} on ${probe.httpGet.port}` : 'tcp'))
             .join(', ');

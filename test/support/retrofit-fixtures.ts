@@ -24,7 +24,8 @@ export interface RetrofitFixture {
   /** Why its image cannot be built on these machines, when it cannot. */
   notBuilt?: string;
   /** The container's exit code when the pod is deleted, where the repository's own code does not
-   * handle SIGTERM and so dies of it (128 + 15), with why; 0 otherwise. */
+   * handle SIGTERM and so dies of it, or its server raises it again once drained (128 + 15), with why;
+   * 0 otherwise. The container tests check it; k8s-app warns of the first case. */
   sigtermExit?: { code: number; why: string };
   /** Tells apart two runs on one repository (with and without the health module, say). */
   variant?: string;
@@ -40,6 +41,8 @@ export interface RetrofitFixture {
 
 /** How the fixtures' std-only Rust servers end on SIGTERM: they have no handler. */
 const STD_ONLY_SERVER_EXIT = { code: 143, why: 'its std-only server has no signal handler, so SIGTERM ends it (tini passes 128 + 15 on)' };
+/** How the fixtures' Go servers that never ask os/signal for SIGTERM end: the generator warns of it. */
+const GO_NO_SIGNAL_EXIT = { code: 143, why: 'its code never asks os/signal for SIGTERM, so the signal ends it (tini passes 128 + 15 on)' };
 
 export const RETROFIT_FIXTURES: readonly RetrofitFixture[] = [
   {
@@ -127,6 +130,10 @@ export const RETROFIT_FIXTURES: readonly RetrofitFixture[] = [
       startCommand: 'uvicorn app.main:app --port 8000',
     },
     mainRoute: { path: '/api/v1/items/', status: 200, body: /^\[\{"id":"a1","title":"Teapot"\}\]$/ },
+    sigtermExit: {
+      code: 143,
+      why: 'uvicorn (0.29 and later) drains, then raises SIGTERM again with its default action, so the process ends by the signal after a graceful shutdown',
+    },
   },
   {
     // A uv workspace (issue 16, classes 6 and 14): the lock and .python-version at the root, a member
@@ -233,6 +240,7 @@ export const RETROFIT_FIXTURES: readonly RetrofitFixture[] = [
     changes: [],
     expected: { language: 'go', runtimeVersion: '1.26', port: 8070, livenessPath: '/healthz', readinessPath: '/healthz', program: '.' },
     mainRoute: { path: '/notes', status: 200, body: /^\["buy milk","call home"\]\n$/ },
+    sigtermExit: GO_NO_SIGNAL_EXIT,
     readme: [/with cgo \(github\.com\/mattn\/go-sqlite3 in go\.mod compiles C code\)/],
   },
   {
@@ -242,6 +250,7 @@ export const RETROFIT_FIXTURES: readonly RetrofitFixture[] = [
     options: {},
     changes: [],
     expected: { language: 'go', runtimeVersion: '1.26', port: 8060, livenessPath: '/livez', readinessPath: '/readyz', program: './services/api' },
+    sigtermExit: GO_NO_SIGNAL_EXIT,
     mainRoute: { path: '/products', status: 200, body: /^\[\{"sku":"mug","price":900\},\{"sku":"lamp","price":4500\}\]\n$/ },
   },
   {
@@ -252,6 +261,7 @@ export const RETROFIT_FIXTURES: readonly RetrofitFixture[] = [
     changes: [],
     expected: { language: 'go', runtimeVersion: '1.26', port: 8050, livenessPath: '/healthz', readinessPath: '/healthz' },
     mainRoute: { path: '/', status: 200, body: /<li>Ada was here<\/li><li>Grace says hi<\/li>/ },
+    sigtermExit: GO_NO_SIGNAL_EXIT,
     readme: [/## Files the service reads at run time/, /\| `templates` \| `main\.go` line 13 \|/, /\| `static` \| `main\.go` line 15 \|/],
   },
   {
@@ -290,6 +300,18 @@ export const RETROFIT_FIXTURES: readonly RetrofitFixture[] = [
     readme: [/## System libraries/, /- `openssl-sys` links OpenSSL/],
   },
   {
+    // Files read at run time by a relative path, in Rust (issue 16, class 2; found on actix's examples):
+    // static/ copied where the binary's working folder finds it; the port from a bind tuple.
+    repo: 'rust-static',
+    folder: '',
+    options: {},
+    changes: [],
+    expected: { language: 'rust', runtimeVersion: '1.99', port: 8035, livenessPath: '/healthz', readinessPath: '/healthz' },
+    sigtermExit: STD_ONLY_SERVER_EXIT,
+    mainRoute: { path: '/', status: 200, body: /<h1>Lantern Books<\/h1>/ },
+    readme: [/## Files the service reads at run time/, /\| `static` \| `src\/main\.rs` line 16 \|/],
+  },
+  {
     // A cargo workspace (issue 16, classes 1 and 14): the service crate inherits its edition and
     // rust-version, depends on a sibling crate by path, shares the root's lock, and has no [[bin]];
     // the sibling has a named bench without a path, another member only src/bin/*.rs.
@@ -315,6 +337,7 @@ export const RETROFIT_FIXTURES: readonly RetrofitFixture[] = [
     options: {},
     changes: [],
     expected: { language: 'go', runtimeVersion: '1.27', port: 7070, livenessPath: 'tcp', readinessPath: 'tcp' },
+    sigtermExit: GO_NO_SIGNAL_EXIT,
   },
   {
     // Its own Dockerfile is replaced when asked (--dockerfile generate), with consent (--force) (specs).
@@ -340,10 +363,10 @@ export const RETROFIT_FIXTURES: readonly RetrofitFixture[] = [
   ...[
     { repo: 'node-pnpm', folder: '', options: { 'runtime-version': '22' }, changes: [] },
     { repo: 'python-pip', folder: '', options: {}, changes: [] },
-    { repo: 'monorepo', folder: 'services/quotes', options: {}, changes: [] },
+    { repo: 'monorepo', folder: 'services/quotes', options: {}, changes: [], sigtermExit: GO_NO_SIGNAL_EXIT },
     { repo: 'java-maven', folder: '', options: {}, changes: [] },
     // Rust compiles only the modules main.rs names: the one existing file the module changes, by consent.
-    { repo: 'rust', folder: '', options: {}, changes: ['src/main.rs'] },
+    { repo: 'rust', folder: '', options: {}, changes: ['src/main.rs'], sigtermExit: STD_ONLY_SERVER_EXIT },
   ].map((fixture) => ({
     ...fixture,
     variant: 'health module',
