@@ -1,4 +1,4 @@
-import { DOCKERFILE_START, memberFolders } from './common.ts';
+import { BUILD_BASE_ALPINE_PIN, DOCKERFILE_START, memberFolders } from './common.ts';
 import type { RepoFiles, RetrofitBuild, Stack } from './types.ts';
 
 /** The module's or working folder leading a path, and the folder above it (`__dirname, '..', `). */
@@ -71,8 +71,25 @@ const node: Stack = {
           return typeof start === 'string' ? { value: start, note: 'its production start script (start:prod)' } : start;
         },
       },
-      { file: 'package.json', pattern: /"main"\s*:\s*"([^"]+)"/, as: (main) => `node ${main}` },
+      // "main" when that file exists or a build script can make it: many apps leave npm init's index.js there.
+      {
+        file: 'package.json',
+        pattern: /"main"\s*:\s*"([^"]+)"/,
+        as: (main: string, repo: RepoFiles) =>
+          repo.exists(main) || repo.exists(`${main}.js`) || (readJson(repo, 'package.json').scripts as Record<string, string> | undefined)?.build
+            ? `node ${main}`
+            : undefined,
+      },
       DOCKERFILE_START,
+      // Last: a development script through a source runner names the entry point (nodemon src/index.js).
+      {
+        file: 'package.json',
+        pattern: /"scripts"\s*:\s*\{[^}]*"dev"\s*:\s*"([^"]+)"/,
+        as: (script: string, repo: RepoFiles) => {
+          const start = startWithoutDevTools(script, repo);
+          return typeof start === 'object' ? { value: start.value, note: `its dev script: ${start.note}` } : undefined;
+        },
+      },
     ],
     // Environment the service reads without a default: listed for the manifests (k8s/README.md).
     env: [/\bprocess\.env\.([A-Z][A-Z0-9_]*)\b(?!\s*(?:\?\?|\|\|))/g, /\bprocess\.env\[['"]([A-Z][A-Z0-9_]*)['"]\](?!\s*(?:\?\?|\|\|))/g],
@@ -97,8 +114,27 @@ const node: Stack = {
       patterns: [/\bSIGTERM\b/, /\benableShutdownHooks\s*\(/, /@godaddy\/terminus|close-with-grace|http-terminator|lightship/],
       fix: "Close the server on it and exit once the requests in flight are answered: process.on('SIGTERM', () => server.close(() => process.exit(0))); NestJS: app.enableShutdownHooks().",
     },
+    // SQLite files (sqlite3, better-sqlite3), relative or absolute: the root filesystem is read-only in the pod.
+    localDatabases: [
+      /sqlite[^\n]*?['"`]((?:\.{0,2}\/)?[\w./-]*\.(?:db|sqlite3?))['"`]/gi,
+      /\bnew Database\(\s*['"`]((?:\.{0,2}\/)?[\w./-]*\.(?:db|sqlite3?))['"`]/g,
+    ],
     // Packages that link system libraries the runtime image lacks (sharp and others bring theirs prebuilt).
     nativeLibraries: [
+      // Addons whose prebuilt binaries come from GitHub releases: where that download fails (a
+      // firewall, a new Node.js release), node-gyp compiles them (each bundles its C/C++ sources).
+      ...['sqlite3', 'better-sqlite3', 'bcrypt'].map((dependency) => ({
+        dependency,
+        files: ['package.json'],
+        pattern: new RegExp(`"${dependency}"\\s*:`),
+        note: 'a native addon: where its prebuilt binary cannot be downloaded, node-gyp compiles it, so the build stage has a C++ toolchain, Python and the Node.js headers; the runtime needs nothing more',
+        build: {
+          // setuptools brings distutils back to Python 3.12 and later, which the node-gyp 8 that sqlite3 5 pins imports
+          // (on Alpine at least the release that does, whichever each Alpine release ships).
+          distroless: { packages: ['python3=3.13.*', 'python3-setuptools=78.*', 'make=4.4.*', 'g++=4:14.*'], env: { npm_config_nodedir: '/usr/local' } },
+          alpine: { packages: [`build-base=${BUILD_BASE_ALPINE_PIN}`, 'python3=~3', 'py3-setuptools>=70'], env: { npm_config_nodedir: '/usr/local' } },
+        },
+      })),
       {
         dependency: 'canvas',
         files: ['package.json'],

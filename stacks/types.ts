@@ -104,7 +104,7 @@ export interface Detection {
   mountedHealthRoutes?: (
     sources: readonly SourceFile[],
   ) => { liveness?: { value: string; from: string }; readiness?: { value: string; from: string } } | undefined;
-  /** Database files the service opens in its own folder (SQLite), which the read-only root refuses to
+  /** Database files the service opens in its own folder or at an absolute path (SQLite), which the read-only root refuses to
    * write: global patterns whose first group is the file, in the files the port is searched in. */
   localDatabases?: readonly RegExp[];
 }

@@ -268,7 +268,7 @@ describe('detecting an existing repository', () => {
     );
     assert.equal(node({ start: 'nodemon server.js' }, { nodemon: '3.1.0' })?.value, 'node server.js');
     // A runner it cannot see through (a monorepo tool): the next fact, "main".
-    assert.deepEqual(node({ start: 'turbo run start --filter api' }, { turbo: '2.0.0' }), { value: 'node index.js', from: 'package.json' });
+    assert.deepEqual(node({ start: 'turbo run start --filter api' }, { turbo: '2.0.0' }, { 'index.js': '' }), { value: 'node index.js', from: 'package.json' });
     // A command whose package npm's lock marks dev-only (Nest's `nest`): the production script instead.
     const nest = {
       'package-lock.json': JSON.stringify({ packages: { 'node_modules/@nestjs/cli': { dev: true, bin: { nest: 'bin/nest.js' } } } }),
@@ -282,6 +282,13 @@ describe('detecting an existing repository', () => {
         ?.value,
       'nest start',
     );
+    // "main" names a file that does not exist and nothing builds it: the dev script's entry point instead.
+    assert.deepEqual(node({ dev: 'nodemon -L src/index.js', test: 'jest' }, { nodemon: '2.0.20' }), {
+      value: 'node src/index.js',
+      from: 'package.json, its dev script: nodemon is a devDependency, pruned from the image: node runs src/index.js',
+    });
+    assert.equal(node({ build: 'tsc' }, {})?.value, 'node index.js');
+    assert.equal(node({}, {}, { 'index.js': '' })?.value, 'node index.js');
     // The tool is a dependency: the image keeps it, and the script is taken as it is.
     assert.equal(
       detected({ 'package.json': JSON.stringify({ scripts: { start: 'ts-node src/index.ts' }, dependencies: { 'ts-node': '10.9.2' } }) }).start?.value,
@@ -359,8 +366,11 @@ describe('detecting an existing repository', () => {
       'dist/a.js': 'app.listen(2345)\n',
       'e2e/src/support/setup.ts': 'const port = process.env.PORT ?? 3456;\n',
       'test/app.test.js': 'app.listen(4567)\n',
+      'spec/persistence/sqlite.spec.js': "const location = '/etc/todos/todo.db'; // sqlite\n",
+      'src/server.test.ts': 'app.listen(5678)\n',
     });
     assert.equal(project.port, undefined);
+    assert.deepEqual(project.localDatabases, []);
   });
 
   it('maps a stated version to the nearest offered one', () => {

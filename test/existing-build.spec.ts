@@ -378,6 +378,22 @@ describe('existing Python, Go, Java and Rust builds', () => {
     );
   });
 
+  it("Node.js: an SQLite file, relative or absolute, is a warning (docker's getting-started app); other .db strings are not", () => {
+    const databases = (files: Record<string, string>) => {
+      const detected = detectProject(repo({ 'package.json': '{"dependencies":{"sqlite3":"5.1.7"}}', ...files }));
+      assert.ok(detected.kind === 'found');
+      return detected.project.localDatabases.map((database) => `${database.path}@${database.file}:${database.line}`);
+    };
+    assert.deepEqual(
+      databases({
+        'src/persistence/sqlite.js': "const sqlite3 = require('sqlite3');\nconst location = process.env.SQLITE_DB_LOCATION || '/etc/todos/todo.db';\n",
+        'db.js': "const Database = require('better-sqlite3');\nconst db = new Database('data/app.db');\n",
+      }),
+      ['data/app.db@db.js:2', '/etc/todos/todo.db@src/persistence/sqlite.js:2'],
+    );
+    assert.deepEqual(databases({ 'index.js': "const name = 'config.db';\nconst mongo = 'mongodb://db/app';\n" }), []);
+  });
+
   it('Rust: a path dependency that belongs to another workspace brings that workspace manifest (axum examples)', () => {
     const dir = repo(
       {

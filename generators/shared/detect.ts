@@ -66,7 +66,7 @@ export interface DetectedProject {
   runtimeFiles: (SourceLine & { path: string })[];
   /** Variables the repository's .env files name, or its code reads without a default: the manifests set none. */
   envVariables: EnvVariable[];
-  /** Database files the service opens in its own folder (SQLite), each with the first line that names it. */
+  /** Database files the service opens on the root filesystem (SQLite), each with the first line that names it. */
   localDatabases: (SourceLine & { path: string })[];
   /** Dependencies that link system libraries: handled in the build, or said to be missing from the runtime image. */
   nativeLibraries: NativeLibrary[];
@@ -80,8 +80,10 @@ export type Detection = { kind: 'none' } | { kind: 'found'; project: DetectedPro
  * variable a test names is not the service's. */
 const SKIPPED_DIRS = new Set([
   ...['.git', 'node_modules', 'target', 'dist', 'build', 'vendor', '.venv', 'venv', '__pycache__', '.gradle', '.mvn', 'k8s'],
-  ...['test', 'tests', '__tests__', 'e2e', 'testdata'],
+  ...['test', 'tests', '__tests__', 'spec', '__mocks__', 'e2e', 'testdata'],
 ]);
+/** Test files beside the code (server.test.js, db.spec.ts, main_test.go, test_app.py): not what the service runs. */
+const TEST_FILE = /(?:[._](?:test|spec)\.[cm]?[jt]sx?|_test\.(?:go|py)|^test_\w*\.py)$/;
 /** Paths services commonly answer probes on, most specific first. */
 const LIVENESS_PATHS = ['/livez', '/healthz', '/actuator/health/liveness', '/health/live', '/health'];
 const READINESS_PATHS = ['/readyz', '/actuator/health/readiness', '/health/ready', '/ready'];
@@ -382,7 +384,7 @@ function sourceFiles(root: string, extensions: readonly string[]): string[] {
       if (found.length >= MAX_SOURCE_FILES) return;
       const child = path.join(relative, entry.name);
       if (entry.isDirectory() && !SKIPPED_DIRS.has(entry.name) && !entry.name.startsWith('.')) walk(child);
-      else if (entry.isFile() && extensions.includes(path.extname(entry.name))) found.push(child);
+      else if (entry.isFile() && extensions.includes(path.extname(entry.name)) && !TEST_FILE.test(entry.name)) found.push(child);
     }
   };
   walk('.');
@@ -468,7 +470,7 @@ export function describeDetection(detection: Detection, folder: string): string[
   }
   for (const database of project.localDatabases) {
     lines.push(
-      `  WARNING      ${database.file}:${database.line} opens the SQLite database ${database.path} among the service's files, which are read-only in the pod: point it at a database service, or at /tmp (lost at each restart)`,
+      `  WARNING      ${database.file}:${database.line} opens the SQLite database ${database.path}${database.path.startsWith('/') ? '' : " among the service's files"}, on the root filesystem, which is read-only in the pod: point it at a database service, or at /tmp (lost at each restart)`,
     );
   }
   for (const library of project.nativeLibraries) {

@@ -122,7 +122,8 @@ export function templateData(answers: Answers, retrofit?: RetrofitProject, prese
     // Dependencies that link system libraries, and what the build stage installs for them in this family.
     nativeLibraries: retrofit?.findings.nativeLibraries ?? [],
     nativeBuild: {
-      packages: (retrofit?.findings.nativeLibraries ?? []).flatMap((library) => library.build?.[family].packages ?? []),
+      // Several addons may need the same toolchain: each package once.
+      packages: [...new Set((retrofit?.findings.nativeLibraries ?? []).flatMap((library) => library.build?.[family].packages ?? []))],
       env: Object.assign({}, ...(retrofit?.findings.nativeLibraries ?? []).map((library) => library.build?.[family].env ?? {})) as Record<string, string>,
     },
     // The repository's own Dockerfile builds the image (--dockerfile keep): what it does that the pod depends on.

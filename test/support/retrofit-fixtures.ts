@@ -72,6 +72,21 @@ export const RETROFIT_FIXTURES: readonly RetrofitFixture[] = [
     readme: [/\| `views` \| `src\/server\.ts` line 15 \|/, /\| `public` \| `src\/server\.ts` line 20 \|/],
   },
   {
+    // A native addon (issue 16, class 12): sqlite3's prebuilt binary is a download from GitHub, which
+    // fails here as behind many firewalls, so node-gyp compiles it in the build stage.
+    repo: 'node-sqlite',
+    folder: '',
+    options: {},
+    changes: [],
+    expected: { language: 'node', runtimeVersion: '22', port: 3400, livenessPath: '/healthz', readinessPath: '/healthz', startCommand: 'node server.js' },
+    mainRoute: {
+      path: '/books',
+      status: 200,
+      body: /^\{"books":\[\{"title":"Kindred","pages":264\},\{"title":"Middlemarch","pages":880\}\],"engine":"SQLite 3\.\d+\.\d+"\}$/,
+    },
+    readme: [/- `sqlite3` a native addon/],
+  },
+  {
     // The start script runs ts-node, a dev dependency the image prunes (issue 16, class 4): the image
     // runs the TypeScript build's output with node.
     repo: 'node-tsnode',
@@ -112,7 +127,11 @@ export const RETROFIT_FIXTURES: readonly RetrofitFixture[] = [
     expected: { language: 'python', runtimeVersion: '3.13', port: 8000, livenessPath: 'tcp', readinessPath: 'tcp', startCommand: 'gunicorn shop.wsgi' },
     mainRoute: { path: '/', status: 200, body: /<link rel="stylesheet" href="\/static\/shop\/site\.[0-9a-f]{12}\.css">/ },
     dockleAcceptFiles: { files: ['settings.py'], why: "Django's settings module is settings.py by convention; it reads its secret from the environment" },
-    readme: [/manage\.py collectstatic` runs in the image build/, /opens an SQLite database in its own folder/, /`shop\/settings\.py` line \d+: `db\.sqlite3`/],
+    readme: [
+      /manage\.py collectstatic` runs in the image build/,
+      /opens an SQLite database on the root filesystem/,
+      /`shop\/settings\.py` line \d+: `db\.sqlite3`/,
+    ],
   },
   {
     // FastAPI routers mounted under prefixes, one from a setting (issue 16, class 6): the health route's
