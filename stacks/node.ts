@@ -61,11 +61,11 @@ const node: Stack = {
       { file: 'Dockerfile', pattern: /^FROM\s+(?:\S+\/)?node:(\d+)/m },
     ],
     start: [
-      { file: 'package.json', pattern: /"scripts"\s*:\s*\{[^}]*"start"\s*:\s*"([^"]+)"/, as: startWithoutDevTools },
+      { file: 'package.json', pattern: scriptPattern('start'), as: startWithoutDevTools },
       // The production start script many templates add beside a development "start" (Nest: node dist/main).
       {
         file: 'package.json',
-        pattern: /"scripts"\s*:\s*\{[^}]*"start:prod(?:uction)?"\s*:\s*"([^"]+)"/,
+        pattern: scriptPattern('start:prod(?:uction)?'),
         as: (script: string, repo: RepoFiles) => {
           const start = startWithoutDevTools(script, repo);
           return typeof start === 'string' ? { value: start, note: 'its production start script (start:prod)' } : start;
@@ -84,7 +84,7 @@ const node: Stack = {
       // Last: a development script through a source runner names the entry point (nodemon src/index.js).
       {
         file: 'package.json',
-        pattern: /"scripts"\s*:\s*\{[^}]*"dev"\s*:\s*"([^"]+)"/,
+        pattern: scriptPattern('dev'),
         as: (script: string, repo: RepoFiles) => {
           const start = startWithoutDevTools(script, repo);
           return typeof start === 'object' ? { value: start.value, note: `its dev script: ${start.note}` } : undefined;
@@ -174,6 +174,12 @@ const node: Stack = {
 
 export default node;
 
+/** A package.json script's command, by name (a pattern): the strings before it may hold braces
+ * (an eslint glob such as {js,ts}), so they are skipped whole; a command with escaped quotes is not taken. */
+function scriptPattern(name: string): RegExp {
+  return new RegExp(`"scripts"\\s*:\\s*\\{(?:[^}"]|"(?:[^"\\\\]|\\\\.)*")*?"${name}"\\s*:\\s*"([^"\\\\]+)"`);
+}
+
 /** Runners that watch or compile the sources on the fly: development tools, the image runs node on the output. */
 const SOURCE_RUNNERS = ['ts-node', 'ts-node-dev', 'tsx', 'babel-node', 'nodemon', 'node-dev', 'supervisor'];
 
@@ -184,9 +190,18 @@ const SOURCE_RUNNERS = ['ts-node', 'ts-node-dev', 'tsx', 'babel-node', 'nodemon'
  * other devDependency (a monorepo runner, a dev server) gives no start command: the next fact, or
  * --start-command, says what node runs.
  */
-function startWithoutDevTools(script: string, repo: RepoFiles): string | { value: string; note: string } | undefined {
-  const [runner = '', ...args] = script.split(/\s+/);
+function startWithoutDevTools(script: string, repo: RepoFiles, depth = 0): string | { value: string; note: string } | undefined {
   const manifest = readJson(repo, 'package.json');
+  // `npm run serve` (yarn, pnpm): the script it runs, followed a few steps.
+  const named = /^(?:npm run(?:-script)?|yarn(?: run)?|pnpm(?: run)?)\s+([\w:.-]+)$/.exec(script.trim())?.[1];
+  const target = named ? ((manifest.scripts ?? {}) as Record<string, string>)[named] : undefined;
+  if (target && depth < 3) {
+    const start = startWithoutDevTools(target, repo, depth + 1);
+    if (start === undefined) return undefined;
+    const via = `${script.trim()} runs ${typeof start === 'string' ? start : start.value}`;
+    return typeof start === 'string' ? { value: start, note: via } : { value: start.value, note: `${via}: ${start.note}` };
+  }
+  const [runner = '', ...args] = script.split(/\s+/);
   const devDependencies = (manifest.devDependencies ?? {}) as Record<string, string>;
   const tool = runner === 'ts-node-esm' ? 'ts-node' : runner;
   const devPackage = tool in devDependencies ? tool : devPackageOfBin(repo, runner);

@@ -289,6 +289,17 @@ describe('detecting an existing repository', () => {
     });
     assert.equal(node({ build: 'tsc' }, {})?.value, 'node index.js');
     assert.equal(node({}, {}, { 'index.js': '' })?.value, 'node index.js');
+    // A script that runs another through the package manager: the one it runs.
+    assert.deepEqual(node({ start: 'npm run serve', serve: 'node dist/server.js', build: 'tsc' }, {}), {
+      value: 'node dist/server.js',
+      from: 'package.json, npm run serve runs node dist/server.js',
+    });
+    assert.equal(node({ start: 'yarn dev', dev: 'nodemon src/app.js' }, { nodemon: '3.1.0' })?.value, 'node src/app.js');
+    // Braces and escaped quotes in the scripts before it (TypeScript-Node-Starter's lint and watch scripts).
+    assert.equal(
+      node({ lint: 'eslint "**/*.{js,ts}"', watch: 'concurrently -p "[{name}]"', start: 'npm run serve', serve: 'node dist/server.js' }, {})?.value,
+      'node dist/server.js',
+    );
     // The tool is a dependency: the image keeps it, and the script is taken as it is.
     assert.equal(
       detected({ 'package.json': JSON.stringify({ scripts: { start: 'ts-node src/index.ts' }, dependencies: { 'ts-node': '10.9.2' } }) }).start?.value,
