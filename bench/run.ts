@@ -2,7 +2,8 @@
 // language and family (the default runtime version): image size against its floor (the runtime base
 // plus the app's own files, read from the image's layers), cold and source-edit build times (and
 // whether the dependency layers were reused), container start to first 200 from /readyz, SIGTERM to
-// exit with requests in flight, and the generator's wall time through the installed bin; beside it, a
+// exit with requests in flight, memory idle and under a short load on GET / with its requests per second
+// and p99 latency, and the generator's wall time through the installed bin; beside it, a
 // naive single-stage image of the same service. Every timing is the median of RUNS runs, with min
 // and max. Alpine images cannot be built offline: their rows say so.
 //
@@ -10,6 +11,7 @@
 // rebuilt after a source edit, requests lost or a non-zero exit on SIGTERM. It removes only the images
 // and build cache entries it created.
 import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -30,6 +32,9 @@ const RUNS = 3;
 const BLOAT_TARGET = 0.02;
 /** Requests held open by `GET /delay/{ms}` when SIGTERM arrives. */
 const IN_FLIGHT = 8;
+/** The short load on GET /: this many keep-alive connections, each sending requests back to back, for this long. */
+const LOAD_CONNECTIONS = 16;
+const LOAD_SECONDS = 3;
 
 interface Stats {
   median: number;
@@ -47,6 +52,9 @@ interface Row {
   dependenciesReused?: boolean;
   startToReady?: Stats;
   stop?: Stats & { exitCodes: string[]; lost: number };
+  /** The container's memory (its cgroup's, without page cache, as docker stats reports it), idle once ready and during the load. */
+  memory?: { idle: number; loaded: number };
+  load?: Load;
   generator?: Stats;
   note?: string;
 }
@@ -142,7 +150,8 @@ async function buildTimings(context: string, tag: string, sourceDir?: string): P
  * RUNS times: start the image, time start to the first 200 from /readyz, hold IN_FLIGHT requests
  * open (demo-endpoints on), then time SIGTERM (docker stop) to exit and count requests that failed.
  */
-async function runTimings(image: string, runArgs: string[]): Promise<Pick<Row, 'startToReady' | 'stop'>> {
+async function runTimings(image: string, runArgs: string[]): Promise<Pick<Row, 'startToReady' | 'stop' | 'memory' | 'load'>> {
+  let measured: Pick<Row, 'memory' | 'load'> = {};
   const ready: number[] = [];
   const stops: number[] = [];
   const exitCodes: string[] = [];
@@ -158,6 +167,8 @@ async function runTimings(image: string, runArgs: string[]): Promise<Pick<Row, '
         continue;
       }
       ready.push(startToReady);
+      // Once, in the first run: memory and throughput do not need a median of starts.
+      if (round === 0) measured = await loadAndMemory(name, port);
       const inFlight = Array.from({ length: IN_FLIGHT }, () => request(port, '/delay/1000').catch((error: Error) => error));
       await sleep(200);
       const [, stopSeconds] = await timed(() => execa(DOCKER, ['stop', '--time', '10', name]));
@@ -170,9 +181,67 @@ async function runTimings(image: string, runArgs: string[]): Promise<Pick<Row, '
     }
   }
   return {
+    ...measured,
     startToReady: ready.length > 0 ? stats(ready) : undefined,
     stop: stops.length > 0 ? { ...stats(stops), exitCodes, lost } : undefined,
   };
+}
+
+interface Load {
+  perSecond: number;
+  p99: number;
+  failed: number;
+}
+
+/** GET / from LOAD_CONNECTIONS keep-alive connections for LOAD_SECONDS: requests per second, the 99th
+ * percentile latency in seconds, and the requests that did not answer 200. */
+async function loadRoot(port: number): Promise<Load> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: LOAD_CONNECTIONS });
+  const latencies: number[] = [];
+  let failed = 0;
+  const until = performance.now() + LOAD_SECONDS * 1000;
+  const once = () =>
+    new Promise<void>((resolve) => {
+      const started = performance.now();
+      const done = (ok: boolean) => {
+        if (ok) latencies.push((performance.now() - started) / 1000);
+        else failed += 1;
+        resolve();
+      };
+      http
+        .get({ host: '127.0.0.1', port, path: '/', agent }, (response) => {
+          response.resume();
+          response.on('end', () => done(response.statusCode === 200));
+          response.on('error', () => done(false));
+        })
+        .on('error', () => done(false));
+    });
+  const connection = async () => {
+    while (performance.now() < until) await once();
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: LOAD_CONNECTIONS }, connection));
+  const seconds = (performance.now() - started) / 1000;
+  agent.destroy();
+  const sorted = latencies.sort((a, b) => a - b);
+  return { perSecond: latencies.length / seconds, p99: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] ?? 0, failed };
+}
+
+/** A running container's memory use in bytes, as `docker stats` reports it (its cgroup, less page cache). */
+async function memoryUse(name: string): Promise<number> {
+  const { stdout } = await execa(DOCKER, ['stats', '--no-stream', '--format', '{{.MemUsage}}', name]);
+  const [, amount = '0', unit = 'B'] = /^([\d.]+)\s*([KMG]?i?B)/.exec(stdout.trim()) ?? [];
+  const scale: Record<string, number> = { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3, kB: 1e3, KB: 1e3, MB: 1e6, GB: 1e9 };
+  return Number(amount) * (scale[unit] ?? 1);
+}
+
+/** Idle memory once ready, then memory and throughput under the short load on GET /. */
+async function loadAndMemory(name: string, port: number): Promise<Pick<Row, 'memory' | 'load'>> {
+  await sleep(500);
+  const idle = await memoryUse(name);
+  // Memory is read halfway through the load, while every connection is busy.
+  const [load, loaded] = await Promise.all([loadRoot(port), sleep((LOAD_SECONDS * 1000) / 2).then(() => memoryUse(name))]);
+  return { memory: { idle, loaded }, load };
 }
 
 /** What a naive image adds to the builder image before it can install anything. */
@@ -286,6 +355,8 @@ function table(rows: Row[]): string {
     'dependencies reused',
     'start to ready',
     'SIGTERM to exit, requests in flight (exit codes, lost)',
+    'memory idle / under load',
+    `GET / under load: req/s, p99 (failed)`,
     'generator (installed bin)',
     'note',
   ];
@@ -300,6 +371,8 @@ function table(rows: Row[]): string {
     row.dependenciesReused === undefined ? '-' : row.dependenciesReused ? 'yes' : 'NO',
     timing(row.startToReady),
     row.stop ? `${timing(row.stop)} (${row.stop.exitCodes.join(' ')}; ${row.stop.lost} lost)` : '-',
+    row.memory ? `${mb(row.memory.idle)} / ${mb(row.memory.loaded)}` : '-',
+    row.load ? `${Math.round(row.load.perSecond)}, ${(row.load.p99 * 1000).toFixed(1)} ms (${row.load.failed})` : '-',
     timing(row.generator),
     row.note ?? '',
   ]);
@@ -345,7 +418,8 @@ try {
   console.log(`\ngenerator-k8s-app bench, ${new Date().toISOString()}, medians of ${RUNS} runs (min-max)\n\n${table(rows)}\n`);
   console.log(
     "floor = the runtime base image + the application's own files in the layers above it (the app and its installed dependencies, without package managers, caches or files a later layer replaced); " +
-      'cold build = no layer cache and empty package caches; source edit = one line appended to a source file; naive = FROM the builder image, COPY . ., install, shell-form CMD, no init.',
+      'cold build = no layer cache and empty package caches; source edit = one line appended to a source file; naive = FROM the builder image, COPY . ., install, shell-form CMD, no init; ' +
+      `memory = the container's cgroup without page cache (docker stats), idle once ready and halfway through the load; load = ${LOAD_CONNECTIONS} keep-alive connections sending GET / back to back for ${LOAD_SECONDS} s, in the first of the runs (a figure of this machine, judged from the table).`,
   );
   const failed = failures(rows);
   console.log(
