@@ -3,6 +3,7 @@
 // --kubernetes --strict makes them: one file per kind, unknown fields rejected.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { parseAllDocuments } from 'yaml';
 
 type Schema = Record<string, unknown>;
 
@@ -14,16 +15,18 @@ function convert(node: unknown, refPrefix: string): unknown {
   for (const [key, value] of Object.entries(node as Schema)) {
     schema[key] = key === '$ref' && typeof value === 'string' ? value.replace('#/definitions/', `${refPrefix}#/definitions/`) : convert(value, refPrefix);
   }
-  if (schema.format === 'int-or-string') {
+  if (schema.format === 'int-or-string' || schema['x-kubernetes-int-or-string'] === true) {
     delete schema.type;
     delete schema.format;
     schema.oneOf = [{ type: 'string' }, { type: 'integer' }];
   }
+  // A CRD's field that keeps what it is given (x-kubernetes-preserve-unknown-fields) is open.
+  const preservesUnknown = schema['x-kubernetes-preserve-unknown-fields'] === true;
   // A map of property names is no schema, even when it has properties called "properties" and "type"
   // (JSONSchemaProps does): a schema's type is a string.
   const isSchema = schema.type === undefined || typeof schema.type === 'string';
   // Like kubectl's validation: an object with declared properties accepts no others.
-  if (isSchema && schema.properties && schema.additionalProperties === undefined) schema.additionalProperties = false;
+  if (isSchema && schema.properties && schema.additionalProperties === undefined && !preservesUnknown) schema.additionalProperties = false;
   // The API server takes an optional field set to null as not set (`annotations:` with nothing after
   // it is such a null); a required one must have a value.
   if (isSchema && schema.properties) {
@@ -64,4 +67,30 @@ export function writeKubernetesSchemas(swaggerFile: string, outputDir: string) {
       writeFileSync(path.join(outputDir, schemaFileName(kind, group, version)), JSON.stringify({ ...schema, properties }));
     }
   }
+}
+
+interface CustomResourceDefinition {
+  kind?: string;
+  spec?: { group: string; names: { kind: string }; versions: { name: string; served: boolean; schema?: { openAPIV3Schema?: Schema } }[] };
+}
+
+/** Schemas for the kinds a CustomResourceDefinition file defines (the Gateway API's HTTPRoute), from each
+ * served version's openAPIV3Schema, as strict as the Kubernetes ones: the API server checks the same. */
+export function writeCrdSchemas(crdFile: string, outputDir: string): string[] {
+  const written: string[] = [];
+  for (const document of parseAllDocuments(readFileSync(crdFile, 'utf8'))) {
+    const crd = document.toJS() as CustomResourceDefinition | null;
+    if (crd?.kind !== 'CustomResourceDefinition' || !crd.spec) continue;
+    const { group, names, versions } = crd.spec;
+    for (const version of versions.filter((candidate) => candidate.served && candidate.schema?.openAPIV3Schema)) {
+      const schema = convert(version.schema!.openAPIV3Schema, '') as Schema;
+      const properties = { ...(schema.properties as Schema) };
+      properties.apiVersion = { type: 'string', enum: [`${group}/${version.name}`] };
+      properties.kind = { type: 'string', enum: [names.kind] };
+      const file = schemaFileName(names.kind, group, version.name);
+      writeFileSync(path.join(outputDir, file), JSON.stringify({ ...schema, properties }));
+      written.push(file);
+    }
+  }
+  return written;
 }

@@ -167,6 +167,22 @@ for (const stack of STACKS) {
   }
 }
 
+// The optional objects: an autoscaler with each way in (an Ingress; an HTTPRoute to a Gateway in another
+// namespace, and in its own).
+const OPTIONAL_OBJECTS: [string, string, Record<string, string>][] = [
+  ['go', 'autoscaling + ingress', { autoscaling: 'yes', exposure: 'ingress', 'ingress-class': 'nginx', host: 'lint-svc.example.com' }],
+  ['node', 'autoscaling + httproute', { autoscaling: 'yes', exposure: 'httproute', gateway: 'gateway-system/public' }],
+  ['python', 'httproute to a gateway of its namespace', { exposure: 'httproute', gateway: 'public' }],
+];
+for (const [language, objects, options] of OPTIONAL_OBJECTS) {
+  lintProject(`${language} ${objects}`, async () => ({
+    dir: await generateProject(
+      { 'app-name': 'lint-svc', language, 'image-repository': 'registry.example.com/team/lint-svc', ...options },
+      mkdtempSync(path.join(workDir, 'project-')),
+    ),
+  }));
+}
+
 // The example company generator's preset: its mirrored images, labels, annotations and resources.
 const EXAMPLE_PRESET = new URL('../examples/company-generator/preset.yaml', import.meta.url).pathname;
 for (const language of ['node', 'go', 'java']) {
@@ -290,6 +306,12 @@ describe('the gate can fail', () => {
       findings.some((finding) => finding.rule === 'statusInvalid' && /replicaz/.test(finding.message)),
       describeFindings(findings),
     );
+  });
+
+  it("kubeconform checks an HTTPRoute against the Gateway API's schema", async () => {
+    const messages = (await kubeconform(tools, path.join(FIXTURES, 'broken-httproute.yaml'))).map((finding) => finding.message).join('\n');
+    assert.match(messages, /backendRef\b/, 'the misspelt backendRef passed');
+    assert.match(messages, /port/, 'a named backend port passed');
   });
 
   it('the Pod Security Standards check reports the broken manifest', async () => {

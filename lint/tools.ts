@@ -8,7 +8,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { CI_PINS } from '../stacks/common.ts';
 import { CACHE_DIR } from '../test/support/toolchains.ts';
-import { writeKubernetesSchemas } from './kubernetes-schemas.ts';
+import { writeCrdSchemas, writeKubernetesSchemas } from './kubernetes-schemas.ts';
 
 export const LINT_VERSIONS = {
   /** The generated CI pipelines run the same hadolint and kubeconform (stacks/common.ts). */
@@ -21,6 +21,8 @@ export const LINT_VERSIONS = {
   kubeLinter: 'v0.8.3',
   dockle: 'v0.4.15',
   trivy: 'v0.74.0',
+  /** The Gateway API's CRDs (an HTTPRoute's schema), from the Go module proxy; the cluster tests install them. */
+  gatewayApi: 'v1.6.3',
   /** PyPI. */
   checkov: '3.3.30',
   /** Compose v2: `config` checks every compose.yaml; the container tests bring one up. */
@@ -125,19 +127,35 @@ async function pssCheck(): Promise<string> {
   return path.join(dir, 'pss-check');
 }
 
-/** Keyed by the Kubernetes version and the converter's source, so a change to either regenerates them. */
+/** The Gateway API's standard CustomResourceDefinitions, one file each, from the Go module proxy. */
+export async function gatewayApiCrdFiles(): Promise<string[]> {
+  mkdirSync(TOOLS_DIR, { recursive: true });
+  const { stdout } = await execa('go', ['mod', 'download', '-json', `sigs.k8s.io/gateway-api@${LINT_VERSIONS.gatewayApi}`], { cwd: TOOLS_DIR });
+  const folder = path.join((JSON.parse(stdout) as { Dir: string }).Dir, 'config', 'crd', 'standard');
+  return readdirSync(folder)
+    .filter((file) => file.endsWith('.yaml') && file.startsWith('gateway.networking.k8s.io_'))
+    .map((file) => path.join(folder, file));
+}
+
+/** Keyed by the Kubernetes version, the Gateway API version and the converter's source, so a change to either regenerates them. */
 async function kubernetesSchemas(): Promise<string> {
   const version = LINT_VERSIONS.kubernetes;
   const converter = createHash('sha256')
     .update(readFileSync(new URL('./kubernetes-schemas.ts', import.meta.url)))
     .digest('hex')
     .slice(0, 16);
-  return installOnce(path.join(TOOLS_DIR, `kubernetes-schemas-${version}-${converter}`), '_definitions.json', async (staging) => {
-    // The Go module proxy serves the Kubernetes source, OpenAPI definitions included.
-    const { stdout } = await execa('go', ['mod', 'download', '-json', `k8s.io/kubernetes@${version}`], { cwd: TOOLS_DIR });
-    const { Dir } = JSON.parse(stdout) as { Dir: string };
-    writeKubernetesSchemas(path.join(Dir, 'api', 'openapi-spec', 'swagger.json'), staging);
-  });
+  return installOnce(
+    path.join(TOOLS_DIR, `kubernetes-schemas-${version}-gateway-api-${LINT_VERSIONS.gatewayApi}-${converter}`),
+    '_definitions.json',
+    async (staging) => {
+      // The Go module proxy serves the Kubernetes source, OpenAPI definitions included.
+      const { stdout } = await execa('go', ['mod', 'download', '-json', `k8s.io/kubernetes@${version}`], { cwd: TOOLS_DIR });
+      const { Dir } = JSON.parse(stdout) as { Dir: string };
+      writeKubernetesSchemas(path.join(Dir, 'api', 'openapi-spec', 'swagger.json'), staging);
+      // The custom resources k8s-app writes: the Gateway API's standard channel.
+      for (const file of await gatewayApiCrdFiles()) writeCrdSchemas(file, staging);
+    },
+  );
 }
 
 /** Compose v2 alone: the container tests bring a generated compose.yaml up with it. */

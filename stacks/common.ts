@@ -62,6 +62,9 @@ export const CI_PINS = {
   /** The same minor, as published in yannh/kubernetes-json-schema (kubeconform's default schema source),
    * which the generated pipelines download: the newest 1.34 patch published there. */
   kubeconformSchemas: '1.34.2',
+  /** Where the generated pipelines' kubeconform finds a custom resource's schema (an HTTPRoute): the
+   * community catalog of CRD schemas, by group, kind and version. */
+  crdSchemaCatalog: 'https://raw.githubusercontent.com/datreeio/CRDs-catalog/main/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json',
 } as const;
 
 /** An existing Dockerfile's start command (its last CMD, exec or shell form, after any ENTRYPOINT), as a

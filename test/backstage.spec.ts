@@ -139,7 +139,8 @@ describe('Backstage', () => {
     // Backstage validates the form with draft-07 JSON Schema; its ui: keys and enumNames are annotations.
     const ajv = new Ajv({ strict: true, allErrors: true });
     ajv.addVocabulary(['enumNames', 'ui:field', 'ui:options', 'ui:order']);
-    const newServiceSpecs = ANSWER_SPECS.filter((spec) => spec.when?.({ retrofit: false }, {}) ?? true);
+    // The answers that follow another (the host follows the exposure) are asked in some of its branches.
+    const newServiceSpecs = ANSWER_SPECS.filter((spec) => spec.dependsOn !== undefined || (spec.when?.({ retrofit: false }, {}) ?? true));
 
     it('writes template.yaml and nothing else', async () => {
       const dir = mkdtempSync(path.join(tmpdir(), 'k8s-app-template-'));
@@ -200,6 +201,30 @@ describe('Backstage', () => {
       for (const [name, values] of Object.entries(samples)) {
         const spec = ANSWER_SPECS.find((candidate) => candidate.name === name)!;
         const validate = ajv.compile(form.properties![name]!);
+        for (const value of values) {
+          const generatorAccepts = 'value' in spec.parse(value, {});
+          assert.equal(validate(value), generatorAccepts, `${name} ${JSON.stringify(value)}: the form ${generatorAccepts ? 'refuses' : 'accepts'} it`);
+        }
+      }
+    });
+
+    it('asks the ingress class, the gateway and the host only with the exposure that uses them, checked as the generator does', () => {
+      const branches = (form.dependencies as Record<string, { oneOf: FormSchema[] }>).exposure!.oneOf;
+      const branch = (exposure: string) => branches.find((candidate) => (candidate.properties!.exposure!.enum as string[])[0] === exposure)!;
+      assert.deepEqual(Object.keys(branch('none').properties!), ['exposure']);
+      assert.deepEqual(Object.keys(branch('ingress').properties!), ['exposure', 'ingressClass', 'host']);
+      assert.deepEqual(Object.keys(branch('httproute').properties!), ['exposure', 'gateway', 'host']);
+      const samples: Record<string, [string, unknown[]]> = {
+        host: [
+          'ingress',
+          ['orders.example.com', 'a.b', 'Orders.example.com', 'orders', '*.example.com', 'https://orders.example.com', `${'a'.repeat(64)}.example.com`],
+        ],
+        gateway: ['httproute', ['public', 'gateway-system/public', 'Gateway', 'a/b/c', '/public', `${'a'.repeat(64)}/public`]],
+        ingressClass: ['ingress', ['nginx', 'traefik-internal', 'Nginx', 'nginx.io']],
+      };
+      for (const [name, [exposure, values]] of Object.entries(samples)) {
+        const spec = ANSWER_SPECS.find((candidate) => candidate.name === name)!;
+        const validate = ajv.compile(branch(exposure).properties![name]!);
         for (const value of values) {
           const generatorAccepts = 'value' in spec.parse(value, {});
           assert.equal(validate(value), generatorAccepts, `${name} ${JSON.stringify(value)}: the form ${generatorAccepts ? 'refuses' : 'accepts'} it`);

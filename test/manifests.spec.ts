@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { HEALTH, PRESTOP_SLEEP_SECONDS, RUNTIME_USER } from '../stacks/common.ts';
+import { CI_PINS, HEALTH, PRESTOP_SLEEP_SECONDS, RUNTIME_USER } from '../stacks/common.ts';
 import { IMAGE_FAMILIES, STACKS } from '../stacks/registry.ts';
 import { generateProject } from './support/generate.ts';
 import { type Manifest, renderOverlay } from './support/kustomize.ts';
@@ -207,5 +207,114 @@ describe("trivy's trusted registries", () => {
     } finally {
       rmSync(projectDir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('optional objects: the autoscaler and the way in from outside', () => {
+  const projects = new Map<string, string>();
+  const generate = async (name: string, options: Record<string, string>) => {
+    projects.set(name, await generateProject({ 'app-name': 'orders', language: 'go', 'k8s-namespace': 'shop', ...options }));
+  };
+  before(async () => {
+    await generate('none', {});
+    await generate('autoscaling + ingress', { autoscaling: 'yes', exposure: 'ingress', 'ingress-class': 'traefik', host: 'orders.acme.io' });
+    await generate('httproute', { exposure: 'httproute', gateway: 'infra/public' });
+    await generate('httproute, own namespace', { exposure: 'httproute', gateway: 'public', host: 'api.acme.io' });
+  });
+  after(() => {
+    for (const dir of projects.values()) rmSync(dir, { recursive: true, force: true });
+  });
+  const rendered = (name: string, overlay: string) => renderOverlay(projects.get(name)!, overlay);
+  const kinds = (manifests: Manifest[]) => manifests.map((manifest) => manifest.kind);
+
+  it('by default: none of them, and a fixed replica count (dev 2, prod 3)', async () => {
+    for (const [overlay, replicas] of [
+      ['dev', 2],
+      ['prod', 3],
+    ] as const) {
+      const manifests = await rendered('none', overlay);
+      for (const kind of ['HorizontalPodAutoscaler', 'Ingress', 'HTTPRoute']) assert.ok(!kinds(manifests).includes(kind), `${overlay} has a ${kind}`);
+      assert.equal(only(manifests, 'Deployment').spec.replicas, replicas);
+    }
+    for (const file of ['horizontalpodautoscaler.yaml', 'ingress.yaml', 'httproute.yaml'])
+      assert.ok(!existsSync(path.join(projects.get('none')!, 'k8s', 'base', file)));
+  });
+
+  it('the autoscaler owns the replica count: the Deployment sets none, dev scales 2-4 and prod 3-10 on 70% CPU', async () => {
+    for (const [overlay, min, max] of [
+      ['dev', 2, 4],
+      ['prod', 3, 10],
+    ] as const) {
+      const manifests = await rendered('autoscaling + ingress', overlay);
+      const deployment = only(manifests, 'Deployment');
+      assert.equal(deployment.spec.replicas, undefined, `${overlay}: an apply would reset what the autoscaler chose`);
+      const autoscaler = only(manifests, 'HorizontalPodAutoscaler');
+      assert.deepEqual(autoscaler.spec.scaleTargetRef, { apiVersion: 'apps/v1', kind: 'Deployment', name: deployment.metadata.name });
+      assert.equal(autoscaler.spec.minReplicas, min);
+      assert.equal(autoscaler.spec.maxReplicas, max);
+      // The PodDisruptionBudget lets one pod go: the minimum keeps another serving.
+      assert.ok(autoscaler.spec.minReplicas > only(manifests, 'PodDisruptionBudget').spec.maxUnavailable);
+      assert.deepEqual(autoscaler.spec.metrics, [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }]);
+      // Utilization is a share of the request: there must be one.
+      assert.ok(deployment.spec.template.spec.containers[0].resources.requests.cpu);
+    }
+  });
+
+  it('the Ingress sends its host to the Service port, with TLS, on the class answered; dev on its own host', async () => {
+    for (const [overlay, host] of [
+      ['prod', 'orders.acme.io'],
+      ['dev', 'orders-dev.acme.io'],
+    ] as const) {
+      const manifests = await rendered('autoscaling + ingress', overlay);
+      const ingress = only(manifests, 'Ingress');
+      const service = only(manifests, 'Service');
+      assert.equal(ingress.spec.ingressClassName, 'traefik');
+      assert.deepEqual(ingress.spec.tls, [{ hosts: [host], secretName: 'orders-tls' }]);
+      assert.equal(ingress.spec.rules.length, 1);
+      assert.equal(ingress.spec.rules[0].host, host);
+      const backend = ingress.spec.rules[0].http.paths[0].backend.service;
+      assert.equal(backend.name, service.metadata.name);
+      assert.ok(
+        service.spec.ports.some((port: { name: string }) => port.name === backend.port.name),
+        'the Ingress names a port the Service has',
+      );
+    }
+  });
+
+  it("the HTTPRoute attaches to the Gateway answered and sends its host to the Service's port; dev on its own host", async () => {
+    for (const [overlay, host] of [
+      ['prod', 'orders.example.com'],
+      ['dev', 'orders-dev.example.com'],
+    ] as const) {
+      const manifests = await rendered('httproute', overlay);
+      const route = only(manifests, 'HTTPRoute');
+      const service = only(manifests, 'Service');
+      assert.deepEqual(route.spec.parentRefs, [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'public', namespace: 'infra' }]);
+      assert.deepEqual(route.spec.hostnames, [host]);
+      const [backend] = route.spec.rules[0].backendRefs;
+      assert.equal(backend.name, service.metadata.name);
+      assert.ok(
+        service.spec.ports.some((port: { port: number }) => port.port === backend.port),
+        'the route names a port the Service has',
+      );
+    }
+    const own = only(await rendered('httproute, own namespace', 'prod'), 'HTTPRoute');
+    assert.equal(own.spec.parentRefs[0].namespace, undefined, "a Gateway of the route's own namespace needs none");
+    assert.deepEqual(own.spec.hostnames, ['api.acme.io']);
+  });
+
+  it("the CI pipeline's kubeconform finds the HTTPRoute's schema (the CRD catalog), and needs none without one", () => {
+    const flags = ` -schema-location default -schema-location '${CI_PINS.crdSchemaCatalog}' -`;
+    assert.ok(readFileSync(path.join(projects.get('httproute')!, '.github', 'workflows', 'ci.yml'), 'utf8').includes(flags));
+    assert.ok(!readFileSync(path.join(projects.get('autoscaling + ingress')!, '.github', 'workflows', 'ci.yml'), 'utf8').includes('-schema-location'));
+  });
+
+  it('the README explains the autoscaler and the way in, with what the cluster needs', () => {
+    const readme = readFileSync(path.join(projects.get('autoscaling + ingress')!, 'README.md'), 'utf8');
+    assert.match(readme, /### Autoscaling\n[\s\S]*metrics-server[\s\S]*kubectl get hpa orders -n shop/);
+    assert.match(readme, /### From outside the cluster\n[\s\S]*https:\/\/orders\.acme\.io\/[\s\S]*`traefik`[\s\S]*`orders-tls`/);
+    const route = readFileSync(path.join(projects.get('httproute')!, 'README.md'), 'utf8');
+    assert.match(route, /Gateway `infra\/public`[\s\S]*Gateway API CRDs[\s\S]*allowedRoutes\.namespaces/);
+    assert.doesNotMatch(readFileSync(path.join(projects.get('none')!, 'README.md'), 'utf8'), /### Autoscaling|### From outside the cluster/);
   });
 });

@@ -93,6 +93,27 @@ describe('presets', () => {
       assert.deepEqual(readdirSync(dir), []);
     });
 
+    it('can lock the autoscaler and the way in (exposure, Gateway) and default the host', async () => {
+      const dir = folderWith({
+        'preset.yaml': 'name: edge\nlocked:\n  exposure: httproute\n  gateway: edge/public\n  autoscaling: "yes"\ndefaults:\n  host: orders.edge.example\n',
+      });
+      await runApp({ preset: path.join(dir, 'preset.yaml'), skipInstall: true }, dir).withAnswers(
+        { appName: 'orders', language: 'go', runtimeVersion: '1.27', imageFamily: 'distroless', port: '8080', imageRepository: 'orders', namespace: 'orders' },
+        { throwOnMissingAnswer: true },
+      );
+      const asked = result.askedQuestions.map((question) => question.name);
+      for (const name of ['exposure', 'gateway', 'autoscaling']) assert.ok(!asked.includes(name), `${name} was asked`);
+      assert.ok(asked.includes('host'), 'a default is still asked');
+      const route = (await renderOverlay(dir, 'prod')).find((object) => object.kind === 'HTTPRoute')!;
+      assert.equal(route.spec.parentRefs[0].namespace, 'edge');
+      assert.deepEqual(route.spec.hostnames, ['orders.edge.example']);
+      result.assertFile('k8s/base/horizontalpodautoscaler.yaml');
+      await assert.rejects(
+        run(folderWith(), { preset: path.join(dir, 'preset.yaml'), exposure: 'ingress' }),
+        /--exposure is locked to httproute by the preset edge/,
+      );
+    });
+
     it('give way to --override-lock, which is reported and recorded', async () => {
       await run(folderWith(), { preset: EXAMPLE_PRESET, 'image-family': 'alpine', 'override-lock': true });
       result.assertJsonFileContent('.yo-rc.json', { 'generator-k8s-app': { imageFamily: 'alpine', lockOverrides: ['image-family'] } });

@@ -1,4 +1,5 @@
-// `yo k8s-app:kubernetes`: a kustomize base and the dev and prod overlays under k8s/, and the service's
+// `yo k8s-app:kubernetes`: a kustomize base and the dev and prod overlays under k8s/ (with an autoscaler
+// and an Ingress or HTTPRoute when asked), and the service's
 // Backstage catalog entry, which finds its pods by the manifests' labels.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -7,9 +8,15 @@ import K8sAppGenerator from '../shared/base-generator.ts';
 export default class KubernetesGenerator extends K8sAppGenerator {
   writing() {
     const data = this.templateData;
+    // The optional objects, each written only when its answer asks for it.
+    const optional: Record<string, boolean> = {
+      'base/horizontalpodautoscaler.yaml.ejs': data.autoscaler !== undefined,
+      'base/ingress.yaml.ejs': data.exposure?.kind === 'ingress',
+      'base/httproute.yaml.ejs': data.exposure?.kind === 'httproute',
+    };
     // base/config/ holds one file per setting: only those the ConfigMap lists.
-    const listedSetting = (file: string) => !file.startsWith('base/config/') || data.configFiles.includes(path.basename(file, '.ejs'));
-    this.renderTree('kubernetes', 'k8s', data, listedSetting);
+    const written = (file: string) => (file.startsWith('base/config/') ? data.configFiles.includes(path.basename(file, '.ejs')) : (optional[file] ?? true));
+    this.renderTree('kubernetes', 'k8s', data, written);
     // An existing repository keeps its own README: how to build, deploy and probe goes next to the manifests.
     if (data.retrofit) this.render('retrofit/README.md.ejs', 'k8s/README.md', data);
     // A repository already in the catalog keeps its own entry (one k8s-app did not write): the

@@ -118,3 +118,33 @@ export function entityRef(what: string, kinds: readonly string[], example: strin
     schema: { type: 'string' as const, pattern: optional ? `^$|${pattern.source}` : pattern.source },
   };
 }
+
+// A host name as Ingress and HTTPRoute take it: a DNS-1123 subdomain with at least one dot, no wildcard.
+const HOST_NAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
+
+/** The host the service is reached at from outside the cluster (orders.example.com). */
+export function hostName(what: string) {
+  return {
+    parse: (raw: unknown) => {
+      const value = String(raw).trim();
+      if (HOST_NAME.test(value)) return { value };
+      return { problem: `${what} "${value}" is not a DNS name like orders.example.com (lowercase labels joined by dots, no wildcard, no scheme or port)` };
+    },
+    schema: { type: 'string' as const, pattern: HOST_NAME.source, maxLength: 253 },
+  };
+}
+
+// `[namespace/]name`, both DNS-1123 labels: how an HTTPRoute names the Gateway it attaches to.
+const GATEWAY_REF = /^(?:[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?\/)?[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/** The parent Gateway of an HTTPRoute, `[namespace/]name`; without a namespace, the route's own. */
+export function gatewayRef(what: string) {
+  return {
+    parse: (raw: unknown) => {
+      const value = String(raw).trim();
+      if (GATEWAY_REF.test(value)) return { value };
+      return { problem: `${what} "${value}" is not a Gateway reference like gateway-system/public or public (namespace/name, DNS-1123 labels)` };
+    },
+    schema: { type: 'string' as const, pattern: GATEWAY_REF.source },
+  };
+}

@@ -3,7 +3,19 @@
 import { HEALTH_MODULE_PORT } from '../../stacks/common.ts';
 import { familiesFor, findStack, IMAGE_FAMILIES, languages, STACKS } from '../../stacks/registry.ts';
 import type { ImageFamily, Language } from '../../stacks/types.ts';
-import { commandWords, dnsLabel, entityRef, IMAGE_REPOSITORY, oneOf, probePath, startCommand, toDnsLabel, versionsOf } from './answer-parsers.ts';
+import {
+  commandWords,
+  dnsLabel,
+  entityRef,
+  gatewayRef,
+  hostName,
+  IMAGE_REPOSITORY,
+  oneOf,
+  probePath,
+  startCommand,
+  toDnsLabel,
+  versionsOf,
+} from './answer-parsers.ts';
 import { type DetectedProject, type Finding, versionsMeeting } from './detect.ts';
 import type { Preset } from './preset.ts';
 
@@ -18,6 +30,16 @@ export interface Answers {
   port: number;
   imageRepository: string;
   namespace: string;
+  /** `yes` adds a HorizontalPodAutoscaler on CPU; the replica count then comes from it. */
+  autoscaling: string;
+  /** How the service is reached from outside the cluster: `none`, an Ingress, or a Gateway API HTTPRoute. */
+  exposure: string;
+  /** With an Ingress: the IngressClass that serves it. */
+  ingressClass?: string;
+  /** With an HTTPRoute: the parent Gateway, `[namespace/]name`. */
+  gateway?: string;
+  /** With an Ingress or HTTPRoute: the host name of prod (dev gets `<first label>-dev`). */
+  host?: string;
   /** Retrofitting only: `yes` adds k8s-app's health and config module to the service. */
   healthModule?: string;
   /** Retrofitting only: the existing service's probe paths, or `tcp` to check only the port. */
@@ -78,7 +100,7 @@ export interface AnswerSpec {
   presetOffers?: (preset: Preset) => readonly string[] | undefined;
   /** A default a preset derives from its own settings and the answers before this one. */
   presetDefault?: (preset: Preset, answers: Partial<Answers>) => string | undefined;
-  /** The answer this one's choices and default follow (a runtime version follows the language). */
+  /** The answer this one's choices, default or `when` follow (a runtime version follows the language, the host the exposure). */
   dependsOn?: keyof Answers;
   /** What a valid value looks like as JSON Schema, for forms that ask it (the Backstage template): the checks `parse` makes. */
   schema?: ValueSchema;
@@ -216,6 +238,65 @@ export const ANSWER_SPECS: readonly AnswerSpec[] = [
     default: (answers) => (answers.appName ?? 'default').slice(0, 59).replace(/-+$/, ''),
     ...dnsLabel('the namespace', 59, 'at most 59 leave room for the dev overlay\'s "-dev"'),
     form: { emptyMeans: 'the service name' },
+  },
+  {
+    name: 'autoscaling',
+    option: 'autoscaling',
+    description: 'yes adds a HorizontalPodAutoscaler (autoscaling/v2) that scales on CPU: dev 2-4 pods, prod 3-10; the Deployment then sets no replica count',
+    prompt: { type: 'select', message: 'Scale on CPU with a HorizontalPodAutoscaler?' },
+    choices: () => [
+      { name: 'no: a fixed replica count (dev 2, prod 3)', value: 'no' },
+      { name: 'yes: 70% of the CPU request per pod (needs metrics-server in the cluster)', value: 'yes' },
+    ],
+    default: () => 'no',
+    parse: oneOf('the autoscaling answer', () => ['yes', 'no']),
+  },
+  {
+    name: 'exposure',
+    option: 'exposure',
+    description: 'How the service is reached from outside the cluster: none (in-cluster only), ingress (an Ingress) or httproute (a Gateway API HTTPRoute)',
+    prompt: { type: 'select', message: 'Reach the service from outside the cluster?' },
+    choices: () => [
+      { name: 'none: only from inside the cluster, through its Service', value: 'none' },
+      { name: 'ingress: an Ingress for an ingress controller (class name asked next)', value: 'ingress' },
+      { name: 'httproute: a Gateway API HTTPRoute attached to a Gateway (asked next)', value: 'httproute' },
+    ],
+    default: () => 'none',
+    parse: oneOf('the exposure', () => ['none', 'ingress', 'httproute']),
+  },
+  {
+    name: 'ingressClass',
+    option: 'ingress-class',
+    description: 'With --exposure ingress: the IngressClass that serves the Ingress (kubectl get ingressclass lists them)',
+    prompt: { type: 'input', message: 'Ingress class' },
+    when: (_context, answers) => answers.exposure === 'ingress',
+    appliesWhen: 'with --exposure ingress',
+    dependsOn: 'exposure',
+    default: () => 'nginx',
+    ...dnsLabel('the ingress class'),
+  },
+  {
+    name: 'gateway',
+    option: 'gateway',
+    description: "With --exposure httproute: the Gateway the route attaches to, as namespace/name (or name, in the service's namespace)",
+    prompt: { type: 'input', message: 'Parent Gateway (namespace/name)' },
+    when: (_context, answers) => answers.exposure === 'httproute',
+    appliesWhen: 'with --exposure httproute',
+    dependsOn: 'exposure',
+    default: () => 'gateway-system/public',
+    ...gatewayRef('the gateway'),
+  },
+  {
+    name: 'host',
+    option: 'host',
+    description: 'With --exposure ingress or httproute: the host name prod answers on; dev answers on its first label + "-dev" (orders-dev.example.com)',
+    prompt: { type: 'input', message: 'Host name (prod; dev gets <name>-dev)' },
+    when: (_context, answers) => answers.exposure === 'ingress' || answers.exposure === 'httproute',
+    appliesWhen: 'with --exposure ingress or httproute',
+    dependsOn: 'exposure',
+    default: (answers) => `${answers.appName ?? 'service'}.example.com`,
+    ...hostName('the host'),
+    form: { emptyMeans: '<service name>.example.com' },
   },
   {
     name: 'owner',

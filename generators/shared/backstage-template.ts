@@ -36,9 +36,14 @@ export interface TemplateSource {
   passPreset: boolean;
 }
 
-/** The answers a form for a new service asks, in order, given those the preset locks. */
+/** Whether a new service asks `spec`, given the answers before it. */
+const appliesToNewService = (spec: AnswerSpec, answers: Partial<Answers>) => spec.when?.({ retrofit: false }, answers) ?? true;
+
+/** The answers a form for a new service asks, in order, given those the preset locks; one that follows
+ * an answer the form asks may apply to some of its choices only (the host, to an exposure). */
 function formSpecs(locked: Partial<Answers>): AnswerSpec[] {
-  return ANSWER_SPECS.filter((spec) => (spec.when?.({ retrofit: false }, locked) ?? true) && locked[spec.name] === undefined);
+  const followsAsked = (spec: AnswerSpec) => spec.dependsOn !== undefined && locked[spec.dependsOn] === undefined;
+  return ANSWER_SPECS.filter((spec) => (followsAsked(spec) || appliesToNewService(spec, locked)) && locked[spec.name] === undefined);
 }
 
 /** The preset's locked answers, in order (a locked runtime version follows a locked language). */
@@ -108,7 +113,8 @@ function answerParameters(preset: LoadedPreset | undefined): FormObject {
       [spec.name]: {
         oneOf: (schema.enum as string[]).map((value) => {
           const branch: FormObject = { type: 'object', properties: { [spec.name]: { enum: [value] } }, required: [] };
-          for (const follower of followers) add(follower, { ...answers, [spec.name]: value }, branch);
+          const chosen = { ...answers, [spec.name]: value };
+          for (const follower of followers) if (appliesToNewService(follower, chosen)) add(follower, chosen, branch);
           return branch;
         }),
       },

@@ -161,6 +161,8 @@ export function templateData(answers: Answers, retrofit?: RetrofitProject, prese
         with: Object.fromEntries(Object.entries(stack.ci.githubSetup.with).map(([input, value]) => [input, forVersion(stack, answers.runtimeVersion, value)])),
       },
       gitlabImage: imageRef(stack.ci.gitlabImage, answers.runtimeVersion),
+      // kubeconform's schema sources: Kubernetes', and for a custom resource (an HTTPRoute) the CRD catalog.
+      kubeconformSchemaFlags: answers.exposure === 'httproute' ? ` -schema-location default -schema-location '${common.CI_PINS.crdSchemaCatalog}'` : '',
     },
     // The exact toolchain release of the version answered (rust-toolchain.toml, go.mod).
     toolchain: forVersion(stack, answers.runtimeVersion, '{toolchain}'),
@@ -187,6 +189,12 @@ export function templateData(answers: Answers, retrofit?: RetrofitProject, prese
     yamlScalar,
     // Where each overlay deploys: production in the namespace answered, development beside it.
     namespaces: { dev: `${answers.namespace}-dev`, prod: answers.namespace },
+    // Pods per overlay: at least 2, so the PodDisruptionBudget (maxUnavailable 1) always leaves one
+    // serving; with the autoscaler these are its minimum, and it may add pods up to its maximum.
+    replicas: { dev: 2, prod: 3 },
+    autoscaler: answers.autoscaling === 'yes' ? { maxReplicas: { dev: 4, prod: 10 }, cpuUtilization: 70 } : undefined,
+    // The way in from outside the cluster, if any: the host per overlay, and an HTTPRoute's parent Gateway.
+    exposure: exposure(answers),
     // kube-score checks the Deployment waives, each for the reason its manifest gives.
     kubeScoreIgnores: sameProbe(probes.liveness, probes.readiness) ? ['pod-probes-identical'] : [],
     // Run where the Dockerfile's build context is: a workspace service builds from the workspace root,
@@ -195,6 +203,19 @@ export function templateData(answers: Answers, retrofit?: RetrofitProject, prese
       ? `(cd ${retrofit.build.context} && DOCKER_BUILDKIT=1 docker build -f ${retrofit.build.servicePath}/Dockerfile -t ${answers.imageRepository}:${IMAGE_TAG} .)`
       : `DOCKER_BUILDKIT=1 docker build -t ${answers.imageRepository}:${IMAGE_TAG} .`,
   };
+}
+
+/** An Ingress or HTTPRoute: the host name of each overlay (dev: its first label + "-dev", so both can
+ * share a cluster and a wildcard certificate), the IngressClass or the parent Gateway. */
+function exposure(answers: Answers) {
+  if (answers.exposure !== 'ingress' && answers.exposure !== 'httproute') return undefined;
+  const host = answers.host ?? `${answers.appName}.example.com`;
+  const [first, ...rest] = host.split('.');
+  // A DNS label has at most 63 characters: room for "-dev".
+  const hosts = { prod: host, dev: [`${first!.slice(0, 59).replace(/-+$/, '')}-dev`, ...rest].join('.') };
+  if (answers.exposure === 'ingress') return { kind: 'ingress' as const, hosts, ingressClass: answers.ingressClass ?? 'nginx' };
+  const [name, namespace] = (answers.gateway ?? 'gateway-system/public').split('/').reverse();
+  return { kind: 'httproute' as const, hosts, gateway: { name: name!, namespace } };
 }
 
 /** An emptyDir for each folder the service writes into, at its path in the image's working folder;

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import { stringify } from 'yaml';
+import { gatewayApiCrdFiles } from '../../lint/tools.ts';
 import { STACKS } from '../../stacks/registry.ts';
 import { DOCKER, DOCKER_NETNS_MOUNT, type Engine, ensureEngine } from '../containers/engine.ts';
 import { dockerBuild } from '../containers/image-build.ts';
@@ -428,3 +429,53 @@ for (const stack of STACKS) {
     },
   );
 }
+
+// The optional objects, as a user applies them: the autoscaler, the Ingress and the HTTPRoute (the
+// Gateway API's CRDs installed, as a cluster with a Gateway controller has them) pass the API server's
+// own validation. No controller runs: what they do needs metrics, an ingress controller and a Gateway.
+describe('optional objects: autoscaler, Ingress, HTTPRoute', function () {
+  this.timeout(300_000);
+  const projects: string[] = [];
+  const kubectl = (args: string[]) => cluster!.kubectl(args);
+  before(async () => {
+    for (const file of await gatewayApiCrdFiles()) await kubectl(['apply', '--server-side', '-f', file]);
+    await kubectl(['wait', '--for', 'condition=Established', '--timeout=60s', 'crd/httproutes.gateway.networking.k8s.io']);
+  });
+  after(() => {
+    for (const dir of projects) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const combinations: [string, Record<string, string>][] = [
+    ['autoscaling + ingress', { autoscaling: 'yes', exposure: 'ingress', host: 'orders.example.com' }],
+    ['autoscaling + httproute to a gateway of another namespace', { autoscaling: 'yes', exposure: 'httproute', gateway: 'gateway-system/public' }],
+  ];
+  for (const [combination, options] of combinations) {
+    it(`${combination}: the dev and prod overlays pass a server-side dry run`, async () => {
+      const dir = await generateProject({ 'app-name': 'cluster-optional', language: 'go', ...options });
+      projects.push(dir);
+      for (const overlay of ['dev', 'prod']) {
+        const overlayDir = path.join(dir, 'k8s', 'overlays', overlay);
+        const rendered = await renderOverlay(dir, overlay);
+        assert.ok(rendered.some((manifest) => manifest.kind === 'HorizontalPodAutoscaler'));
+        await kubectl(['apply', '-f', path.join(overlayDir, 'namespace.yaml')]);
+        const { stdout } = await kubectl(['apply', '-k', overlayDir, '--dry-run=server', '--warnings-as-errors']);
+        const kind = options.exposure === 'ingress' ? 'ingress.networking.k8s.io' : 'httproute.gateway.networking.k8s.io';
+        assert.match(String(stdout), /horizontalpodautoscaler.autoscaling\/cluster-optional created \(server dry run\)/);
+        assert.match(String(stdout), new RegExp(`${kind.replace(/\./g, '\\.')}/cluster-optional created \\(server dry run\\)`));
+        await kubectl(['delete', 'namespace', rendered.find((manifest) => manifest.kind === 'Namespace')!.metadata.name, '--wait=false']);
+      }
+    });
+  }
+
+  it('refuses an HTTPRoute the Gateway API schema does not allow (the dry run can fail)', async () => {
+    const result = await cluster!.kubectl(
+      ['apply', '-f', new URL('../../lint/fixtures/broken-httproute.yaml', import.meta.url).pathname, '-n', 'default', '--dry-run=server'],
+      {
+        reject: false,
+        all: true,
+      },
+    );
+    assert.notEqual(result.exitCode, 0, 'the broken HTTPRoute passed');
+    assert.match(String(result.all), /backendRef|port/);
+  });
+});
