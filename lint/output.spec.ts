@@ -42,6 +42,8 @@ interface LintedProject {
   trivy?: Map<string, Finding[]>;
   /** The repository's own Dockerfile (kept): not k8s-app's to lint. */
   ownDockerfile: boolean;
+  /** --manifests plain: k8s/<environment>.yaml as written, instead of the overlays kustomize renders. */
+  plainManifests: boolean;
 }
 const projects: LintedProject[] = [];
 let checkovFindings = new Map<string, Finding[]>();
@@ -61,6 +63,10 @@ before(async function () {
     mkdirSync(folder, { recursive: true });
     if (!project.ownDockerfile) copyFileSync(path.join(project.dir!, 'Dockerfile'), path.join(folder, 'Dockerfile'));
     for (const overlay of OVERLAYS) {
+      if (project.plainManifests) {
+        copyFileSync(path.join(project.dir!, 'k8s', `${overlay}.yaml`), path.join(folder, `${overlay}.yaml`));
+        continue;
+      }
       const { stdout } = await execa('kubectl', ['kustomize', path.join(project.dir!, 'k8s', 'overlays', overlay)]);
       writeFileSync(path.join(folder, `${overlay}.yaml`), stdout);
     }
@@ -82,9 +88,9 @@ function assertClean(findings: Finding[], combination: string, file: string) {
 function lintProject(
   combination: string,
   generate: () => Promise<{ dir: string; remove?: () => void }>,
-  { githubWorkflow = true, ownDockerfile = false } = {},
+  { githubWorkflow = true, ownDockerfile = false, plainManifests = false } = {},
 ) {
-  const project: LintedProject = { combination, generate, ownDockerfile };
+  const project: LintedProject = { combination, generate, ownDockerfile, plainManifests };
   projects.push(project);
   const rendered = (file: string) => path.join(renderedDir, slug(combination), file);
   const checkovOf = (file: string) => {
@@ -121,8 +127,8 @@ function lintProject(
     }
 
     for (const overlay of OVERLAYS) {
-      describe(`k8s/overlays/${overlay}, rendered by kubectl kustomize`, () => {
-        const file = `k8s/overlays/${overlay} (rendered)`;
+      describe(plainManifests ? `k8s/${overlay}.yaml` : `k8s/overlays/${overlay}, rendered by kubectl kustomize`, () => {
+        const file = plainManifests ? `k8s/${overlay}.yaml` : `k8s/overlays/${overlay} (rendered)`;
         const renderedFile = rendered(`${overlay}.yaml`);
 
         it('kube-score --exit-one-on-warning finds nothing', async () => {
@@ -167,6 +173,9 @@ for (const stack of STACKS) {
   }
 }
 
+// The example company generator's preset: its mirrored images, labels, annotations and resources.
+const EXAMPLE_PRESET = new URL('../examples/company-generator/preset.yaml', import.meta.url).pathname;
+
 // The optional objects: an autoscaler with each way in (an Ingress; an HTTPRoute to a Gateway in another
 // namespace, and in its own).
 const OPTIONAL_OBJECTS: [string, string, Record<string, string>][] = [
@@ -183,8 +192,26 @@ for (const [language, objects, options] of OPTIONAL_OBJECTS) {
   }));
 }
 
-// The example company generator's preset: its mirrored images, labels, annotations and resources.
-const EXAMPLE_PRESET = new URL('../examples/company-generator/preset.yaml', import.meta.url).pathname;
+// --manifests plain: each environment's file as written, alone and with everything it can hold.
+const PLAIN_MANIFESTS: [string, string, Record<string, string>][] = [
+  ['java', 'plain manifests', {}],
+  ['node', 'plain manifests, autoscaling + httproute, the example preset', { autoscaling: 'yes', exposure: 'httproute', preset: EXAMPLE_PRESET }],
+  ['python', 'plain manifests, ingress, gitlab', { exposure: 'ingress', ci: 'gitlab' }],
+];
+for (const [language, objects, options] of PLAIN_MANIFESTS) {
+  lintProject(
+    `${language} ${objects}`,
+    async () => ({
+      dir: await generateProject(
+        { 'app-name': 'lint-svc', language, 'image-repository': 'registry.example.com/team/lint-svc', manifests: 'plain', ...options },
+        mkdtempSync(path.join(workDir, 'project-')),
+      ),
+    }),
+    { plainManifests: true, githubWorkflow: options.ci !== 'gitlab' },
+  );
+}
+
+// The example preset, in each language it offers.
 for (const language of ['node', 'go', 'java']) {
   lintProject(`preset acme ${language}`, async () => ({
     dir: await generateProject({ 'app-name': 'lint-svc', language, preset: EXAMPLE_PRESET }, mkdtempSync(path.join(workDir, 'project-'))),
@@ -239,10 +266,14 @@ lintProject(
 // GitLab CI instead of GitHub's: each language's pipeline, pushing to GitLab's registry or another.
 describe(".gitlab-ci.yml against GitLab's published CI schema", () => {
   for (const stack of STACKS) {
-    for (const registry of ['registry.gitlab.com/acme', 'registry.example.com/team']) {
-      it(`${stack.language}, pushing to ${registry}`, async () => {
+    for (const [registry, manifests] of [
+      ['registry.gitlab.com/acme', 'kustomize'],
+      ['registry.example.com/team', 'kustomize'],
+      ['registry.example.com/team', 'plain'],
+    ]) {
+      it(`${stack.language}, pushing to ${registry}, ${manifests} manifests`, async () => {
         const dir = await generateProject(
-          { 'app-name': 'lint-svc', language: stack.language, ci: 'gitlab', 'image-repository': `${registry}/lint-svc` },
+          { 'app-name': 'lint-svc', language: stack.language, ci: 'gitlab', 'image-repository': `${registry}/lint-svc`, manifests },
           mkdtempSync(path.join(workDir, 'project-')),
         );
         assert.ok(!existsSync(path.join(dir, '.github')), 'a GitLab project got a GitHub workflow');

@@ -204,6 +204,7 @@ describe('k8s-app:app', () => {
         port: '8081',
         'image-repository': 'given',
         'k8s-namespace': 'ns',
+        manifests: 'plain',
         autoscaling: 'yes',
         exposure: 'ingress',
         'ingress-class': 'traefik',

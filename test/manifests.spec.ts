@@ -3,11 +3,14 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { parseAllDocuments } from 'yaml';
 import { CI_PINS, HEALTH, PRESTOP_SLEEP_SECONDS, RUNTIME_USER } from '../stacks/common.ts';
 import { IMAGE_FAMILIES, STACKS } from '../stacks/registry.ts';
-import { generateProject } from './support/generate.ts';
+import { generateProject, loggedText, runAppIn } from './support/generate.ts';
 import { type Manifest, renderOverlay } from './support/kustomize.ts';
 import { definesDefault } from './support/source-defaults.ts';
+
+const EXAMPLE_PRESET = new URL('../examples/company-generator/preset.yaml', import.meta.url).pathname;
 
 function only(manifests: Manifest[], kind: string): Manifest {
   const found = manifests.filter((manifest) => manifest.kind === kind);
@@ -317,4 +320,59 @@ describe('optional objects: the autoscaler and the way in from outside', () => {
     assert.match(route, /Gateway `infra\/public`[\s\S]*Gateway API CRDs[\s\S]*allowedRoutes\.namespaces/);
     assert.doesNotMatch(readFileSync(path.join(projects.get('none')!, 'README.md'), 'utf8'), /### Autoscaling|### From outside the cluster/);
   });
+});
+
+// --manifests plain: one file per environment, from the same object partials as the kustomize base. The
+// objects must be what kustomize renders for the same answers, the ConfigMap's name hash aside.
+describe('plain manifests: the same objects as the kustomize overlays', () => {
+  /** kustomize names the generated ConfigMap with a hash of its content, and the Deployment after it. */
+  const withoutNameHash = (manifests: Manifest[]) => JSON.parse(JSON.stringify(manifests).replace(/"([a-z0-9-]+-config)-[a-z0-9]{10}"/g, '"$1"')) as Manifest[];
+  const byKindAndName = (manifests: Manifest[]) => Object.fromEntries(manifests.map((manifest) => [`${manifest.kind}/${manifest.metadata.name}`, manifest]));
+  const combinations: [string, Record<string, string>][] = [
+    ...STACKS.map((stack): [string, Record<string, string>] => [stack.language, { language: stack.language }]),
+    ['go, autoscaling + ingress, the example preset', { language: 'go', autoscaling: 'yes', exposure: 'ingress', preset: EXAMPLE_PRESET }],
+    ['node, httproute', { language: 'node', exposure: 'httproute', gateway: 'infra/public' }],
+  ];
+  for (const [combination, options] of combinations) {
+    describe(combination, () => {
+      const dirs: Record<string, string> = {};
+      before(async () => {
+        for (const manifests of ['kustomize', 'plain']) {
+          dirs[manifests] = await generateProject({ 'app-name': 'same-svc', 'k8s-namespace': 'shop', ...options, manifests });
+        }
+      });
+      after(() => {
+        for (const dir of Object.values(dirs)) rmSync(dir, { recursive: true, force: true });
+      });
+
+      it('writes k8s/dev.yaml and k8s/prod.yaml, and no kustomize files', () => {
+        assert.deepEqual(readdirSync(path.join(dirs.plain!, 'k8s')).sort(), ['dev.yaml', 'prod.yaml']);
+      });
+
+      for (const environment of ['dev', 'prod']) {
+        it(`k8s/${environment}.yaml holds the objects kubectl kustomize renders for the ${environment} overlay, the namespace first`, async () => {
+          const plain = parseAllDocuments(readFileSync(path.join(dirs.plain!, 'k8s', `${environment}.yaml`), 'utf8')).map(
+            (document) => document.toJS() as Manifest,
+          );
+          assert.equal(plain[0]!.kind, 'Namespace');
+          const kustomize = withoutNameHash(await renderOverlay(dirs.kustomize!, environment));
+          assert.deepEqual(Object.keys(byKindAndName(plain)).sort(), Object.keys(byKindAndName(kustomize)).sort());
+          for (const [key, object] of Object.entries(byKindAndName(kustomize))) assert.deepEqual(byKindAndName(plain)[key], object, key);
+        });
+      }
+
+      it('a switch from kustomize leaves its files, and says so', async () => {
+        const dir = dirs.kustomize!;
+        const run = await runAppIn(dir, { skipInstall: true, manifests: 'plain' }, { force: true });
+        assert.ok(existsSync(path.join(dir, 'k8s', 'base', 'deployment.yaml')) && existsSync(path.join(dir, 'k8s', 'dev.yaml')));
+        assert.match(loggedText(run), /The kustomize manifests an earlier run wrote are left as they are \(k8s\/base\/, k8s\/overlays\/\): delete them/);
+      });
+
+      it('the README and the run summary apply the files', () => {
+        const readme = readFileSync(path.join(dirs.plain!, 'README.md'), 'utf8');
+        assert.match(readme, /kubectl apply -f k8s\/dev\.yaml {10}# namespace shop-dev\nkubectl apply -f k8s\/prod\.yaml {9}# namespace shop\n/);
+        assert.doesNotMatch(readme, /kustomize|overlays/);
+      });
+    });
+  }
 });

@@ -116,7 +116,7 @@ export default class AppGenerator extends K8sAppGenerator {
           'Next:',
           `  ${data.dockerBuildCommand}`,
           `  ${pushCommand(data)}`,
-          '  kubectl apply -k k8s/overlays/dev',
+          `  ${data.applyCommands.dev}`,
           'k8s/README.md explains each step.',
         ].join('\n'),
       );
@@ -130,7 +130,7 @@ export default class AppGenerator extends K8sAppGenerator {
         `  ${data.stack.commands.build} && ${data.stack.commands.start}`,
         `  ${data.dockerBuildCommand}`,
         `  ${pushCommand(data)}`,
-        '  kubectl apply -k k8s/overlays/dev',
+        `  ${data.applyCommands.dev}`,
         'README.md explains each step.',
       ].join('\n'),
     );

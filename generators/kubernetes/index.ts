@@ -1,9 +1,10 @@
-// `yo k8s-app:kubernetes`: a kustomize base and the dev and prod overlays under k8s/ (with an autoscaler
-// and an Ingress or HTTPRoute when asked), and the service's
+// `yo k8s-app:kubernetes`: the manifests under k8s/, a kustomize base and the dev and prod overlays or
+// one plain file per environment (with an autoscaler and an Ingress or HTTPRoute when asked), and the service's
 // Backstage catalog entry, which finds its pods by the manifests' labels.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import K8sAppGenerator from '../shared/base-generator.ts';
+import { ENVIRONMENTS, manifestWriter } from '../shared/manifests.ts';
 
 export default class KubernetesGenerator extends K8sAppGenerator {
   writing() {
@@ -16,7 +17,26 @@ export default class KubernetesGenerator extends K8sAppGenerator {
     };
     // base/config/ holds one file per setting: only those the ConfigMap lists.
     const written = (file: string) => (file.startsWith('base/config/') ? data.configFiles.includes(path.basename(file, '.ejs')) : (optional[file] ?? true));
-    this.renderTree('kubernetes', 'k8s', data, written);
+    if (data.manifests === 'plain') {
+      // One file per environment, every object in it (templates/manifests/, as the kustomize base uses them).
+      for (const environment of ENVIRONMENTS) {
+        this.render('plain/environment.yaml.ejs', `k8s/${environment}.yaml`, { ...data, m: manifestWriter(data, 'plain', environment) });
+      }
+    } else {
+      this.renderTree('kubernetes', 'k8s', { ...data, m: manifestWriter(data, 'kustomize') }, written);
+    }
+    // A format switch: the other format's files an earlier run wrote may hold the team's edits, so they
+    // stay, named, for the team to delete.
+    const otherFormat = Object.keys((this.config.get('files') as Record<string, string> | undefined) ?? {}).filter(
+      (file) =>
+        (data.manifests === 'plain' ? /^k8s\/(base|overlays)\//.test(file) : /^k8s\/(dev|prod)\.yaml$/.test(file)) && existsSync(this.destinationPath(file)),
+    );
+    if (otherFormat.length > 0) {
+      const named = [...new Set(otherFormat.map((file) => file.replace(/^(k8s\/(?:base|overlays)\/).*/, '$1')))];
+      this.log(
+        `The ${data.manifests === 'plain' ? 'kustomize' : 'plain'} manifests an earlier run wrote are left as they are (${named.join(', ')}): delete them once the ${data.manifests} ones serve you.`,
+      );
+    }
     // An existing repository keeps its own README: how to build, deploy and probe goes next to the manifests.
     if (data.retrofit) this.render('retrofit/README.md.ejs', 'k8s/README.md', data);
     // A repository already in the catalog keeps its own entry (one k8s-app did not write): the

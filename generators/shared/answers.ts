@@ -17,6 +17,7 @@ import {
   versionsOf,
 } from './answer-parsers.ts';
 import { type DetectedProject, type Finding, versionsMeeting } from './detect.ts';
+import { MANIFEST_FORMATS } from './manifests.ts';
 import type { Preset } from './preset.ts';
 
 // Re-exported: callers read an answer's words and labels from here.
@@ -30,6 +31,8 @@ export interface Answers {
   port: number;
   imageRepository: string;
   namespace: string;
+  /** The manifests' format: a kustomize base and overlays, or one plain file per environment. */
+  manifests: string;
   /** `yes` adds a HorizontalPodAutoscaler on CPU; the replica count then comes from it. */
   autoscaling: string;
   /** How the service is reached from outside the cluster: `none`, an Ingress, or a Gateway API HTTPRoute. */
@@ -238,6 +241,18 @@ export const ANSWER_SPECS: readonly AnswerSpec[] = [
     default: (answers) => (answers.appName ?? 'default').slice(0, 59).replace(/-+$/, ''),
     ...dnsLabel('the namespace', 59, 'at most 59 leave room for the dev overlay\'s "-dev"'),
     form: { emptyMeans: 'the service name' },
+  },
+  {
+    name: 'manifests',
+    option: 'manifests',
+    description: `The Kubernetes manifests' format: kustomize (k8s/base and the dev and prod overlays) or plain (k8s/dev.yaml and k8s/prod.yaml, every object in one file each)`,
+    prompt: { type: 'select', message: 'Manifests format' },
+    choices: () => [
+      { name: 'kustomize: k8s/base and the overlays k8s/overlays/dev and prod (kubectl apply -k)', value: 'kustomize' },
+      { name: 'plain: k8s/dev.yaml and k8s/prod.yaml, every object in one file each (kubectl apply -f)', value: 'plain' },
+    ],
+    default: () => 'kustomize',
+    parse: oneOf('the manifests format', () => [...MANIFEST_FORMATS]),
   },
   {
     name: 'autoscaling',

@@ -13,6 +13,7 @@ import { codeWithoutProject, type Detection, detectProject, projectMarkers } fro
 import { UsageError } from './errors.ts';
 import { assertConfigParses, assertFilesWritable, assertWritable, conflictsError, type PendingFile, pendingFiles, sha256OfFile } from './file-ledger.ts';
 import { dryRunReport, GENERATOR_VERSION, RUN_OPTIONS } from './info.ts';
+import type { ManifestWriter } from './manifests.ts';
 import { type LoadedPreset, loadPreset } from './preset.ts';
 import { render, renderTree, TEMPLATES_ROOT } from './rendering.ts';
 import { repoFiles } from './repo-files.ts';
@@ -314,11 +315,11 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
     return { ...plan, context, servicePath: context ? path.relative(composed!.contextPath, root) : '', summary };
   }
 
-  renderTree(source: string, destination: string, data: TemplateData, include?: (file: string) => boolean) {
+  renderTree(source: string, destination: string, data: TemplateData & { m?: ManifestWriter }, include?: (file: string) => boolean) {
     renderTree(this, this.preset, source, destination, data, include);
   }
 
-  render(source: string, destination: string, data: TemplateData) {
+  render(source: string, destination: string, data: TemplateData & { m?: ManifestWriter }) {
     render(this, this.preset, source, destination, data);
   }
 }

@@ -96,6 +96,15 @@ export function templateData(answers: Answers, retrofit?: RetrofitProject, prese
     healthModule: answers.healthModule === 'yes',
     command: retrofit?.command ?? [],
   });
+  // The ConfigMap's settings (k8s/base/config/<name>), and what development changes: debug logs and the
+  // demo route GET /delay/{ms}, to watch a drain. An existing service reads its own, so its ConfigMap
+  // starts empty for the team to fill.
+  const config: { base: Record<string, string>; dev: Record<string, string> } = isRetrofit
+    ? { base: {}, dev: {} }
+    : {
+        base: { greeting: `Hello from ${answers.appName}`, 'log-level': 'info', 'demo-endpoints': 'false' },
+        dev: { 'log-level': 'debug', 'demo-endpoints': 'true' },
+      };
   return {
     preset: preset
       ? { name: preset.name, labels: preset.labels ?? {}, annotations: preset.annotations ?? {}, catalogAnnotations: preset.catalog?.annotations ?? {} }
@@ -137,9 +146,9 @@ export function templateData(answers: Answers, retrofit?: RetrofitProject, prese
     languageName,
     common,
     configDir: `/etc/${answers.appName}/config`,
-    // The ConfigMap's files (k8s/base/config/): the settings the starter reads. An existing service
-    // reads its own, so its ConfigMap starts empty for the team to fill.
-    configFiles: retrofit ? [] : ['greeting', 'log-level', 'demo-endpoints'],
+    // The ConfigMap's files (k8s/base/config/): the settings the starter reads.
+    configFiles: Object.keys(config.base),
+    config,
     secretsDir: `/etc/${answers.appName}/secrets`,
     imageTag: IMAGE_TAG,
     // The part before the first "/" of the repository, which trivy's trusted-registries check compares
@@ -189,6 +198,13 @@ export function templateData(answers: Answers, retrofit?: RetrofitProject, prese
     yamlScalar,
     // Where each overlay deploys: production in the namespace answered, development beside it.
     namespaces: { dev: `${answers.namespace}-dev`, prod: answers.namespace },
+    // checkov's waiver of Always pulls in development, where images are loaded into the cluster.
+    devPullPolicySkip: 'CKV_K8S_15=a development cluster runs images loaded into it',
+    // How each environment is applied, in the manifests' format.
+    applyCommands:
+      answers.manifests === 'plain'
+        ? { dev: 'kubectl apply -f k8s/dev.yaml', prod: 'kubectl apply -f k8s/prod.yaml' }
+        : { dev: 'kubectl apply -k k8s/overlays/dev', prod: 'kubectl apply -k k8s/overlays/prod' },
     // Pods per overlay: at least 2, so the PodDisruptionBudget (maxUnavailable 1) always leaves one
     // serving; with the autoscaler these are its minimum, and it may add pods up to its maximum.
     replicas: { dev: 2, prod: 3 },

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
-import { stringify } from 'yaml';
+import { parseAllDocuments, stringify } from 'yaml';
 import { gatewayApiCrdFiles } from '../../lint/tools.ts';
 import { STACKS } from '../../stacks/registry.ts';
 import { DOCKER, DOCKER_NETNS_MOUNT, type Engine, ensureEngine } from '../containers/engine.ts';
@@ -448,21 +448,33 @@ describe('optional objects: autoscaler, Ingress, HTTPRoute', function () {
   const combinations: [string, Record<string, string>][] = [
     ['autoscaling + ingress', { autoscaling: 'yes', exposure: 'ingress', host: 'orders.example.com' }],
     ['autoscaling + httproute to a gateway of another namespace', { autoscaling: 'yes', exposure: 'httproute', gateway: 'gateway-system/public' }],
+    ['plain manifests, autoscaling + httproute', { manifests: 'plain', autoscaling: 'yes', exposure: 'httproute' }],
   ];
-  for (const [combination, options] of combinations) {
-    it(`${combination}: the dev and prod overlays pass a server-side dry run`, async () => {
-      const dir = await generateProject({ 'app-name': 'cluster-optional', language: 'go', ...options });
+  for (const [index, [combination, options]] of combinations.entries()) {
+    const plain = options.manifests === 'plain';
+    // Its own namespaces: the ones before it may still be terminating.
+    const appName = `cluster-optional-${index + 1}`;
+    it(`${combination}: the dev and prod ${plain ? 'files' : 'overlays'} pass a server-side dry run`, async () => {
+      const dir = await generateProject({ 'app-name': appName, language: 'go', ...options });
       projects.push(dir);
-      for (const overlay of ['dev', 'prod']) {
-        const overlayDir = path.join(dir, 'k8s', 'overlays', overlay);
-        const rendered = await renderOverlay(dir, overlay);
-        assert.ok(rendered.some((manifest) => manifest.kind === 'HorizontalPodAutoscaler'));
-        await kubectl(['apply', '-f', path.join(overlayDir, 'namespace.yaml')]);
-        const { stdout } = await kubectl(['apply', '-k', overlayDir, '--dry-run=server', '--warnings-as-errors']);
-        const kind = options.exposure === 'ingress' ? 'ingress.networking.k8s.io' : 'httproute.gateway.networking.k8s.io';
-        assert.match(String(stdout), /horizontalpodautoscaler.autoscaling\/cluster-optional created \(server dry run\)/);
-        assert.match(String(stdout), new RegExp(`${kind.replace(/\./g, '\\.')}/cluster-optional created \\(server dry run\\)`));
-        await kubectl(['delete', 'namespace', rendered.find((manifest) => manifest.kind === 'Namespace')!.metadata.name, '--wait=false']);
+      for (const environment of ['dev', 'prod']) {
+        // The namespace first (a dry run creates nothing, and the objects need it): the overlay's own
+        // file, or the first object of the plain file.
+        const file = plain ? path.join(dir, 'k8s', `${environment}.yaml`) : path.join(dir, 'k8s', 'overlays', environment);
+        const objects = plain
+          ? parseAllDocuments(readFileSync(file, 'utf8')).map((document) => document.toJS() as Manifest)
+          : await renderOverlay(dir, environment);
+        const namespace = objects[0]!;
+        assert.equal(namespace.kind, 'Namespace');
+        const namespaceFile = path.join(dir, `namespace-${environment}.yaml`);
+        writeFileSync(namespaceFile, stringify(namespace));
+        await kubectl(['apply', '-f', namespaceFile]);
+        const { stdout } = await kubectl(['apply', plain ? '-f' : '-k', file, '--dry-run=server', '--warnings-as-errors']);
+        const route = options.exposure === 'ingress' ? 'ingress.networking.k8s.io' : 'httproute.gateway.networking.k8s.io';
+        for (const kind of ['deployment.apps', 'horizontalpodautoscaler.autoscaling', route]) {
+          assert.ok(String(stdout).includes(`${kind}/${appName} created (server dry run)`), `${environment}: no ${kind} in:\n${stdout}`);
+        }
+        await kubectl(['delete', 'namespace', namespace.metadata.name, '--wait=false']);
       }
     });
   }
