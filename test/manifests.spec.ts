@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { Ajv } from 'ajv';
+import { parse, parseAllDocuments } from 'yaml';
 import { CI_PINS, HEALTH, PRESTOP_SLEEP_SECONDS, RUNTIME_USER } from '../stacks/common.ts';
 import { IMAGE_FAMILIES, STACKS } from '../stacks/registry.ts';
 import { generateProject, loggedText, runAppIn } from './support/generate.ts';
@@ -365,7 +366,10 @@ describe('plain manifests: the same objects as the kustomize overlays', () => {
         const dir = dirs.kustomize!;
         const run = await runAppIn(dir, { skipInstall: true, manifests: 'plain' }, { force: true });
         assert.ok(existsSync(path.join(dir, 'k8s', 'base', 'deployment.yaml')) && existsSync(path.join(dir, 'k8s', 'dev.yaml')));
-        assert.match(loggedText(run), /The kustomize manifests an earlier run wrote are left as they are \(k8s\/base\/, k8s\/overlays\/\): delete them/);
+        assert.match(
+          loggedText(run),
+          /Manifests an earlier run wrote in another format are left as they are \(k8s\/base\/, k8s\/overlays\/\): delete them once the plain ones/,
+        );
       });
 
       it('the README and the run summary apply the files', () => {
@@ -375,4 +379,77 @@ describe('plain manifests: the same objects as the kustomize overlays', () => {
       });
     });
   }
+});
+
+// --manifests helm: the chart's layout and values; helm itself lints and renders it in the quality gate
+// (lint/output.spec.ts), which also compares its objects with kustomize's.
+describe('helm chart', () => {
+  let dir = '';
+  before(async () => {
+    dir = await generateProject({ 'app-name': 'orders', language: 'go', 'k8s-namespace': 'shop', manifests: 'helm', autoscaling: 'yes', exposure: 'ingress' });
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const chart = () => path.join(dir, 'chart', 'orders');
+  const values = (file: string): any => parse(readFileSync(path.join(chart(), file), 'utf8'));
+
+  it("is written in the layout helm create's users know, and no k8s/ folder", () => {
+    assert.deepEqual((readdirSync(chart(), { recursive: true, encoding: 'utf8' }) as string[]).filter((file) => file.includes('.')).sort(), [
+      '.helmignore',
+      'Chart.yaml',
+      'templates/NOTES.txt',
+      'templates/_helpers.tpl',
+      'templates/configmap.yaml',
+      'templates/deployment.yaml',
+      'templates/horizontalpodautoscaler.yaml',
+      'templates/httproute.yaml',
+      'templates/ingress.yaml',
+      'templates/networkpolicy.yaml',
+      'templates/poddisruptionbudget.yaml',
+      'templates/service.yaml',
+      'templates/serviceaccount.yaml',
+      'values-dev.yaml',
+      'values-prod.yaml',
+      'values.schema.json',
+      'values.yaml',
+    ]);
+    assert.equal(existsSync(path.join(dir, 'k8s')), false);
+  });
+
+  it('has values for the image, replicas, resources, probe timings, settings and the optional parts, on as answered', () => {
+    const defaults = values('values.yaml');
+    assert.deepEqual(Object.keys(defaults), ['replicaCount', 'image', 'resources', 'probes', 'config', 'autoscaling', 'ingress', 'httpRoute']);
+    assert.equal(defaults.autoscaling.enabled, true);
+    assert.equal(defaults.ingress.enabled, true);
+    assert.equal(defaults.httpRoute.enabled, false);
+    assert.equal(defaults.ingress.host, 'orders.example.com');
+  });
+
+  it('values-dev.yaml and values-prod.yaml change what the overlays change, and nothing else', () => {
+    assert.deepEqual(values('values-prod.yaml'), { replicaCount: 3, autoscaling: { minReplicas: 3, maxReplicas: 10 } });
+    assert.deepEqual(values('values-dev.yaml'), {
+      image: { pullPolicy: 'IfNotPresent' },
+      config: { 'log-level': 'debug', 'demo-endpoints': 'true' },
+      ingress: { host: 'orders-dev.example.com' },
+      httpRoute: { host: 'orders-dev.example.com' },
+    });
+  });
+
+  it('values.schema.json accepts its values files and refuses a misspelt or mistyped value', () => {
+    const schema = new Ajv({ strict: false }).compile(JSON.parse(readFileSync(path.join(chart(), 'values.schema.json'), 'utf8')));
+    const validate = (candidate: unknown): boolean => schema(candidate);
+    const defaults = values('values.yaml');
+    assert.ok(validate(defaults), JSON.stringify(schema.errors));
+    assert.equal(validate({ ...defaults, replicaCounts: 3 }), false, 'a misspelt key passed');
+    assert.equal(validate({ ...defaults, image: { ...defaults.image, pullPolicy: 'Sometimes' } }), false, 'an unknown pull policy passed');
+    assert.equal(validate({ ...defaults, replicaCount: 'three' }), false, 'a text replica count passed');
+    assert.ok(validate({ ...defaults, resources: { requests: { cpu: 1, 'nvidia.com/gpu': 1 }, limits: {} } }), 'any resource quantity is allowed');
+  });
+
+  it('the README installs it into labelled namespaces, per environment', () => {
+    const readme = readFileSync(path.join(dir, 'README.md'), 'utf8');
+    assert.match(readme, /kubectl label namespace "\$namespace" pod-security\.kubernetes\.io\/enforce=restricted/);
+    assert.match(readme, /helm upgrade --install orders chart\/orders -n shop-dev -f chart\/orders\/values-dev\.yaml\n/);
+    assert.match(readme, /helm upgrade --install orders chart\/orders -n shop -f chart\/orders\/values-prod\.yaml\n/);
+    assert.doesNotMatch(readme, /kustomize|overlays|k8s\//);
+  });
 });

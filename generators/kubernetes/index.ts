@@ -6,6 +6,9 @@ import path from 'node:path';
 import K8sAppGenerator from '../shared/base-generator.ts';
 import { ENVIRONMENTS, manifestWriter } from '../shared/manifests.ts';
 
+/** The files each manifests format writes. */
+const FORMAT_FILES: Record<string, RegExp> = { kustomize: /^k8s\/(base|overlays)\//, plain: /^k8s\/(dev|prod)\.yaml$/, helm: /^chart\// };
+
 export default class KubernetesGenerator extends K8sAppGenerator {
   writing() {
     const data = this.templateData;
@@ -17,7 +20,10 @@ export default class KubernetesGenerator extends K8sAppGenerator {
     };
     // base/config/ holds one file per setting: only those the ConfigMap lists.
     const written = (file: string) => (file.startsWith('base/config/') ? data.configFiles.includes(path.basename(file, '.ejs')) : (optional[file] ?? true));
-    if (data.manifests === 'plain') {
+    if (data.manifests === 'helm') {
+      // A chart in the layout helm create writes, its templates from the same partials.
+      this.renderTree('helm', `chart/${data.appName}`, { ...data, m: manifestWriter(data, 'helm') });
+    } else if (data.manifests === 'plain') {
       // One file per environment, every object in it (templates/manifests/, as the kustomize base uses them).
       for (const environment of ENVIRONMENTS) {
         this.render('plain/environment.yaml.ejs', `k8s/${environment}.yaml`, { ...data, m: manifestWriter(data, 'plain', environment) });
@@ -25,16 +31,16 @@ export default class KubernetesGenerator extends K8sAppGenerator {
     } else {
       this.renderTree('kubernetes', 'k8s', { ...data, m: manifestWriter(data, 'kustomize') }, written);
     }
-    // A format switch: the other format's files an earlier run wrote may hold the team's edits, so they
+    // A format switch: the other formats' files an earlier run wrote may hold the team's edits, so they
     // stay, named, for the team to delete.
     const otherFormat = Object.keys((this.config.get('files') as Record<string, string> | undefined) ?? {}).filter(
       (file) =>
-        (data.manifests === 'plain' ? /^k8s\/(base|overlays)\//.test(file) : /^k8s\/(dev|prod)\.yaml$/.test(file)) && existsSync(this.destinationPath(file)),
+        Object.entries(FORMAT_FILES).some(([format, pattern]) => format !== data.manifests && pattern.test(file)) && existsSync(this.destinationPath(file)),
     );
     if (otherFormat.length > 0) {
-      const named = [...new Set(otherFormat.map((file) => file.replace(/^(k8s\/(?:base|overlays)\/).*/, '$1')))];
+      const named = [...new Set(otherFormat.map((file) => file.replace(/^(k8s\/(?:base|overlays)\/|chart\/[^/]+\/).*/, '$1')))];
       this.log(
-        `The ${data.manifests === 'plain' ? 'kustomize' : 'plain'} manifests an earlier run wrote are left as they are (${named.join(', ')}): delete them once the ${data.manifests} ones serve you.`,
+        `Manifests an earlier run wrote in another format are left as they are (${named.join(', ')}): delete them once the ${data.manifests} ones serve you.`,
       );
     }
     // An existing repository keeps its own README: how to build, deploy and probe goes next to the manifests.

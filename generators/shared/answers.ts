@@ -245,11 +245,12 @@ export const ANSWER_SPECS: readonly AnswerSpec[] = [
   {
     name: 'manifests',
     option: 'manifests',
-    description: `The Kubernetes manifests' format: kustomize (k8s/base and the dev and prod overlays) or plain (k8s/dev.yaml and k8s/prod.yaml, every object in one file each)`,
+    description: `The Kubernetes manifests' format: kustomize (k8s/base and the dev and prod overlays), plain (k8s/dev.yaml and k8s/prod.yaml, every object in one file each) or helm (a chart in chart/<app name>, with values-dev.yaml and values-prod.yaml)`,
     prompt: { type: 'select', message: 'Manifests format' },
     choices: () => [
       { name: 'kustomize: k8s/base and the overlays k8s/overlays/dev and prod (kubectl apply -k)', value: 'kustomize' },
       { name: 'plain: k8s/dev.yaml and k8s/prod.yaml, every object in one file each (kubectl apply -f)', value: 'plain' },
+      { name: 'helm: a chart in chart/<app name>, with dev and prod values files (helm install)', value: 'helm' },
     ],
     default: () => 'kustomize',
     parse: oneOf('the manifests format', () => [...MANIFEST_FORMATS]),

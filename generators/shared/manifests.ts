@@ -1,26 +1,72 @@
 // The Kubernetes objects are described once, in templates/manifests/ (one partial per object), and
-// written in the format answered (--manifests): a kustomize base with dev and prod overlays, or one
-// plain file per environment. A partial prints what differs between formats and environments through
-// the writer below, so a field changes in one place.
+// written in the format answered (--manifests): a kustomize base with dev and prod overlays, one plain
+// file per environment, or a Helm chart. A partial prints what differs between formats and
+// environments through the writer below: a setting's value (the literal, or the chart's reference to
+// its values), the names, labels and namespace. A field changes in one place.
+import { stringify } from 'yaml';
 import type { TemplateData } from './template-data.ts';
 
-export const MANIFEST_FORMATS = ['kustomize', 'plain'] as const;
+export const MANIFEST_FORMATS = ['kustomize', 'plain', 'helm'] as const;
 export type ManifestFormat = (typeof MANIFEST_FORMATS)[number];
 
 export const ENVIRONMENTS = ['dev', 'prod'] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
 
 /**
- * What the object partials print: the kustomize base (environment undefined: the overlays patch it), or
- * one environment's objects in full (plain), with the namespace, the preset's labels and annotations
- * and the environment's settings that kustomize adds by overlay and transformer.
+ * The settings a user changes per environment or per install: the chart's values.yaml (no
+ * environment), values-dev.yaml and values-prod.yaml, and the literals of the kustomize base (no
+ * environment) and the plain files.
+ */
+export function manifestValues(data: TemplateData, environment?: Environment) {
+  const dev = environment === 'dev';
+  const replicaCount = environment === 'prod' ? data.replicas.prod : data.replicas.dev;
+  const { requests, limits } = data.stack.resources;
+  return {
+    replicaCount,
+    image: { repository: data.imageRepository, tag: data.imageTag, pullPolicy: dev ? 'IfNotPresent' : 'Always' },
+    resources: {
+      requests: { cpu: requests.cpu, memory: requests.memory, 'ephemeral-storage': '64Mi' },
+      limits: { cpu: limits.cpu, memory: limits.memory, 'ephemeral-storage': '256Mi' },
+    },
+    probes: {
+      startup: { periodSeconds: data.stack.startupProbe.periodSeconds, failureThreshold: data.stack.startupProbe.failureThreshold },
+      liveness: { periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 },
+      readiness: { periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 2 },
+    },
+    config: { ...data.config.base, ...(dev ? data.config.dev : {}) },
+    autoscaling: {
+      enabled: data.autoscaler !== undefined,
+      minReplicas: replicaCount,
+      maxReplicas: environment === 'prod' ? data.maxReplicas.prod : data.maxReplicas.dev,
+      targetCPUUtilizationPercentage: data.cpuUtilization,
+    },
+    ingress: { enabled: data.exposure?.kind === 'ingress', className: data.exposureDefaults.ingressClass, host: host(data, dev) },
+    httpRoute: { enabled: data.exposure?.kind === 'httproute', gateway: data.exposureDefaults.gateway, host: host(data, dev) },
+  };
+}
+
+export type ManifestValues = ReturnType<typeof manifestValues>;
+
+function host(data: TemplateData, dev: boolean): string {
+  return dev ? data.exposureDefaults.hosts.dev : data.exposureDefaults.hosts.prod;
+}
+
+/**
+ * What the object partials print: the kustomize base (environment undefined: the overlays patch it),
+ * one environment's objects in full (plain: the namespace, the preset's labels and annotations and the
+ * environment's settings that kustomize adds by overlay and transformer), or a chart's templates.
  */
 export function manifestWriter(data: TemplateData, format: ManifestFormat, environment?: Environment) {
   const plain = format === 'plain';
+  const helm = format === 'helm';
   const dev = environment === 'dev';
+  const values = manifestValues(data, environment);
+  const spaces = (indent: number) => ' '.repeat(indent);
+  // A chart's helpers are named after it (helm create's convention): "<chart>.labels".
+  const helper = (name: string, indent: number) => `${spaces(indent)}{{- include "${data.appName}.${name}" . | nindent ${indent} }}\n`;
   const presetLabels = plain ? Object.entries(data.preset?.labels ?? {}) : [];
-  const presetAnnotations = plain ? Object.entries(data.preset?.annotations ?? {}) : [];
-  const lines = (indent: number, entries: [string, string][]) => entries.map(([key, value]) => `${' '.repeat(indent)}${key}: ${value}\n`).join('');
+  const presetAnnotations = plain || helm ? Object.entries(data.preset?.annotations ?? {}) : [];
+  const lines = (indent: number, entries: [string, string][]) => entries.map(([key, value]) => `${spaces(indent)}${key}: ${value}\n`).join('');
   const quoted = (entries: [string, string][]): [string, string][] => entries.map(([key, value]) => [key, JSON.stringify(value)]);
   const selector: [string, string][] = [
     ['app.kubernetes.io/name', data.appName],
@@ -29,29 +75,98 @@ export function manifestWriter(data: TemplateData, format: ManifestFormat, envir
   return {
     format,
     environment,
-    /** The namespace line of every object: kustomize's overlays set it instead. */
-    namespace: plain ? `  namespace: ${dev ? data.namespaces.dev : data.namespaces.prod}\n` : '',
+    helm,
+    /** The objects' name: the app's, or in a chart the release's full name (the app's when installed as it). */
+    name: helm ? `{{ include "${data.appName}.fullname" . }}` : data.appName,
+    /** The instance label's value, which the NetworkPolicy selects pods by. */
+    instance: helm ? '{{ .Release.Name }}' : data.appName,
+    /** The namespace line of every object: the environment's in a plain file, the release's in a chart
+     * (so helm template shows where each object goes); kustomize's overlays set it. */
+    namespace: plain ? `  namespace: ${dev ? data.namespaces.dev : data.namespaces.prod}\n` : helm ? '  namespace: {{ .Release.Namespace }}\n' : '',
     /** The labels that select the app's pods, written once: every selector uses them. */
-    selectorLabels: (indent: number) => lines(indent, selector),
-    /** An object's and a pod template's labels: the selector's, and in a plain file the preset's (kustomize adds those by transformer). */
-    labels: (indent: number) => lines(indent, [...quoted(presetLabels), ...selector]),
-    /** The preset's annotations in a plain file (kustomize adds them by transformer); with `key`, under an `annotations:` key of its own. */
+    selectorLabels: (indent: number) => (helm ? helper('selectorLabels', indent) : lines(indent, selector)),
+    /** An object's labels: the selector's, and the preset's in a plain file or chart (kustomize adds those by transformer). */
+    labels: (indent: number) => (helm ? helper('labels', indent) : lines(indent, [...quoted(presetLabels), ...selector])),
+    /** A pod's labels: the selector's and the preset's, without the chart's version (which would restart pods on every chart release). */
+    podLabels: (indent: number) => (helm ? helper('podLabels', indent) : lines(indent, [...quoted(presetLabels), ...selector])),
+    /** The preset's annotations, where no transformer adds them; with `key`, under an `annotations:` key of its own. */
     presetAnnotations: (indent: number, key = false) =>
-      presetAnnotations.length === 0 ? '' : `${key ? `${' '.repeat(indent - 2)}annotations:\n` : ''}${lines(indent, quoted(presetAnnotations))}`,
-    replicas: environment === 'prod' ? data.replicas.prod : data.replicas.dev,
-    maxReplicas: data.autoscaler && (environment === 'prod' ? data.autoscaler.maxReplicas.prod : data.autoscaler.maxReplicas.dev),
-    host: data.exposure && (dev ? data.exposure.hosts.dev : data.exposure.hosts.prod),
-    /** A development cluster runs images loaded into it: pull only when the node lacks the image. */
-    imagePullPolicy: dev ? 'IfNotPresent' : 'Always',
+      presetAnnotations.length === 0 ? '' : `${key ? `${spaces(indent - 2)}annotations:\n` : ''}${lines(indent, quoted(presetAnnotations))}`,
+    /** A setting by its path in the values (`probes.liveness.periodSeconds`): its literal, or the chart's reference to it. */
+    value: (settingPath: string): string => {
+      if (helm) return `{{ .Values.${settingPath} }}`;
+      const found = settingPath.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], values);
+      if (found === undefined || typeof found === 'object') throw new Error(`manifests: no setting ${settingPath}`);
+      return String(found);
+    },
+    values,
+    /** A chart's values files: what each environment changes, and the values' schema. */
+    chart: helm
+      ? {
+          environments: Object.fromEntries(ENVIRONMENTS.map((name) => [name, valuesDifference(values, manifestValues(data, name))])),
+          schema: valuesSchema(values),
+        }
+      : undefined,
+    toYaml,
     /** kube-score checks the Deployment waives; in a plain dev file, the pull policy's too (the dev overlay patches it in). */
     kubeScoreIgnores: plain && dev ? [...data.kubeScoreIgnores, 'container-image-pull-policy'] : data.kubeScoreIgnores,
     /** The ConfigMap's settings, as the environment sets them: a file's (base) ends with a newline, an override does not. */
-    config: Object.entries({ ...data.config.base, ...(dev ? data.config.dev : {}) }).map(([name, value]) => ({
-      name,
-      value,
-      file: !(dev && name in data.config.dev),
-    })),
+    config: Object.entries(values.config).map(([name, value]) => ({ name, value, file: !(dev && name in data.config.dev) })),
   };
 }
 
 export type ManifestWriter = ReturnType<typeof manifestWriter>;
+
+/** A value as YAML lines at `indent` (a chart's values files). */
+export function toYaml(value: unknown, indent = 0): string {
+  const text = stringify(value, { lineWidth: 0 }).trimEnd();
+  return `${text
+    .split('\n')
+    .map((line) => `${' '.repeat(indent)}${line}`)
+    .join('\n')}\n`;
+}
+
+/** What `changed` sets differently from `base`, leaf by leaf: an environment's values file. */
+export function valuesDifference(base: unknown, changed: unknown): Record<string, unknown> {
+  const difference: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(changed as Record<string, unknown>)) {
+    const before = (base as Record<string, unknown>)[key];
+    if (value !== null && typeof value === 'object') {
+      const nested = valuesDifference(before ?? {}, value);
+      if (Object.keys(nested).length > 0) difference[key] = nested;
+    } else if (value !== before) {
+      difference[key] = value;
+    }
+  }
+  return difference;
+}
+
+/** values.schema.json: the values' shape, so `helm install` and `helm lint` refuse a misspelt or mistyped value. */
+export function valuesSchema(values: ManifestValues) {
+  const infer = (value: unknown): Record<string, unknown> => {
+    if (typeof value === 'boolean') return { type: 'boolean' };
+    if (typeof value === 'number') return { type: 'integer', minimum: 0 };
+    if (typeof value === 'string') return { type: 'string' };
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, child]) => child !== undefined);
+    return {
+      type: 'object',
+      additionalProperties: false,
+      required: entries.map(([key]) => key),
+      properties: Object.fromEntries(entries.map(([key, child]) => [key, infer(child)])),
+    };
+  };
+  const schema = infer(values) as { properties: Record<string, { properties: Record<string, unknown>; required?: string[] }> };
+  const quantity = { type: ['string', 'number'] };
+  const bound = { type: 'object', additionalProperties: quantity };
+  // Any resource Kubernetes knows (a GPU, hugepages), as a quantity.
+  schema.properties.resources = { type: 'object', additionalProperties: false, properties: { requests: bound, limits: bound } } as never;
+  // Any setting the service reads.
+  schema.properties.config = { type: 'object', additionalProperties: { type: 'string' } } as never;
+  schema.properties.image!.properties.pullPolicy = { enum: ['Always', 'IfNotPresent', 'Never'] };
+  schema.properties.replicaCount = { type: 'integer', minimum: 1 } as never;
+  // A Gateway of the route's own namespace needs none.
+  const gateway = schema.properties.httpRoute!.properties.gateway as { properties: Record<string, unknown>; required: string[] };
+  gateway.properties.namespace = { type: 'string' };
+  gateway.required = ['name'];
+  return { $schema: 'http://json-schema.org/draft-07/schema#', title: 'Values of the chart', ...schema };
+}

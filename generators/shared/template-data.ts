@@ -138,7 +138,11 @@ export function templateData(answers: Answers, retrofit?: RetrofitProject, prese
     // The repository's own Dockerfile builds the image (--dockerfile keep): what it does that the pod depends on.
     keptDockerfile: answers.dockerfile === 'keep' ? retrofit?.findings.ownDockerfile : undefined,
     // What k8s-app writes around a kept Dockerfile, which its build context must ignore.
-    addedPaths: common.ADDED_PATHS.filter((entry) => answers.compose === 'yes' || !['compose.yaml', 'secrets'].includes(entry)),
+    addedPaths: [
+      ...common.ADDED_PATHS.filter((entry) => answers.compose === 'yes' || !['compose.yaml', 'secrets'].includes(entry)),
+      // A chart is where the manifests are (k8s/ then holds a retrofit's README.md).
+      ...(answers.manifests === 'helm' ? ['chart'] : []),
+    ],
     ...answers,
     // Retrofits keep their own CI.
     ci: answers.ci ?? 'none',
@@ -201,16 +205,20 @@ export function templateData(answers: Answers, retrofit?: RetrofitProject, prese
     // checkov's waiver of Always pulls in development, where images are loaded into the cluster.
     devPullPolicySkip: 'CKV_K8S_15=a development cluster runs images loaded into it',
     // How each environment is applied, in the manifests' format.
-    applyCommands:
-      answers.manifests === 'plain'
-        ? { dev: 'kubectl apply -f k8s/dev.yaml', prod: 'kubectl apply -f k8s/prod.yaml' }
-        : { dev: 'kubectl apply -k k8s/overlays/dev', prod: 'kubectl apply -k k8s/overlays/prod' },
+    applyCommands: applyCommands(answers),
+    // Where development's settings are, as prose names it.
+    devManifests: { kustomize: 'the dev overlay', plain: '`k8s/dev.yaml`', helm: '`values-dev.yaml`' }[answers.manifests] ?? 'the dev overlay',
     // Pods per overlay: at least 2, so the PodDisruptionBudget (maxUnavailable 1) always leaves one
     // serving; with the autoscaler these are its minimum, and it may add pods up to its maximum.
     replicas: { dev: 2, prod: 3 },
-    autoscaler: answers.autoscaling === 'yes' ? { maxReplicas: { dev: 4, prod: 10 }, cpuUtilization: 70 } : undefined,
+    autoscaler: answers.autoscaling === 'yes' ? { maxReplicas: MAX_REPLICAS, cpuUtilization: CPU_UTILIZATION } : undefined,
+    // The autoscaler's range and target as a chart offers them, on or off.
+    maxReplicas: MAX_REPLICAS,
+    cpuUtilization: CPU_UTILIZATION,
     // The way in from outside the cluster, if any: the host per overlay, and an HTTPRoute's parent Gateway.
     exposure: exposure(answers),
+    // The same settings as a chart offers them, whichever way in is answered (off when none).
+    exposureDefaults: exposureSettings(answers),
     // kube-score checks the Deployment waives, each for the reason its manifest gives.
     kubeScoreIgnores: sameProbe(probes.liveness, probes.readiness) ? ['pod-probes-identical'] : [],
     // Run where the Dockerfile's build context is: a workspace service builds from the workspace root,
@@ -221,17 +229,38 @@ export function templateData(answers: Answers, retrofit?: RetrofitProject, prese
   };
 }
 
-/** An Ingress or HTTPRoute: the host name of each overlay (dev: its first label + "-dev", so both can
- * share a cluster and a wildcard certificate), the IngressClass or the parent Gateway. */
-function exposure(answers: Answers) {
-  if (answers.exposure !== 'ingress' && answers.exposure !== 'httproute') return undefined;
+/** How each environment is applied, in the manifests' format (a chart: into the environment's namespace, with its values). */
+function applyCommands(answers: Answers): Record<'dev' | 'prod', string> {
+  const namespaces = { dev: `${answers.namespace}-dev`, prod: answers.namespace };
+  const chart = `chart/${answers.appName}`;
+  const helm = (environment: 'dev' | 'prod') =>
+    `helm upgrade --install ${answers.appName} ${chart} -n ${namespaces[environment]} -f ${chart}/values-${environment}.yaml`;
+  if (answers.manifests === 'helm') return { dev: helm('dev'), prod: helm('prod') };
+  if (answers.manifests === 'plain') return { dev: 'kubectl apply -f k8s/dev.yaml', prod: 'kubectl apply -f k8s/prod.yaml' };
+  return { dev: 'kubectl apply -k k8s/overlays/dev', prod: 'kubectl apply -k k8s/overlays/prod' };
+}
+
+/** The autoscaler's most pods per environment, and the CPU use (% of the request) it keeps pods at. */
+const MAX_REPLICAS = { dev: 4, prod: 10 };
+const CPU_UTILIZATION = 70;
+
+/** The ways in: the host name of each environment (dev: its first label + "-dev", so both can share a
+ * cluster and a wildcard certificate), the IngressClass and the parent Gateway, answered or default. */
+function exposureSettings(answers: Answers) {
   const host = answers.host ?? `${answers.appName}.example.com`;
   const [first, ...rest] = host.split('.');
   // A DNS label has at most 63 characters: room for "-dev".
   const hosts = { prod: host, dev: [`${first!.slice(0, 59).replace(/-+$/, '')}-dev`, ...rest].join('.') };
-  if (answers.exposure === 'ingress') return { kind: 'ingress' as const, hosts, ingressClass: answers.ingressClass ?? 'nginx' };
   const [name, namespace] = (answers.gateway ?? 'gateway-system/public').split('/').reverse();
-  return { kind: 'httproute' as const, hosts, gateway: { name: name!, namespace } };
+  return { hosts, ingressClass: answers.ingressClass ?? 'nginx', gateway: { name: name!, namespace } };
+}
+
+/** The way in answered: an Ingress or an HTTPRoute, with its settings; undefined for none. */
+function exposure(answers: Answers) {
+  const { hosts, ingressClass, gateway } = exposureSettings(answers);
+  if (answers.exposure === 'ingress') return { kind: 'ingress' as const, hosts, ingressClass };
+  if (answers.exposure === 'httproute') return { kind: 'httproute' as const, hosts, gateway };
+  return undefined;
 }
 
 /** An emptyDir for each folder the service writes into, at its path in the image's working folder;

@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
-import { parseAllDocuments, stringify } from 'yaml';
-import { gatewayApiCrdFiles } from '../../lint/tools.ts';
+import { parse, parseAllDocuments, stringify } from 'yaml';
+import { ensureHelm, gatewayApiCrdFiles } from '../../lint/tools.ts';
 import { STACKS } from '../../stacks/registry.ts';
 import { DOCKER, DOCKER_NETNS_MOUNT, type Engine, ensureEngine } from '../containers/engine.ts';
 import { dockerBuild } from '../containers/image-build.ts';
@@ -489,5 +489,64 @@ describe('optional objects: autoscaler, Ingress, HTTPRoute', function () {
     );
     assert.notEqual(result.exitCode, 0, 'the broken HTTPRoute passed');
     assert.match(String(result.all), /backendRef|port/);
+  });
+});
+
+// --manifests helm, as a user installs it: one language's chart, with the dev values, into a namespace
+// labelled for Pod Security restricted as the generated README does it; every replica Ready through
+// its probes, with no restart.
+describe('helm chart: the go starter installed with helm', function () {
+  this.timeout(900_000);
+  const appName = 'cluster-helm';
+  const namespace = `${appName}-dev`;
+  let dir = '';
+  let helm = '';
+  const kubectl = (args: string[]) => cluster!.kubectl(args);
+  before(async function () {
+    this.timeout(900_000);
+    helm = await ensureHelm();
+    dir = await generateProject({ 'app-name': appName, language: 'go', 'image-family': 'distroless', manifests: 'helm', exposure: 'ingress' });
+    const { image } = parse(readFileSync(path.join(dir, 'chart', appName, 'values.yaml'), 'utf8')) as { image: { repository: string; tag: string } };
+    const reference = `${image.repository}:${image.tag}`;
+    await dockerBuild(dir, reference);
+    await cluster!.pushImage(reference);
+    await execa(DOCKER, ['rmi', reference], { reject: false });
+  });
+  after(async () => {
+    await kubectl(['delete', 'namespace', namespace, '--wait=false']).catch(() => {});
+    rmSync(dir, { recursive: true, force: true });
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && cluster) console.log(await cluster.describeNamespace(namespace));
+  });
+
+  it('helm install with values-dev.yaml; every replica becomes Ready through its probes, with no restart', async () => {
+    await kubectl(['create', 'namespace', namespace]);
+    const labels = ['enforce', 'warn', 'audit'].map((mode) => `pod-security.kubernetes.io/${mode}=restricted`);
+    await kubectl(['label', 'namespace', namespace, ...labels]);
+    const chart = path.join(dir, 'chart', appName);
+    await cluster!.inNetwork(helm, [
+      '--kubeconfig',
+      cluster!.kubeconfig,
+      'install',
+      appName,
+      chart,
+      '-n',
+      namespace,
+      '-f',
+      path.join(chart, 'values-dev.yaml'),
+    ]);
+    await kubectl(['rollout', 'status', `deployment/${appName}`, '-n', namespace, '--timeout=240s']);
+    const deployment = JSON.parse(String((await kubectl(['get', 'deployment', appName, '-n', namespace, '-o', 'json'])).stdout));
+    assert.equal(deployment.metadata.labels['app.kubernetes.io/managed-by'], 'Helm');
+    assert.equal(deployment.spec.replicas, 2);
+    const pods = JSON.parse(String((await kubectl(['get', 'pods', '-n', namespace, '-l', `app.kubernetes.io/instance=${appName}`, '-o', 'json'])).stdout))
+      .items as PodState[];
+    const ready = pods.filter((pod) => pod.status.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True'));
+    assert.equal(ready.length, 2, `${ready.length} of ${pods.length} pods Ready`);
+    const restarts = pods.flatMap((pod) => pod.status.containerStatuses ?? []).reduce((sum, status) => sum + status.restartCount, 0);
+    assert.equal(restarts, 0);
+    // The Ingress went in with it: the API server took it as the chart rendered it.
+    await kubectl(['get', 'ingress', appName, '-n', namespace]);
   });
 });
