@@ -332,6 +332,32 @@ describe(".gitlab-ci.yml against GitLab's published CI schema", () => {
   }
 });
 
+// Every combination of a chart's optional parts: helm lint --strict and helm template with each
+// environment's values (the linters above read the combinations with everything off and on).
+describe('helm lint --strict and helm template pass for every combination of the optional parts', () => {
+  for (const autoscaling of ['no', 'yes']) {
+    for (const exposure of ['none', 'ingress', 'httproute']) {
+      it(`autoscaling ${autoscaling}, exposure ${exposure}`, async () => {
+        const dir = await generateProject(
+          { 'app-name': 'lint-svc', language: 'python', manifests: 'helm', autoscaling, exposure },
+          mkdtempSync(path.join(workDir, 'combination-')),
+        );
+        const chart = CHART(dir);
+        for (const environment of OVERLAYS) {
+          const values = path.join(chart, `values-${environment}.yaml`);
+          assertClean(await helmLint(tools, chart, values), `autoscaling ${autoscaling}, exposure ${exposure}`, `values-${environment}.yaml`);
+          const kinds = parseAllDocuments(await helmTemplate(tools, chart, 'lint-svc', `lint-svc-${environment}`, values)).map(
+            (document) => (document.toJS() as Manifest).kind,
+          );
+          assert.equal(kinds.includes('HorizontalPodAutoscaler'), autoscaling === 'yes');
+          assert.equal(kinds.includes('Ingress'), exposure === 'ingress');
+          assert.equal(kinds.includes('HTTPRoute'), exposure === 'httproute');
+        }
+      });
+    }
+  }
+});
+
 // For the same answers, a chart's objects (helm template with each environment's values) are the
 // objects kustomize renders for that overlay, but for what each format adds by design: the Namespace
 // object (helm installs into a namespace that exists), helm's own labels, the ConfigMap's name hash,
