@@ -9,7 +9,7 @@ import { execa } from 'execa';
 import { parseAllDocuments } from 'yaml';
 import { STACKS } from '../stacks/registry.ts';
 import { generateProject, retrofitProject } from '../test/support/generate.ts';
-import { type Manifest, renderOverlay } from '../test/support/kustomize.ts';
+import { type Manifest, renderOverlay, withoutConfigMapHash } from '../test/support/kustomize.ts';
 import { fixtureName, RETROFIT_FIXTURES, retrofitCopy } from '../test/support/retrofit-fixtures.ts';
 import { writeRepo } from '../test/support/temp-repo.ts';
 import {
@@ -205,58 +205,36 @@ for (const stack of STACKS) {
 // The example company generator's preset: its mirrored images, labels, annotations and resources.
 const EXAMPLE_PRESET = new URL('../examples/company-generator/preset.yaml', import.meta.url).pathname;
 
-// The optional objects: an autoscaler with each way in (an Ingress; an HTTPRoute to a Gateway in another
-// namespace, and in its own).
-const OPTIONAL_OBJECTS: [string, string, Record<string, string>][] = [
+// The optional objects (an autoscaler with each way in: an Ingress; an HTTPRoute to a Gateway in another
+// namespace, and in its own) in each manifests format: kustomize's overlays rendered, plain files as
+// written (alone and with everything they can hold), and charts (each environment's values through helm
+// lint --strict, and what helm template renders through every linter; each language, and with
+// everything a chart can hold turned on).
+const OPTIONAL_PARTS: [string, string, Record<string, string>][] = [
   ['go', 'autoscaling + ingress', { autoscaling: 'yes', exposure: 'ingress', 'ingress-class': 'nginx', host: 'lint-svc.example.com' }],
   ['node', 'autoscaling + httproute', { autoscaling: 'yes', exposure: 'httproute', gateway: 'gateway-system/public' }],
   ['python', 'httproute to a gateway of its namespace', { exposure: 'httproute', gateway: 'public' }],
+  ['java', 'plain manifests', { manifests: 'plain' }],
+  [
+    'node',
+    'plain manifests, autoscaling + httproute, the example preset',
+    { manifests: 'plain', autoscaling: 'yes', exposure: 'httproute', preset: EXAMPLE_PRESET },
+  ],
+  ['python', 'plain manifests, ingress, gitlab', { manifests: 'plain', exposure: 'ingress', ci: 'gitlab' }],
+  ...STACKS.map((stack): [string, string, Record<string, string>] => [stack.language, 'helm chart', { manifests: 'helm' }]),
+  ['go', 'helm chart, autoscaling + ingress, the example preset', { manifests: 'helm', autoscaling: 'yes', exposure: 'ingress', preset: EXAMPLE_PRESET }],
+  ['node', 'helm chart, autoscaling + httproute', { manifests: 'helm', autoscaling: 'yes', exposure: 'httproute' }],
 ];
-for (const [language, objects, options] of OPTIONAL_OBJECTS) {
-  lintProject(`${language} ${objects}`, async () => ({
-    dir: await generateProject(
-      { 'app-name': 'lint-svc', language, 'image-repository': 'registry.example.com/team/lint-svc', ...options },
-      mkdtempSync(path.join(workDir, 'project-')),
-    ),
-  }));
-}
-
-// --manifests plain: each environment's file as written, alone and with everything it can hold.
-const PLAIN_MANIFESTS: [string, string, Record<string, string>][] = [
-  ['java', 'plain manifests', {}],
-  ['node', 'plain manifests, autoscaling + httproute, the example preset', { autoscaling: 'yes', exposure: 'httproute', preset: EXAMPLE_PRESET }],
-  ['python', 'plain manifests, ingress, gitlab', { exposure: 'ingress', ci: 'gitlab' }],
-];
-for (const [language, objects, options] of PLAIN_MANIFESTS) {
+for (const [language, objects, options] of OPTIONAL_PARTS) {
   lintProject(
     `${language} ${objects}`,
     async () => ({
       dir: await generateProject(
-        { 'app-name': 'lint-svc', language, 'image-repository': 'registry.example.com/team/lint-svc', manifests: 'plain', ...options },
+        { 'app-name': 'lint-svc', language, 'image-repository': 'registry.example.com/team/lint-svc', ...options },
         mkdtempSync(path.join(workDir, 'project-')),
       ),
     }),
-    { manifests: 'plain', githubWorkflow: options.ci !== 'gitlab' },
-  );
-}
-
-// --manifests helm: each environment's values through helm lint --strict, and what helm template renders
-// through every linter; each language, and with everything a chart can hold turned on.
-const HELM_CHARTS: [string, string, Record<string, string>][] = [
-  ...STACKS.map((stack): [string, string, Record<string, string>] => [stack.language, 'helm chart', {}]),
-  ['go', 'helm chart, autoscaling + ingress, the example preset', { autoscaling: 'yes', exposure: 'ingress', preset: EXAMPLE_PRESET }],
-  ['node', 'helm chart, autoscaling + httproute', { autoscaling: 'yes', exposure: 'httproute' }],
-];
-for (const [language, objects, options] of HELM_CHARTS) {
-  lintProject(
-    `${language} ${objects}`,
-    async () => ({
-      dir: await generateProject(
-        { 'app-name': 'lint-svc', language, 'image-repository': 'registry.example.com/team/lint-svc', manifests: 'helm', ...options },
-        mkdtempSync(path.join(workDir, 'project-')),
-      ),
-    }),
-    { manifests: 'helm' },
+    { manifests: (options.manifests ?? 'kustomize') as LintedProject['manifests'], githubWorkflow: options.ci !== 'gitlab' },
   );
 }
 
@@ -365,10 +343,8 @@ describe('helm lint --strict and helm template pass for every combination of the
 describe('a helm chart renders the objects the kustomize overlays do', () => {
   const HELM_LABELS = ['helm.sh/chart', 'app.kubernetes.io/version', 'app.kubernetes.io/managed-by'];
   const normalized = (manifests: Manifest[]) =>
-    manifests
-      .filter((manifest) => manifest.kind !== 'Namespace')
-      .map((manifest) => {
-        const copy = JSON.parse(JSON.stringify(manifest).replace(/"([a-z0-9-]+-config)-[a-z0-9]{10}"/g, '"$1"')) as Manifest;
+    withoutConfigMapHash(manifests.filter((manifest) => manifest.kind !== 'Namespace'))
+      .map((copy) => {
         for (const label of HELM_LABELS) delete copy.metadata.labels?.[label];
         if (copy.data) copy.data = Object.fromEntries(Object.entries(copy.data).map(([key, value]) => [key, value.replace(/\n$/, '')]));
         return [`${copy.kind}/${copy.metadata.name}`, copy] as const;

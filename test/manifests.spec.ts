@@ -8,7 +8,7 @@ import { parse, parseAllDocuments } from 'yaml';
 import { CI_PINS, HEALTH, PRESTOP_SLEEP_SECONDS, RUNTIME_USER } from '../stacks/common.ts';
 import { IMAGE_FAMILIES, STACKS } from '../stacks/registry.ts';
 import { generateProject, loggedText, runAppIn } from './support/generate.ts';
-import { type Manifest, renderOverlay } from './support/kustomize.ts';
+import { type Manifest, renderOverlay, withoutConfigMapHash } from './support/kustomize.ts';
 import { definesDefault } from './support/source-defaults.ts';
 
 const EXAMPLE_PRESET = new URL('../examples/company-generator/preset.yaml', import.meta.url).pathname;
@@ -326,8 +326,6 @@ describe('optional objects: the autoscaler and the way in from outside', () => {
 // --manifests plain: one file per environment, from the same object partials as the kustomize base. The
 // objects must be what kustomize renders for the same answers, the ConfigMap's name hash aside.
 describe('plain manifests: the same objects as the kustomize overlays', () => {
-  /** kustomize names the generated ConfigMap with a hash of its content, and the Deployment after it. */
-  const withoutNameHash = (manifests: Manifest[]) => JSON.parse(JSON.stringify(manifests).replace(/"([a-z0-9-]+-config)-[a-z0-9]{10}"/g, '"$1"')) as Manifest[];
   const byKindAndName = (manifests: Manifest[]) => Object.fromEntries(manifests.map((manifest) => [`${manifest.kind}/${manifest.metadata.name}`, manifest]));
   const combinations: [string, Record<string, string>][] = [
     ...STACKS.map((stack): [string, Record<string, string>] => [stack.language, { language: stack.language }]),
@@ -356,7 +354,7 @@ describe('plain manifests: the same objects as the kustomize overlays', () => {
             (document) => document.toJS() as Manifest,
           );
           assert.equal(plain[0]!.kind, 'Namespace');
-          const kustomize = withoutNameHash(await renderOverlay(dirs.kustomize!, environment));
+          const kustomize = withoutConfigMapHash(await renderOverlay(dirs.kustomize!, environment));
           assert.deepEqual(Object.keys(byKindAndName(plain)).sort(), Object.keys(byKindAndName(kustomize)).sort());
           for (const [key, object] of Object.entries(byKindAndName(kustomize))) assert.deepEqual(byKindAndName(plain)[key], object, key);
         });

@@ -99,6 +99,9 @@ export function templateData(answers: Answers, retrofit?: RetrofitProject, prese
   // The ConfigMap's settings (k8s/base/config/<name>), and what development changes: debug logs and the
   // demo route GET /delay/{ms}, to watch a drain. An existing service reads its own, so its ConfigMap
   // starts empty for the team to fill.
+  const exposureDefaults = exposureSettings(answers);
+  // Where each environment deploys: production in the namespace answered, development beside it.
+  const namespaces = { dev: `${answers.namespace}-dev`, prod: answers.namespace };
   const config: { base: Record<string, string>; dev: Record<string, string> } = isRetrofit
     ? { base: {}, dev: {} }
     : {
@@ -200,12 +203,11 @@ export function templateData(answers: Answers, retrofit?: RetrofitProject, prese
     probes,
     names,
     yamlScalar,
-    // Where each overlay deploys: production in the namespace answered, development beside it.
-    namespaces: { dev: `${answers.namespace}-dev`, prod: answers.namespace },
+    namespaces,
     // checkov's waiver of Always pulls in development, where images are loaded into the cluster.
     devPullPolicySkip: 'CKV_K8S_15=a development cluster runs images loaded into it',
     // How each environment is applied, in the manifests' format.
-    applyCommands: applyCommands(answers),
+    applyCommands: applyCommands(answers, namespaces),
     // Where development's settings are, as prose names it.
     devManifests: { kustomize: 'the dev overlay', plain: '`k8s/dev.yaml`', helm: '`values-dev.yaml`' }[answers.manifests] ?? 'the dev overlay',
     // Pods per overlay: at least 2, so the PodDisruptionBudget (maxUnavailable 1) always leaves one
@@ -216,9 +218,9 @@ export function templateData(answers: Answers, retrofit?: RetrofitProject, prese
     maxReplicas: MAX_REPLICAS,
     cpuUtilization: CPU_UTILIZATION,
     // The way in from outside the cluster, if any: the host per overlay, and an HTTPRoute's parent Gateway.
-    exposure: exposure(answers),
+    exposure: answers.exposure === 'ingress' || answers.exposure === 'httproute' ? { kind: answers.exposure, ...exposureDefaults } : undefined,
     // The same settings as a chart offers them, whichever way in is answered (off when none).
-    exposureDefaults: exposureSettings(answers),
+    exposureDefaults,
     // kube-score checks the Deployment waives, each for the reason its manifest gives.
     kubeScoreIgnores: sameProbe(probes.liveness, probes.readiness) ? ['pod-probes-identical'] : [],
     // Run where the Dockerfile's build context is: a workspace service builds from the workspace root,
@@ -230,8 +232,7 @@ export function templateData(answers: Answers, retrofit?: RetrofitProject, prese
 }
 
 /** How each environment is applied, in the manifests' format (a chart: into the environment's namespace, with its values). */
-function applyCommands(answers: Answers): Record<'dev' | 'prod', string> {
-  const namespaces = { dev: `${answers.namespace}-dev`, prod: answers.namespace };
+function applyCommands(answers: Answers, namespaces: Record<'dev' | 'prod', string>): Record<'dev' | 'prod', string> {
   const chart = `chart/${answers.appName}`;
   const helm = (environment: 'dev' | 'prod') =>
     `helm upgrade --install ${answers.appName} ${chart} -n ${namespaces[environment]} -f ${chart}/values-${environment}.yaml`;
@@ -253,14 +254,6 @@ function exposureSettings(answers: Answers) {
   const hosts = { prod: host, dev: [`${first!.slice(0, 59).replace(/-+$/, '')}-dev`, ...rest].join('.') };
   const [name, namespace] = (answers.gateway ?? 'gateway-system/public').split('/').reverse();
   return { hosts, ingressClass: answers.ingressClass ?? 'nginx', gateway: { name: name!, namespace } };
-}
-
-/** The way in answered: an Ingress or an HTTPRoute, with its settings; undefined for none. */
-function exposure(answers: Answers) {
-  const { hosts, ingressClass, gateway } = exposureSettings(answers);
-  if (answers.exposure === 'ingress') return { kind: 'ingress' as const, hosts, ingressClass };
-  if (answers.exposure === 'httproute') return { kind: 'httproute' as const, hosts, gateway };
-  return undefined;
 }
 
 /** An emptyDir for each folder the service writes into, at its path in the image's working folder;
