@@ -1,6 +1,6 @@
-// `yo k8s-app:kubernetes`: the manifests under k8s/, a kustomize base and the dev and prod overlays or
-// one plain file per environment (with an autoscaler and an Ingress or HTTPRoute when asked), and the service's
-// Backstage catalog entry, which finds its pods by the manifests' labels.
+// `yo k8s-app:kubernetes`: the manifests (a kustomize base and the dev and prod overlays under k8s/, one
+// plain file per environment, or a Helm chart under chart/; with an autoscaler and an Ingress or HTTPRoute
+// when asked), and the service's Backstage catalog entry, which finds its pods by the manifests' labels.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import K8sAppGenerator from '../shared/base-generator.ts';
