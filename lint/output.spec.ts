@@ -224,6 +224,25 @@ const OPTIONAL_PARTS: [string, string, Record<string, string>][] = [
   ...STACKS.map((stack): [string, string, Record<string, string>] => [stack.language, 'helm chart', { manifests: 'helm' }]),
   ['go', 'helm chart, autoscaling + ingress, the example preset', { manifests: 'helm', autoscaling: 'yes', exposure: 'ingress', preset: EXAMPLE_PRESET }],
   ['node', 'helm chart, autoscaling + httproute', { manifests: 'helm', autoscaling: 'yes', exposure: 'httproute' }],
+  // Release strategies: both tracks of each, in each format; the Rollouts against Argo Rollouts' CRD.
+  ['go', 'blue-green', { 'release-strategy': 'blue-green' }],
+  [
+    'rust',
+    'blue-green, autoscaling + ingress, plain manifests',
+    { 'release-strategy': 'blue-green', autoscaling: 'yes', exposure: 'ingress', manifests: 'plain' },
+  ],
+  ['python', 'blue-green, helm chart', { 'release-strategy': 'blue-green', manifests: 'helm', autoscaling: 'yes' }],
+  ['node', 'canary + weighted httproute', { 'release-strategy': 'canary', exposure: 'httproute' }],
+  [
+    'java',
+    'canary, autoscaling, plain manifests, the example preset',
+    { 'release-strategy': 'canary', autoscaling: 'yes', manifests: 'plain', preset: EXAMPLE_PRESET },
+  ],
+  ['go', 'canary + weighted httproute, helm chart', { 'release-strategy': 'canary', exposure: 'httproute', manifests: 'helm' }],
+  ['go', 'argo rollouts blue-green, autoscaling', { 'release-strategy': 'blue-green', 'release-controller': 'argo-rollouts', autoscaling: 'yes' }],
+  ['node', 'argo rollouts canary, the example preset', { 'release-strategy': 'canary', 'release-controller': 'argo-rollouts', preset: EXAMPLE_PRESET }],
+  ['python', 'argo rollouts canary, plain manifests', { 'release-strategy': 'canary', 'release-controller': 'argo-rollouts', manifests: 'plain' }],
+  ['rust', 'argo rollouts blue-green, helm chart', { 'release-strategy': 'blue-green', 'release-controller': 'argo-rollouts', manifests: 'helm' }],
 ];
 for (const [language, objects, options] of OPTIONAL_PARTS) {
   lintProject(
@@ -354,6 +373,12 @@ describe('a helm chart renders the objects the kustomize overlays do', () => {
     ...STACKS.map((stack): [string, Record<string, string>] => [stack.language, { language: stack.language }]),
     ['go, autoscaling + ingress, the example preset', { language: 'go', autoscaling: 'yes', exposure: 'ingress', preset: EXAMPLE_PRESET }],
     ['node, httproute to a gateway of another namespace', { language: 'node', exposure: 'httproute', gateway: 'infra/public' }],
+    ['go, blue-green, autoscaling', { language: 'go', 'release-strategy': 'blue-green', autoscaling: 'yes' }],
+    ['python, canary + weighted httproute', { language: 'python', 'release-strategy': 'canary', exposure: 'httproute' }],
+    [
+      'node, argo rollouts blue-green, the example preset',
+      { language: 'node', 'release-strategy': 'blue-green', 'release-controller': 'argo-rollouts', preset: EXAMPLE_PRESET },
+    ],
   ];
   for (const [combination, options] of combinations) {
     it(`${combination}: dev and prod`, async () => {
@@ -446,6 +471,12 @@ describe('the gate can fail', () => {
     const messages = (await kubeconform(tools, path.join(FIXTURES, 'broken-httproute.yaml'))).map((finding) => finding.message).join('\n');
     assert.match(messages, /backendRef\b/, 'the misspelt backendRef passed');
     assert.match(messages, /port/, 'a named backend port passed');
+  });
+
+  it("kubeconform checks a Rollout against Argo Rollouts' CRD", async () => {
+    const messages = (await kubeconform(tools, path.join(FIXTURES, 'broken-rollout.yaml'))).map((finding) => finding.message).join('\n');
+    assert.match(messages, /activeServise/, 'the misspelt activeServise passed');
+    assert.match(messages, /autoPromotionEnabled/, 'a string for a boolean passed');
   });
 
   it('the Pod Security Standards check reports the broken manifest', async () => {

@@ -23,6 +23,9 @@ export const LINT_VERSIONS = {
   trivy: 'v0.74.0',
   /** The Gateway API's CRDs (an HTTPRoute's schema), from the Go module proxy; the cluster tests install them. */
   gatewayApi: 'v1.6.3',
+  /** The Rollout's CRD (manifests/crds/rollout-crd.yaml), for --release-controller argo-rollouts. Its
+   * go.mod asks for a newer Go than the machine's: the go command fetches the approved toolchain. */
+  argoRollouts: 'v1.10.2',
   /** Helm 4 from the Go module proxy: lints and renders the generated charts; the cluster tests install
    * one. The generated pipelines build the same version (stacks/common.ts). */
   helm: CI_PINS.helm,
@@ -141,7 +144,20 @@ export async function gatewayApiCrdFiles(): Promise<string[]> {
     .map((file) => path.join(folder, file));
 }
 
-/** Keyed by the Kubernetes version, the Gateway API version and the converter's source, so a change to either regenerates them. */
+/** The Argo Rollouts Rollout CRD, from the Go module proxy (the cluster tests install it). */
+export async function argoRolloutsCrdFile(): Promise<string> {
+  mkdirSync(TOOLS_DIR, { recursive: true });
+  const { stdout } = await execa('go', ['mod', 'download', '-json', `github.com/argoproj/argo-rollouts@${LINT_VERSIONS.argoRollouts}`], {
+    cwd: TOOLS_DIR,
+    env: { GOTOOLCHAIN: ARGO_ROLLOUTS_GO },
+  });
+  return path.join((JSON.parse(stdout) as { Dir: string }).Dir, 'manifests', 'crds', 'rollout-crd.yaml');
+}
+
+/** The Go release the module proxy serves that Argo Rollouts' go.mod accepts (newer than the machine's). */
+const ARGO_ROLLOUTS_GO = 'go1.27.3';
+
+/** Keyed by the Kubernetes version, the Gateway API and Argo Rollouts versions and the converter's source, so a change to either regenerates them. */
 async function kubernetesSchemas(): Promise<string> {
   const version = LINT_VERSIONS.kubernetes;
   const converter = createHash('sha256')
@@ -149,7 +165,7 @@ async function kubernetesSchemas(): Promise<string> {
     .digest('hex')
     .slice(0, 16);
   return installOnce(
-    path.join(TOOLS_DIR, `kubernetes-schemas-${version}-gateway-api-${LINT_VERSIONS.gatewayApi}-${converter}`),
+    path.join(TOOLS_DIR, `kubernetes-schemas-${version}-gateway-api-${LINT_VERSIONS.gatewayApi}-argo-rollouts-${LINT_VERSIONS.argoRollouts}-${converter}`),
     '_definitions.json',
     async (staging) => {
       // The Go module proxy serves the Kubernetes source, OpenAPI definitions included.
@@ -158,6 +174,7 @@ async function kubernetesSchemas(): Promise<string> {
       writeKubernetesSchemas(path.join(Dir, 'api', 'openapi-spec', 'swagger.json'), staging);
       // The custom resources k8s-app writes: the Gateway API's standard channel.
       for (const file of await gatewayApiCrdFiles()) writeCrdSchemas(file, staging);
+      writeCrdSchemas(await argoRolloutsCrdFile(), staging);
     },
   );
 }

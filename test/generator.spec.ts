@@ -209,6 +209,8 @@ describe('k8s-app:app', () => {
         exposure: 'ingress',
         'ingress-class': 'traefik',
         host: 'given.example.org',
+        'release-strategy': 'canary',
+        'release-controller': 'argo-rollouts',
         owner: 'group:default/given-team',
         lifecycle: 'experimental',
         system: 'shop',

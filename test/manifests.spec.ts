@@ -331,6 +331,12 @@ describe('plain manifests: the same objects as the kustomize overlays', () => {
     ...STACKS.map((stack): [string, Record<string, string>] => [stack.language, { language: stack.language }]),
     ['go, autoscaling + ingress, the example preset', { language: 'go', autoscaling: 'yes', exposure: 'ingress', preset: EXAMPLE_PRESET }],
     ['node, httproute', { language: 'node', exposure: 'httproute', gateway: 'infra/public' }],
+    ['go, blue-green, autoscaling', { language: 'go', 'release-strategy': 'blue-green', autoscaling: 'yes' }],
+    ['node, canary + weighted httproute', { language: 'node', 'release-strategy': 'canary', exposure: 'httproute' }],
+    [
+      'java, argo rollouts canary, the example preset',
+      { language: 'java', 'release-strategy': 'canary', 'release-controller': 'argo-rollouts', preset: EXAMPLE_PRESET },
+    ],
   ];
   for (const [combination, options] of combinations) {
     describe(combination, () => {
@@ -363,7 +369,7 @@ describe('plain manifests: the same objects as the kustomize overlays', () => {
       it('a switch from kustomize leaves its files, and says so', async () => {
         const dir = dirs.kustomize!;
         const run = await runAppIn(dir, { skipInstall: true, manifests: 'plain' }, { force: true });
-        assert.ok(existsSync(path.join(dir, 'k8s', 'base', 'deployment.yaml')) && existsSync(path.join(dir, 'k8s', 'dev.yaml')));
+        assert.ok(existsSync(path.join(dir, 'k8s', 'base', 'kustomization.yaml')) && existsSync(path.join(dir, 'k8s', 'dev.yaml')));
         assert.match(
           loggedText(run),
           /Manifests an earlier run wrote in another format are left as they are \(k8s\/base\/, k8s\/overlays\/\): delete them once the plain ones/,

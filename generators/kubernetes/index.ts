@@ -17,12 +17,18 @@ export default class KubernetesGenerator extends K8sAppGenerator {
       'base/horizontalpodautoscaler.yaml.ejs': data.autoscaler !== undefined,
       'base/ingress.yaml.ejs': data.exposure?.kind === 'ingress',
       'base/httproute.yaml.ejs': data.exposure?.kind === 'httproute',
+      // Argo Rollouts: a Rollout instead of the Deployments, and where kustomize finds its fields.
+      'base/deployment.yaml.ejs': !data.release.argo,
+      'base/rollout.yaml.ejs': data.release.argo,
+      'base/rollout-transform.yaml.ejs': data.release.argo,
     };
     // base/config/ holds one file per setting: only those the ConfigMap lists.
     const written = (file: string) => (file.startsWith('base/config/') ? data.configFiles.includes(path.basename(file, '.ejs')) : (optional[file] ?? true));
     if (data.manifests === 'helm') {
       // A chart in the layout helm create writes, its templates from the same partials.
-      this.renderTree('helm', `chart/${data.appName}`, { ...data, m: manifestWriter(data, 'helm') });
+      // Its optional parts are behind values; only what runs the pods is chosen here.
+      const chartFile = (file: string) => (/^templates\/(deployment|rollout)\./.test(file) ? optional[`base/${path.basename(file)}`]! : true);
+      this.renderTree('helm', `chart/${data.appName}`, { ...data, m: manifestWriter(data, 'helm') }, chartFile);
     } else if (data.manifests === 'plain') {
       // One file per environment, every object in it (templates/manifests/, as the kustomize base uses them).
       for (const environment of ENVIRONMENTS) {

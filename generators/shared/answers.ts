@@ -17,7 +17,7 @@ import {
   versionsOf,
 } from './answer-parsers.ts';
 import { type DetectedProject, type Finding, versionsMeeting } from './detect.ts';
-import { MANIFEST_FORMATS } from './manifests.ts';
+import { MANIFEST_FORMATS, RELEASE_CONTROLLERS, RELEASE_STRATEGIES } from './manifests.ts';
 import type { Preset } from './preset.ts';
 
 // Re-exported: callers read an answer's words and labels from here.
@@ -43,6 +43,10 @@ export interface Answers {
   gateway?: string;
   /** With an Ingress or HTTPRoute: the host name of prod (dev gets `<first label>-dev`). */
   host?: string;
+  /** How a new version replaces the running one: `rolling` (the Deployment's rolling update), `blue-green` or `canary`. */
+  releaseStrategy: string;
+  /** With blue-green or canary: what runs it, `kubernetes` (Deployments and Services only) or `argo-rollouts` (a Rollout). */
+  releaseController?: string;
   /** Retrofitting only: `yes` adds k8s-app's health and config module to the service. */
   healthModule?: string;
   /** Retrofitting only: the existing service's probe paths, or `tcp` to check only the port. */
@@ -313,6 +317,46 @@ export const ANSWER_SPECS: readonly AnswerSpec[] = [
     default: (answers) => `${answers.appName ?? 'service'}.example.com`,
     ...hostName('the host'),
     form: { emptyMeans: '<service name>.example.com' },
+  },
+  {
+    name: 'releaseStrategy',
+    option: 'release-strategy',
+    description:
+      'How a new version replaces the running one: rolling (pods replaced a few at a time), blue-green (two full copies, the Service switched at once, switched back as fast) or canary (a share of the requests to the new version first)',
+    prompt: { type: 'select', message: 'Release strategy' },
+    choices: () => [
+      { name: 'rolling: the Deployment replaces pods a few at a time', value: 'rolling' },
+      { name: 'blue-green: two full copies; the Service switches all traffic at once, and back', value: 'blue-green' },
+      { name: 'canary: a share of the requests goes to the new version first', value: 'canary' },
+    ],
+    default: () => 'rolling',
+    parse: (raw, answers) => {
+      const parsed = oneOf('the release strategy', () => [...RELEASE_STRATEGIES])(raw);
+      // The second track's Services (<app>-preview, -canary, -stable) are DNS labels of at most 63 characters.
+      const longest = `${answers.appName ?? ''}-preview`;
+      if ('value' in parsed && parsed.value !== 'rolling' && longest.length > 63) {
+        return {
+          problem: `the release strategy ${parsed.value} adds Services such as ${longest}, longer than the 63 characters a Service name may have; give --app-name at most 55 characters`,
+        };
+      }
+      return parsed;
+    },
+  },
+  {
+    name: 'releaseController',
+    option: 'release-controller',
+    description:
+      'With --release-strategy blue-green or canary: kubernetes (Deployments and Services, switched with kubectl or helm; works on any cluster) or argo-rollouts (a Rollout for the Argo Rollouts controller, which switches and steps the canary itself)',
+    prompt: { type: 'select', message: 'What runs the releases' },
+    choices: () => [
+      { name: 'kubernetes: Deployments and Services, switched with one command (any cluster)', value: 'kubernetes' },
+      { name: 'argo-rollouts: a Rollout the Argo Rollouts controller drives (needs it in the cluster)', value: 'argo-rollouts' },
+    ],
+    when: (_context, answers) => answers.releaseStrategy === 'blue-green' || answers.releaseStrategy === 'canary',
+    appliesWhen: 'with --release-strategy blue-green or canary',
+    dependsOn: 'releaseStrategy',
+    default: () => 'kubernetes',
+    parse: oneOf('the release controller', () => [...RELEASE_CONTROLLERS]),
   },
   {
     name: 'owner',

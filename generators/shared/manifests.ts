@@ -9,6 +9,9 @@ import type { TemplateData } from './template-data.ts';
 export const MANIFEST_FORMATS = ['kustomize', 'plain', 'helm'] as const;
 export type ManifestFormat = (typeof MANIFEST_FORMATS)[number];
 
+export const RELEASE_STRATEGIES = ['rolling', 'blue-green', 'canary'] as const;
+export const RELEASE_CONTROLLERS = ['kubernetes', 'argo-rollouts'] as const;
+
 export const ENVIRONMENTS = ['dev', 'prod'] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
 
@@ -21,6 +24,7 @@ export function manifestValues(data: TemplateData, environment?: Environment) {
   const dev = environment === 'dev';
   const replicaCount = environment === 'prod' ? data.replicas.prod : data.replicas.dev;
   const { requests, limits } = data.stack.resources;
+  const release = data.release;
   return {
     replicaCount,
     image: { repository: data.imageRepository, tag: data.imageTag, pullPolicy: dev ? 'IfNotPresent' : 'Always' },
@@ -42,6 +46,43 @@ export function manifestValues(data: TemplateData, environment?: Environment) {
     },
     ingress: { enabled: data.exposure?.kind === 'ingress', className: data.exposureDefaults.ingressClass, host: host(data, dev) },
     httpRoute: { enabled: data.exposure?.kind === 'httproute', gateway: data.exposureDefaults.gateway, host: host(data, dev) },
+    // Blue/green with Deployments: the colour the Service sends users to (the other is the preview).
+    // A chart's tracks each have their own image tag (empty: image.tag), so a release goes to one track.
+    ...(release.tracks[0] === 'blue' ? { blueGreen: { live: 'blue', tags: { blue: '', green: '' } } } : {}),
+    // A canary with Deployments: its pods (the share of requests is canary / all pods) and, behind an
+    // HTTPRoute, its weight in percent.
+    ...(release.tracks[0] === 'stable' ? { canary: { replicaCount: CANARY_REPLICAS, tag: '', ...(release.weighted ? { weight: CANARY_WEIGHT } : {}) } } : {}),
+  };
+}
+
+/** The linter checks that look for a Rollout's pods, by the object that selects them. */
+const ROLLOUT_WAIVERS: Record<'service' | 'networkpolicy' | 'autoscaler', [string, string][]> = {
+  service: [
+    ['kube-score/ignore', 'service-targets-pod'],
+    ['ignore-check.kube-linter.io/dangling-service', "the pods are the Rollout's"],
+  ],
+  networkpolicy: [['kube-score/ignore', 'networkpolicy-targets-pod']],
+  autoscaler: [['kube-score/ignore', 'horizontalpodautoscaler-has-target']],
+};
+
+/** A canary with Deployments: its pods, and behind an HTTPRoute the share of requests it gets (%). */
+const CANARY_REPLICAS = 1;
+const CANARY_WEIGHT = 20;
+
+/**
+ * How releases run: with Deployments, one per track (blue and green, or stable and canary), each
+ * selected by the label `track`; with Argo Rollouts, one Rollout whose controller runs both versions.
+ */
+export function releasePlan(answers: { releaseStrategy?: string; releaseController?: string; exposure?: string }) {
+  const strategy = (answers.releaseStrategy ?? 'rolling') as (typeof RELEASE_STRATEGIES)[number];
+  const argo = strategy !== 'rolling' && answers.releaseController === 'argo-rollouts';
+  const tracks: (string | undefined)[] = argo || strategy === 'rolling' ? [undefined] : strategy === 'blue-green' ? ['blue', 'green'] : ['stable', 'canary'];
+  return {
+    strategy,
+    argo,
+    tracks,
+    /** A canary with Deployments behind an HTTPRoute: the route splits requests by weight. */
+    weighted: !argo && strategy === 'canary' && answers.exposure === 'httproute',
   };
 }
 
@@ -72,10 +113,98 @@ export function manifestWriter(data: TemplateData, format: ManifestFormat, envir
     ['app.kubernetes.io/name', data.appName],
     ['app.kubernetes.io/instance', data.appName],
   ];
+  const presetAnnotationLines = (indent: number, key: boolean) =>
+    presetAnnotations.length === 0 ? '' : `${key ? `${spaces(indent - 2)}annotations:\n` : ''}${lines(indent, quoted(presetAnnotations))}`;
+  const release = data.release;
+  const named = (suffix: string) => (helm ? `{{ include "${data.appName}.fullname" . }}${suffix}` : `${data.appName}${suffix}`);
+  const weight = (settingPath: string, of100 = false) =>
+    helm ? `{{ ${of100 ? `sub 100 .Values.${settingPath}` : `.Values.${settingPath}`} }}` : String(of100 ? 100 - Number(read(settingPath)) : read(settingPath));
+  const read = (settingPath: string) => {
+    const found = settingPath.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], values);
+    if (found === undefined || typeof found === 'object') throw new Error(`manifests: no setting ${settingPath}`);
+    return String(found);
+  };
+  // Blue/green with Deployments: the Service's colour is a setting (the chart's blueGreen.live), the preview's the other one.
+  const live = helm ? '{{ .Values.blueGreen.live }}' : values.blueGreen?.live;
+  const idle = helm ? '{{ ternary "green" "blue" (eq .Values.blueGreen.live "blue") }}' : values.blueGreen?.live === 'blue' ? 'green' : 'blue';
+  const services: { name: string; track?: string; comment: string }[] =
+    release.strategy === 'rolling'
+      ? [{ name: named(''), comment: '' }]
+      : release.argo && release.strategy === 'blue-green'
+        ? [
+            { name: named(''), comment: 'The Service users reach (activeService): Argo Rollouts points it at the new version when it is promoted.' },
+            { name: named('-preview'), comment: 'The new version before promotion (previewService): test it here first.' },
+          ]
+        : release.argo
+          ? [
+              { name: named(''), comment: "The Service users reach: every pod of the Rollout, so the canary's share follows its pod count at each step." },
+              { name: named('-canary'), comment: 'The canary alone (canaryService), to try it directly.' },
+            ]
+          : release.strategy === 'blue-green'
+            ? [
+                {
+                  name: named(''),
+                  track: live,
+                  comment: 'The Service users reach: the live colour. Switching is one change of its track (k8s README, "Releases").',
+                },
+                { name: named('-preview'), track: idle, comment: 'The idle colour, to test the next version before the switch.' },
+              ]
+            : [
+                {
+                  name: named(''),
+                  track: undefined,
+                  comment: 'The Service users reach: stable and canary pods alike, so the share of requests follows the pod counts.',
+                },
+                { name: named('-canary'), track: 'canary', comment: 'The canary alone, to try it directly.' },
+                ...(release.weighted
+                  ? [{ name: named('-stable'), track: 'stable', comment: "The stable pods alone: the HTTPRoute's other weighted backend." }]
+                  : []),
+              ];
   return {
     format,
     environment,
     helm,
+    release,
+    /** What runs the pods: a Deployment per track, or one Argo Rollouts Rollout. */
+    workloadKind: release.argo ? { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout' } : { apiVersion: 'apps/v1', kind: 'Deployment' },
+    workloads: release.tracks.map((track) => ({
+      name: named(track === undefined || track === 'stable' ? '' : `-${track}`),
+      track,
+      // A canary keeps its own small count: an autoscaler scales the stable track (or each colour).
+      autoscaled: track !== 'canary',
+      replicas: track === 'canary' ? 'canary.replicaCount' : 'replicaCount',
+      // A canary is one pod on purpose: kube-score's advice of at least 2 is waived for it.
+      kubeScoreIgnores: [...data.kubeScoreIgnores, ...(track === 'canary' ? ['deployment-replicas'] : [])],
+      // The image: the chart's per-track tag when set; elsewhere `kubectl set image` moves one track.
+      image: helm
+        ? `"{{ .Values.image.repository }}:{{ ${track === 'blue' || track === 'green' ? `.Values.blueGreen.tags.${track} | default ` : track === 'canary' ? '.Values.canary.tag | default ' : ''}.Values.image.tag }}"`
+        : `${read('image.repository')}:${read('image.tag')}`,
+    })),
+    services,
+    /** The Services an HTTPRoute sends requests to, with their weights when a canary's share is set there. */
+    routeBackends: release.weighted
+      ? [
+          { name: named('-stable'), weight: weight('canary.weight', true) },
+          { name: named('-canary'), weight: weight('canary.weight') },
+        ]
+      : [{ name: named(''), weight: undefined }],
+    /**
+     * An object's annotations at `indent` (under an `annotations:` key of its own): the preset's, and
+     * with a Rollout the linter checks that look for its pods, which kube-score and kube-linter find
+     * only in a Deployment (`object`: which checks).
+     */
+    annotations: (indent: number, object: 'service' | 'networkpolicy' | 'autoscaler') => {
+      const waived = release.argo ? ROLLOUT_WAIVERS[object] : [];
+      if (waived.length === 0) return presetAnnotationLines(indent, true);
+      return [
+        `${spaces(indent - 2)}annotations:\n`,
+        `${spaces(indent)}# kube-score and kube-linter find the pods of a Deployment, not of a Rollout: their checks for them are waived.\n`,
+        lines(indent, quoted(waived)),
+        presetAnnotationLines(indent, false),
+      ].join('');
+    },
+    /** The label that tells a track's pods apart, under a selector or labels at `indent`. */
+    trackLabel: (indent: number, track: string | undefined) => (track === undefined ? '' : `${spaces(indent)}track: ${track}\n`),
     /** The objects' name: the app's, or in a chart the release's full name (the app's when installed as it). */
     name: helm ? `{{ include "${data.appName}.fullname" . }}` : data.appName,
     /** The instance label's value, which the NetworkPolicy selects pods by. */
@@ -90,15 +219,9 @@ export function manifestWriter(data: TemplateData, format: ManifestFormat, envir
     /** A pod's labels: the selector's and the preset's, without the chart's version (which would restart pods on every chart release). */
     podLabels: (indent: number) => (helm ? helper('podLabels', indent) : lines(indent, [...quoted(presetLabels), ...selector])),
     /** The preset's annotations, where no transformer adds them; with `key`, under an `annotations:` key of its own. */
-    presetAnnotations: (indent: number, key = false) =>
-      presetAnnotations.length === 0 ? '' : `${key ? `${spaces(indent - 2)}annotations:\n` : ''}${lines(indent, quoted(presetAnnotations))}`,
+    presetAnnotations: (indent: number, key = false) => presetAnnotationLines(indent, key),
     /** A setting by its path in the values (`probes.liveness.periodSeconds`): its literal, or the chart's reference to it. */
-    value: (settingPath: string): string => {
-      if (helm) return `{{ .Values.${settingPath} }}`;
-      const found = settingPath.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], values);
-      if (found === undefined || typeof found === 'object') throw new Error(`manifests: no setting ${settingPath}`);
-      return String(found);
-    },
+    value: (settingPath: string): string => (helm ? `{{ .Values.${settingPath} }}` : read(settingPath)),
     values,
     /** A chart's values files: what each environment changes, and the values' schema. */
     chart: helm
@@ -164,6 +287,8 @@ export function valuesSchema(values: ManifestValues) {
   schema.properties.config = { type: 'object', additionalProperties: { type: 'string' } } as never;
   schema.properties.image!.properties.pullPolicy = { enum: ['Always', 'IfNotPresent', 'Never'] };
   schema.properties.replicaCount = { type: 'integer', minimum: 1 } as never;
+  if (schema.properties.blueGreen) schema.properties.blueGreen.properties.live = { enum: ['blue', 'green'] };
+  if (schema.properties.canary?.properties.weight) schema.properties.canary.properties.weight = { type: 'integer', minimum: 0, maximum: 100 };
   // A Gateway of the route's own namespace needs none.
   const gateway = schema.properties.httpRoute!.properties.gateway as { properties: Record<string, unknown>; required: string[] };
   gateway.properties.namespace = { type: 'string' };

@@ -7,6 +7,7 @@ import type { RetrofitBuild, Serving } from '../../stacks/types.ts';
 import type { Answers } from './answers.ts';
 import type { DetectedProject } from './detect.ts';
 import { UsageError } from './errors.ts';
+import { releasePlan } from './manifests.ts';
 import type { Preset } from './preset.ts';
 import { listFiles, outputPath, TEMPLATES_ROOT } from './rendering.ts';
 
@@ -177,8 +178,9 @@ export function templateData(answers: Answers, retrofit?: RetrofitProject, prese
         with: Object.fromEntries(Object.entries(stack.ci.githubSetup.with).map(([input, value]) => [input, forVersion(stack, answers.runtimeVersion, value)])),
       },
       gitlabImage: imageRef(stack.ci.gitlabImage, answers.runtimeVersion),
-      // kubeconform's schema sources: Kubernetes', and for a custom resource (an HTTPRoute) the CRD catalog.
-      kubeconformSchemaFlags: answers.exposure === 'httproute' ? ` -schema-location default -schema-location '${common.CI_PINS.crdSchemaCatalog}'` : '',
+      // kubeconform's schema sources: Kubernetes', and for a custom resource (an HTTPRoute, a Rollout) the CRD catalog.
+      kubeconformSchemaFlags:
+        answers.exposure === 'httproute' || releasePlan(answers).argo ? ` -schema-location default -schema-location '${common.CI_PINS.crdSchemaCatalog}'` : '',
     },
     // The exact toolchain release of the version answered (rust-toolchain.toml, go.mod).
     toolchain: forVersion(stack, answers.runtimeVersion, '{toolchain}'),
@@ -214,6 +216,8 @@ export function templateData(answers: Answers, retrofit?: RetrofitProject, prese
     // serving; with the autoscaler these are its minimum, and it may add pods up to its maximum.
     replicas: { dev: 2, prod: 3 },
     autoscaler: answers.autoscaling === 'yes' ? { maxReplicas: MAX_REPLICAS, cpuUtilization: CPU_UTILIZATION } : undefined,
+    // How a new version replaces the running one: the tracks and what runs them (manifests.ts).
+    release: releasePlan(answers),
     // The autoscaler's range and target as a chart offers them, on or off.
     maxReplicas: MAX_REPLICAS,
     cpuUtilization: CPU_UTILIZATION,

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import { parse, parseAllDocuments, stringify } from 'yaml';
-import { ensureHelm, gatewayApiCrdFiles } from '../../lint/tools.ts';
+import { argoRolloutsCrdFile, ensureHelm, gatewayApiCrdFiles } from '../../lint/tools.ts';
 import { STACKS } from '../../stacks/registry.ts';
 import { DOCKER, DOCKER_NETNS_MOUNT, type Engine, ensureEngine } from '../containers/engine.ts';
 import { dockerBuild } from '../containers/image-build.ts';
@@ -430,27 +430,59 @@ for (const stack of STACKS) {
   );
 }
 
-// The optional objects, as a user applies them: the autoscaler, the Ingress and the HTTPRoute (the
-// Gateway API's CRDs installed, as a cluster with a Gateway controller has them) pass the API server's
-// own validation. No controller runs: what they do needs metrics, an ingress controller and a Gateway.
-describe('optional objects: autoscaler, Ingress, HTTPRoute', function () {
+// The optional objects and release strategies' custom resources, as a user applies them: the
+// autoscaler, the Ingress, the HTTPRoute (weighted, for a canary) and Argo Rollouts' Rollout pass the
+// API server's own validation, with the Gateway API's and Argo Rollouts' CRDs installed as a cluster
+// with their controllers has them. No controller runs: what they do needs metrics, an ingress
+// controller, a Gateway and the Argo Rollouts controller.
+describe('optional objects: autoscaler, Ingress, HTTPRoute, Rollout', function () {
   this.timeout(300_000);
   const projects: string[] = [];
   const kubectl = (args: string[]) => cluster!.kubectl(args);
   before(async () => {
-    for (const file of await gatewayApiCrdFiles()) await kubectl(['apply', '--server-side', '-f', file]);
-    await kubectl(['wait', '--for', 'condition=Established', '--timeout=60s', 'crd/httproutes.gateway.networking.k8s.io']);
+    for (const file of [...(await gatewayApiCrdFiles()), await argoRolloutsCrdFile()]) await kubectl(['apply', '--server-side', '-f', file]);
+    for (const crd of ['httproutes.gateway.networking.k8s.io', 'rollouts.argoproj.io']) {
+      await kubectl(['wait', '--for', 'condition=Established', '--timeout=60s', `crd/${crd}`]);
+    }
   });
   after(() => {
     for (const dir of projects) rmSync(dir, { recursive: true, force: true });
   });
 
-  const combinations: [string, Record<string, string>][] = [
-    ['autoscaling + ingress', { autoscaling: 'yes', exposure: 'ingress', host: 'orders.example.com' }],
-    ['autoscaling + httproute to a gateway of another namespace', { autoscaling: 'yes', exposure: 'httproute', gateway: 'gateway-system/public' }],
-    ['plain manifests, autoscaling + httproute', { manifests: 'plain', autoscaling: 'yes', exposure: 'httproute' }],
+  // Each with the objects (kind/name, $app for the app's name) the dry run must have created.
+  const combinations: [string, Record<string, string>, string[]][] = [
+    [
+      'autoscaling + ingress',
+      { autoscaling: 'yes', exposure: 'ingress', host: 'orders.example.com' },
+      ['deployment.apps/$app', 'horizontalpodautoscaler.autoscaling/$app', 'ingress.networking.k8s.io/$app'],
+    ],
+    [
+      'autoscaling + httproute to a gateway of another namespace',
+      { autoscaling: 'yes', exposure: 'httproute', gateway: 'gateway-system/public' },
+      ['deployment.apps/$app', 'horizontalpodautoscaler.autoscaling/$app', 'httproute.gateway.networking.k8s.io/$app'],
+    ],
+    [
+      'plain manifests, autoscaling + httproute',
+      { manifests: 'plain', autoscaling: 'yes', exposure: 'httproute' },
+      ['deployment.apps/$app', 'horizontalpodautoscaler.autoscaling/$app', 'httproute.gateway.networking.k8s.io/$app'],
+    ],
+    [
+      'canary with a weighted httproute',
+      { 'release-strategy': 'canary', exposure: 'httproute' },
+      ['deployment.apps/$app', 'deployment.apps/$app-canary', 'service/$app-stable', 'httproute.gateway.networking.k8s.io/$app'],
+    ],
+    [
+      'argo rollouts blue-green + autoscaling',
+      { 'release-strategy': 'blue-green', 'release-controller': 'argo-rollouts', autoscaling: 'yes' },
+      ['rollout.argoproj.io/$app', 'service/$app-preview', 'horizontalpodautoscaler.autoscaling/$app'],
+    ],
+    [
+      'plain manifests, argo rollouts canary',
+      { 'release-strategy': 'canary', 'release-controller': 'argo-rollouts', manifests: 'plain' },
+      ['rollout.argoproj.io/$app', 'service/$app-canary'],
+    ],
   ];
-  for (const [index, [combination, options]] of combinations.entries()) {
+  for (const [index, [combination, options, expected]] of combinations.entries()) {
     const plain = options.manifests === 'plain';
     // Its own namespaces: the ones before it may still be terminating.
     const appName = `cluster-optional-${index + 1}`;
@@ -470,9 +502,8 @@ describe('optional objects: autoscaler, Ingress, HTTPRoute', function () {
         writeFileSync(namespaceFile, stringify(namespace));
         await kubectl(['apply', '-f', namespaceFile]);
         const { stdout } = await kubectl(['apply', plain ? '-f' : '-k', file, '--dry-run=server', '--warnings-as-errors']);
-        const route = options.exposure === 'ingress' ? 'ingress.networking.k8s.io' : 'httproute.gateway.networking.k8s.io';
-        for (const kind of ['deployment.apps', 'horizontalpodautoscaler.autoscaling', route]) {
-          assert.ok(String(stdout).includes(`${kind}/${appName} created (server dry run)`), `${environment}: no ${kind} in:\n${stdout}`);
+        for (const object of expected.map((name) => name.replace('$app', appName))) {
+          assert.ok(String(stdout).includes(`${object} created (server dry run)`), `${environment}: no ${object} in:\n${stdout}`);
         }
         await kubectl(['delete', 'namespace', namespace.metadata.name, '--wait=false']);
       }
@@ -489,6 +520,15 @@ describe('optional objects: autoscaler, Ingress, HTTPRoute', function () {
     );
     assert.notEqual(result.exitCode, 0, 'the broken HTTPRoute passed');
     assert.match(String(result.all), /backendRef|port/);
+  });
+
+  it('refuses a Rollout the Argo Rollouts CRD does not allow (the dry run can fail)', async () => {
+    const result = await cluster!.kubectl(
+      ['apply', '-f', new URL('../../lint/fixtures/broken-rollout.yaml', import.meta.url).pathname, '-n', 'default', '--dry-run=server'],
+      { reject: false, all: true },
+    );
+    assert.notEqual(result.exitCode, 0, 'the broken Rollout passed');
+    assert.match(String(result.all), /activeServise|autoPromotionEnabled/);
   });
 });
 
@@ -548,5 +588,133 @@ describe('helm chart: the go starter installed with helm', function () {
     assert.equal(restarts, 0);
     // The Ingress went in with it: the API server took it as the chart rendered it.
     await kubectl(['get', 'ingress', appName, '-n', namespace]);
+  });
+});
+
+// Release strategies with plain Kubernetes objects, as the generated README runs them: the Go starter
+// (its GET / answers its greeting setting, which each track's environment sets here, standing in for
+// a version), the dev overlay applied, requests through the Service's ClusterIP, each on a new
+// connection so kube-proxy picks a pod for each.
+describe('release strategies: blue/green and canary with Deployments', function () {
+  this.timeout(900_000);
+  const kubectl = (args: string[]) => cluster!.kubectl(args);
+  const projects: { dir: string; namespace: string }[] = [];
+  after(async () => {
+    for (const { dir, namespace } of projects) {
+      await kubectl(['delete', 'namespace', namespace, '--wait=false']).catch(() => {});
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && cluster) for (const { namespace } of projects) console.log(await cluster.describeNamespace(namespace));
+  });
+
+  /** A Go starter with `strategy`, built, pushed and applied with its dev overlay; its Deployments rolled out. */
+  async function deployStarter(appName: string, strategy: string) {
+    const dir = await generateProject({ 'app-name': appName, language: 'go', 'image-family': 'distroless', 'release-strategy': strategy });
+    const namespace = `${appName}-dev`;
+    projects.push({ dir, namespace });
+    const objects = await renderOverlay(dir, 'dev');
+    const deployments = objects.filter((object) => object.kind === 'Deployment').map((object) => object.metadata.name);
+    const image = objects.find((object) => object.kind === 'Deployment')!.spec.template.spec.containers[0].image as string;
+    await dockerBuild(dir, image);
+    await cluster!.pushImage(image);
+    await execa(DOCKER, ['rmi', image], { reject: false });
+    await kubectl(['apply', '-k', path.join(dir, 'k8s', 'overlays', 'dev')]);
+    for (const deployment of deployments) await rolledOut(namespace, deployment);
+    return { dir, namespace, deployments };
+  }
+  const rolledOut = (namespace: string, deployment: string) => kubectl(['rollout', 'status', `deployment/${deployment}`, '-n', namespace, '--timeout=240s']);
+  /** A new version of one track, as a release sets it: here its greeting, by environment. */
+  async function release(namespace: string, deployment: string, greeting: string) {
+    await kubectl(['set', 'env', `deployment/${deployment}`, '-n', namespace, `GREETING=${greeting}`]);
+    await rolledOut(namespace, deployment);
+  }
+  const serviceUrl = async (namespace: string, service: string) =>
+    `http://${String((await kubectl(['get', 'service', service, '-n', namespace, '-o', 'jsonpath={.spec.clusterIP}'])).stdout)}:80/`;
+  interface LoadSummary {
+    requests: number;
+    failures: number;
+    errors: string[];
+    timedOut: boolean;
+    greetings: Record<string, number>;
+  }
+  /** `count` requests through the Service, each on a new connection. */
+  async function requests(url: string, count: number): Promise<LoadSummary> {
+    return JSON.parse(String((await cluster!.inNetwork(process.execPath, [CLIENT, 'load', url, '120', String(count)])).stdout));
+  }
+  /** Requests through the Service for as long as `during` runs. */
+  async function underLoad(url: string, during: () => Promise<void>): Promise<LoadSummary> {
+    const load = cluster!.follow(process.execPath, [CLIENT, 'load', url, '300']);
+    let output = '';
+    try {
+      await sleep(1000);
+      await during();
+      await sleep(1000);
+    } finally {
+      output = await load.stop();
+    }
+    return JSON.parse(output);
+  }
+  /** The Service answers only from `greeting` (kube-proxy has taken the change): then 200 requests. */
+  async function onlyFrom(url: string, greeting: string) {
+    await waitUntil(`only ${greeting} answering`, 30_000, async () => {
+      const probe = await requests(url, 20);
+      return probe.greetings[greeting] === 20 ? true : undefined;
+    });
+    const summary = await requests(url, 200);
+    assert.equal(summary.failures, 0, summary.errors.join('\n'));
+    assert.deepEqual(summary.greetings, { [greeting]: 200 }, `not every answer came from ${greeting}`);
+  }
+
+  it('blue/green: green deployed beside blue, the switch and the switch back lose no request and move every answer', async () => {
+    const app = 'cluster-bluegreen';
+    const { namespace, deployments } = await deployStarter(app, 'blue-green');
+    assert.deepEqual(deployments.sort(), [`${app}-blue`, `${app}-green`]);
+    const url = await serviceUrl(namespace, app);
+    await release(namespace, `${app}-blue`, 'blue');
+    await onlyFrom(url, 'blue');
+    // The next version goes to the idle colour; the live Service does not see it, the preview does.
+    await release(namespace, `${app}-green`, 'green');
+    await onlyFrom(url, 'blue');
+    await onlyFrom(await serviceUrl(namespace, `${app}-preview`), 'green');
+    // The README's switch, under load.
+    const switchTo = (live: string, idle: string) => async () => {
+      await kubectl(['patch', 'service', app, '-n', namespace, '-p', JSON.stringify({ spec: { selector: { track: live } } })]);
+      await kubectl(['patch', 'service', `${app}-preview`, '-n', namespace, '-p', JSON.stringify({ spec: { selector: { track: idle } } })]);
+      await waitUntil(`${live} answering`, 30_000, async () => ((await requests(url, 20)).greetings[live] === 20 ? true : undefined));
+    };
+    for (const [live, idle] of [
+      ['green', 'blue'],
+      ['blue', 'green'],
+    ] as const) {
+      const summary = await underLoad(url, switchTo(live, idle));
+      report.push(`blue/green: switch to ${live} under load: ${summary.requests} requests, ${summary.failures} failed (${JSON.stringify(summary.greetings)})`);
+      assert.ok(summary.requests > 50, `only ${summary.requests} requests during the switch`);
+      assert.equal(summary.failures, 0, `requests failed during the switch to ${live}:\n${summary.errors.join('\n')}`);
+      await onlyFrom(url, live);
+    }
+  });
+
+  it('canary: 4 stable pods and 1 canary share the Service about 80/20; promoting the canary loses no request', async () => {
+    const app = 'cluster-canary';
+    const { namespace, deployments } = await deployStarter(app, 'canary');
+    assert.deepEqual(deployments.sort(), [app, `${app}-canary`]);
+    await kubectl(['scale', `deployment/${app}`, '-n', namespace, '--replicas=4']);
+    await release(namespace, app, 'stable');
+    await release(namespace, `${app}-canary`, 'canary');
+    const url = await serviceUrl(namespace, app);
+    const summary = await requests(url, 600);
+    assert.equal(summary.failures, 0, summary.errors.join('\n'));
+    const share = (100 * (summary.greetings.canary ?? 0)) / summary.requests;
+    report.push(`canary: ${summary.requests} requests, ${share.toFixed(1)}% from the canary (${JSON.stringify(summary.greetings)})`);
+    assert.equal((summary.greetings.canary ?? 0) + (summary.greetings.stable ?? 0), summary.requests, JSON.stringify(summary.greetings));
+    assert.ok(Math.abs(share - 20) <= 7, `the canary answered ${share.toFixed(1)}% of the requests, not 20 ± 7`);
+    // Promote: the stable Deployment rolls to the canary's version, a pod at a time.
+    const promoted = await underLoad(url, () => release(namespace, app, 'canary'));
+    report.push(`canary: promoted under load: ${promoted.requests} requests, ${promoted.failures} failed`);
+    assert.ok(promoted.requests > 50, `only ${promoted.requests} requests during the promotion`);
+    assert.equal(promoted.failures, 0, `requests failed during the promotion:\n${promoted.errors.join('\n')}`);
+    await onlyFrom(url, 'canary');
   });
 });
