@@ -4,18 +4,20 @@
 // whether the dependency layers were reused), container start to first 200 from /readyz, SIGTERM to
 // exit with requests in flight, memory idle and under a short load on GET / with its requests per second
 // and p99 latency, and the generator's wall time through the installed bin; beside it, a
-// naive single-stage image of the same service. Every timing is the median of RUNS runs, with min
-// and max. Alpine images cannot be built offline: their rows say so.
+// naive single-stage image of the same service. Build timings are the median of RUNS runs, start and
+// stop timings of STARTS starts, with min and max; then each target beside the figure it judges (met or
+// missed). Alpine images cannot be built offline: their rows say so.
 //
 // It fails on what does not depend on the machine's load: a size target missed, dependency layers
-// rebuilt after a source edit, requests lost or a non-zero exit on SIGTERM. It removes only the images
-// and build cache entries it created.
+// rebuilt after a source edit, requests lost or a non-zero exit on SIGTERM, an out-of-memory kill. It
+// removes only the images and build cache entries it created.
 import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
+import { ensureHelm } from '../lint/tools.ts';
 import { IMAGE_FAMILIES, imageRef, STACKS, type Stack, stackCommands } from '../stacks/registry.ts';
 import { HARDENING, startDetached } from '../test/containers/container-launcher.ts';
 import { DOCKER, ensureEngine } from '../test/containers/engine.ts';
@@ -26,8 +28,10 @@ import { installedBin, installPackedPackage } from '../test/support/installed-pa
 import { type ImageContents, imageContents } from './image-layers.ts';
 
 const APP_NAME = 'bench-svc';
-/** Each timing is the median of this many runs. */
+/** Each build timing is the median of this many runs. */
 const RUNS = 3;
+/** Start to ready and SIGTERM to exit: the median of this many starts. */
+const STARTS = 5;
 /** Above the floor, the image may hold at most this share of it in package managers, caches and overwritten files. */
 const BLOAT_TARGET = 0.02;
 /** Requests held open by `GET /delay/{ms}` when SIGTERM arrives. */
@@ -35,6 +39,17 @@ const IN_FLIGHT = 8;
 /** The short load on GET /: this many keep-alive connections, each sending requests back to back, for this long. */
 const LOAD_CONNECTIONS = 16;
 const LOAD_SECONDS = 3;
+
+// The speed targets, judged from the table (marked met or missed; timings never fail the run).
+/** Start to the first 200 from /readyz in the hardened container, per language (seconds). */
+const START_TARGETS: Record<string, number> = { node: 1, python: 1.5, java: 3, go: 0.3, rust: 0.3 };
+/** A one-line source edit rebuilds in at most this share of the cold build (Node's, where a compile of
+ * the whole service follows any edit; the others' rebuild is shown without a target). */
+const REBUILD_TARGETS: Record<string, number> = { node: 0.2 };
+/** `k8s-app --help` takes at most this many times `node -e 0`. */
+const HELP_TARGET = 3;
+/** `k8s-app --defaults --language go` takes at most this many times `helm create`, and at most SECONDS on an idle machine. */
+const GENERATE_TARGET = { ratio: 4, seconds: 0.35 };
 
 interface Stats {
   median: number;
@@ -54,6 +69,10 @@ interface Row {
   stop?: Stats & { exitCodes: string[]; lost: number };
   /** The container's memory (its cgroup's, without page cache, as docker stats reports it), idle once ready and during the load. */
   memory?: { idle: number; loaded: number };
+  /** The starter's manifests: the memory request and limit (bytes); the bench runs the container with that limit. */
+  memoryBounds?: { request: number; limit: number };
+  /** The container was killed for passing its memory limit. */
+  oomKilled?: boolean;
   load?: Load;
   generator?: Stats;
   note?: string;
@@ -147,16 +166,17 @@ async function buildTimings(context: string, tag: string, sourceDir?: string): P
 }
 
 /**
- * RUNS times: start the image, time start to the first 200 from /readyz, hold IN_FLIGHT requests
+ * STARTS times: start the image, time start to the first 200 from /readyz, hold IN_FLIGHT requests
  * open (demo-endpoints on), then time SIGTERM (docker stop) to exit and count requests that failed.
  */
-async function runTimings(image: string, runArgs: string[]): Promise<Pick<Row, 'startToReady' | 'stop' | 'memory' | 'load'>> {
+async function runTimings(image: string, runArgs: string[]): Promise<Pick<Row, 'startToReady' | 'stop' | 'memory' | 'load' | 'oomKilled'>> {
   let measured: Pick<Row, 'memory' | 'load'> = {};
   const ready: number[] = [];
   const stops: number[] = [];
   const exitCodes: string[] = [];
   let lost = 0;
-  for (let round = 0; round < RUNS; round += 1) {
+  let oomKilled = false;
+  for (let round = 0; round < STARTS; round += 1) {
     const port = await freePort();
     const name = `k8s-app-bench-${port}`;
     try {
@@ -174,14 +194,17 @@ async function runTimings(image: string, runArgs: string[]): Promise<Pick<Row, '
       const [, stopSeconds] = await timed(() => execa(DOCKER, ['stop', '--time', '10', name]));
       stops.push(stopSeconds);
       lost += (await Promise.all(inFlight)).filter((result) => result instanceof Error || result.status !== 200 || !result.complete).length;
-      const { stdout } = await execa(DOCKER, ['inspect', '--format', '{{.State.ExitCode}}', name]);
-      exitCodes.push(stdout.trim());
+      const { stdout } = await execa(DOCKER, ['inspect', '--format', '{{.State.ExitCode}} {{.State.OOMKilled}}', name]);
+      const [exitCode = '', killed] = stdout.trim().split(' ');
+      exitCodes.push(exitCode);
+      if (killed === 'true') oomKilled = true;
     } finally {
       await execa(DOCKER, ['rm', '-f', name], { reject: false });
     }
   }
   return {
     ...measured,
+    oomKilled,
     startToReady: ready.length > 0 ? stats(ready) : undefined,
     stop: stops.length > 0 ? { ...stats(stops), exitCodes, lost } : undefined,
   };
@@ -302,7 +325,10 @@ async function benchStack(stack: Stack, bin: string): Promise<Row[]> {
       const base = imageRef(stack.images.distroless.runtime, version);
       const contents = await imageContents(tag, base);
       const floor = (await imageSize(base)) + contents.app;
-      rows.push({ variant, size: await imageSize(tag), floor, contents, ...builds, ...(await runTimings(tag, HARDENING)), generator });
+      // With the memory limit the manifests give the starter: an out-of-memory kill under the load shows.
+      const memoryBounds = { request: quantity(stack.starterResources.requests.memory), limit: quantity(stack.starterResources.limits.memory) };
+      const timings = await runTimings(tag, [...HARDENING, '--memory', String(memoryBounds.limit)]);
+      rows.push({ variant, size: await imageSize(tag), floor, contents, ...builds, ...timings, memoryBounds, generator });
       await execa(DOCKER, ['rmi', '-f', tag], { reject: false });
 
       // The naive image of the same service, from a copy without our Dockerfile and .dockerignore.
@@ -326,6 +352,87 @@ async function benchStack(stack: Stack, bin: string): Promise<Row[]> {
     }
   }
   return rows;
+}
+
+/** A Kubernetes memory quantity (`64Mi`, `1Gi`) in bytes. */
+function quantity(text: string): number {
+  const [, amount = '0', unit = ''] = /^(\d+)([KMG]i)?$/.exec(text) ?? [];
+  return Number(amount) * ({ '': 1, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3 }[unit] ?? Number.NaN);
+}
+
+const verdict = (met: boolean | undefined) => (met === undefined ? '-' : met ? 'met' : 'MISSED');
+
+/** Each timing and memory target beside the figure it judges. */
+function targetsTable(rows: Row[], startUp: StartUp): string {
+  const lines: string[][] = [
+    [
+      'k8s-app --help',
+      `at most ${HELP_TARGET}x node -e 0`,
+      `${timing(startUp.help)}; node -e 0 ${timing(startUp.node)}: ${(startUp.help.median / startUp.node.median).toFixed(1)}x`,
+      verdict(startUp.help.median <= HELP_TARGET * startUp.node.median),
+    ],
+    [
+      'k8s-app --defaults --language go',
+      `at most ${GENERATE_TARGET.ratio}x helm create, under ${GENERATE_TARGET.seconds} s`,
+      `${timing(startUp.generate)}; helm create ${timing(startUp.helmCreate)}: ${(startUp.generate.median / startUp.helmCreate.median).toFixed(1)}x`,
+      verdict(startUp.generate.median <= GENERATE_TARGET.ratio * startUp.helmCreate.median && startUp.generate.median < GENERATE_TARGET.seconds),
+    ],
+  ];
+  for (const row of rows.filter((candidate) => candidate.size !== undefined && !candidate.variant.includes('naive'))) {
+    const language = row.variant.split(' ')[0]!;
+    const start = START_TARGETS[language]!;
+    lines.push([`${row.variant}: start to ready`, `under ${start} s`, timing(row.startToReady), verdict(row.startToReady && row.startToReady.median < start)]);
+    const rebuildTarget = REBUILD_TARGETS[language];
+    if (row.rebuild && row.coldBuild) {
+      const share = row.rebuild.median / row.coldBuild.median;
+      lines.push([
+        `${row.variant}: source edit rebuild`,
+        rebuildTarget === undefined ? '-' : `at most ${rebuildTarget}x the cold build`,
+        `${share.toFixed(2)}x`,
+        rebuildTarget === undefined ? '-' : verdict(share <= rebuildTarget),
+      ]);
+    }
+    if (row.memory && row.memoryBounds) {
+      lines.push([
+        `${row.variant}: memory`,
+        'request covers the loaded figure, limit twice it, no OOM kill',
+        `${mb(row.memory.loaded)} loaded; request ${mb(row.memoryBounds.request)}, limit ${mb(row.memoryBounds.limit)}${row.oomKilled ? ', OOM-killed' : ''}`,
+        verdict(row.memoryBounds.request >= row.memory.loaded && row.memoryBounds.limit >= 2 * row.memory.loaded && !row.oomKilled),
+      ]);
+    }
+  }
+  const header = ['figure', 'target', 'measured', ''];
+  return [header, header.map(() => '---'), ...lines].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+}
+
+interface StartUp {
+  node: Stats;
+  help: Stats;
+  generate: Stats;
+  helmCreate: Stats;
+}
+
+/** The generator's start-up beside Node's own and helm create's, each the median of STARTS runs. */
+async function startUpTimings(bin: string): Promise<StartUp> {
+  const helm = await ensureHelm();
+  const samples = async (run: (dir: string) => Promise<unknown>) => {
+    const seconds: number[] = [];
+    for (let round = 0; round < STARTS; round += 1) {
+      const dir = mkdtempSync(path.join(tmpdir(), 'k8s-app-bench-start-'));
+      try {
+        seconds.push((await timed(() => run(dir)))[1]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+    return stats(seconds);
+  };
+  return {
+    node: await samples(() => execa(process.execPath, ['-e', '0'])),
+    help: await samples(() => execa(bin, ['--help'])),
+    generate: await samples((dir) => execa(bin, ['--defaults', '--skip-install', '--app-name', APP_NAME, '--language', 'go'], { cwd: dir, stdin: 'ignore' })),
+    helmCreate: await samples((dir) => execa(helm, ['create', APP_NAME], { cwd: dir })),
+  };
 }
 
 const mb = (bytes?: number) => (bytes === undefined ? '-' : `${(bytes / 1e6).toFixed(1)} MB`);
@@ -394,6 +501,7 @@ function failures(rows: Row[]): string[] {
       problems.push(`${row.variant}: SIGTERM with requests in flight lost ${row.stop.lost} of them, exit codes ${row.stop.exitCodes.join(' ')}`);
     }
     if (row.size !== undefined && row.stop === undefined) problems.push(`${row.variant}: the image never became ready`);
+    if (row.oomKilled) problems.push(`${row.variant}: killed for passing its memory limit (${mb(row.memoryBounds?.limit)})`);
     return problems;
   });
 }
@@ -414,8 +522,10 @@ try {
   await ensureStandIns();
   await installPackedPackage(prefix);
   const rows: Row[] = [];
+  const startUp = await startUpTimings(installedBin(prefix));
   for (const stack of benched) rows.push(...(await benchStack(stack, installedBin(prefix))));
-  console.log(`\ngenerator-k8s-app bench, ${new Date().toISOString()}, medians of ${RUNS} runs (min-max)\n\n${table(rows)}\n`);
+  console.log(`\ngenerator-k8s-app bench, ${new Date().toISOString()}, medians of ${RUNS} builds and ${STARTS} starts (min-max)\n\n${table(rows)}\n`);
+  console.log(`Targets (judged from these figures; the machine's load moves them)\n\n${targetsTable(rows, startUp)}\n`);
   console.log(
     "floor = the runtime base image + the application's own files in the layers above it (the app and its installed dependencies, without package managers, caches or files a later layer replaced); " +
       'cold build = no layer cache and empty package caches; source edit = one line appended to a source file; naive = FROM the builder image, COPY . ., install, shell-form CMD, no init; ' +

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Runs generator-k8s-app without a global `yo`, as any user (yo itself refuses to run as root).
 //   k8s-app [app|service|docker|kubernetes] [options]
+import module from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,6 +18,10 @@ if (major < 22 || (major === 22 && minor < 18) || (major > 22 && major < 24) || 
   console.error(`k8s-app needs Node.js ^22.18 or >=24.11; this is ${process.version}. Install a current Node.js LTS and run it again.`);
   process.exit(1);
 }
+
+// V8's compiled code of the modules loaded from here on (yeoman's hundreds among them) is kept on disk
+// by Node (in the temporary folder, or NODE_COMPILE_CACHE): later runs start without compiling them.
+module.enableCompileCache();
 
 // Same extension as this file: .ts from source, .js once built.
 const extension = path.extname(fileURLToPath(import.meta.url));

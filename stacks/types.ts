@@ -233,11 +233,13 @@ export interface Stack {
   gitignore: readonly string[];
   /** Startup probe budget: a slow-starting runtime gets more periods before liveness takes over. */
   startupProbe: { periodSeconds: number; failureThreshold: number };
-  /** Resource defaults for the container. */
-  resources: {
-    requests: { cpu: string; memory: string };
-    limits: { cpu: string; memory: string };
-  };
+  /** Resource defaults for an existing service's container, whose use k8s-app cannot know. */
+  resources: Resources;
+  /**
+   * The starter's, from what `npm run bench` measures of it (memory idle and under load): the request
+   * covers the loaded figure, the limit is at least twice it.
+   */
+  starterResources: Resources;
   /** The generated CI pipeline's toolchain (--ci): GitHub's setup action and its inputs (none where
    * the runner's own tool reads the project's pin, as rustup reads rust-toolchain.toml), and the image
    * GitLab's test job runs in. `{version}` is the runtime version. */
@@ -251,4 +253,9 @@ export interface Stack {
   /** Names the language derives from the app name (a Java package, say): template data, and the
    * value of a `{name}` in a template's path. */
   names?: (appName: string) => Readonly<Record<string, string>>;
+}
+
+export interface Resources {
+  requests: { cpu: string; memory: string };
+  limits: { cpu: string; memory: string };
 }

@@ -118,8 +118,8 @@ describe('kubernetes manifests', () => {
                 // A slow starter (the JVM) gets more periods before liveness takes over; no language special case.
                 assert.equal(container.startupProbe.periodSeconds, stack.startupProbe.periodSeconds);
                 assert.equal(container.startupProbe.failureThreshold, stack.startupProbe.failureThreshold);
-                assert.equal(container.resources.requests.cpu, stack.resources.requests.cpu);
-                assert.equal(container.resources.limits.memory, stack.resources.limits.memory);
+                assert.equal(container.resources.requests.cpu, stack.starterResources.requests.cpu);
+                assert.equal(container.resources.limits.memory, stack.starterResources.limits.memory);
               });
 
               it('runs as the image user, restricted', () => {

@@ -62,7 +62,7 @@ describe('presets', () => {
     });
 
     it("sets the resources it names and keeps the language's others", () => {
-      result.assertFileContent('k8s/base/deployment.yaml', /requests:\n\s+cpu: "50m"\n\s+memory: "32Mi"/);
+      result.assertFileContent('k8s/base/deployment.yaml', /requests:\n\s+cpu: "50m"\n\s+memory: "16Mi"/);
       result.assertFileContent('k8s/base/deployment.yaml', /limits:\n\s+cpu: "500m"\n\s+memory: "384Mi"/);
     });
 

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { result } from 'yeoman-test';
+import { STACKS } from '../stacks/registry.ts';
 import { runApp } from './support/generate.ts';
 import { renderOverlay } from './support/kustomize.ts';
 import { writeRepo } from './support/temp-repo.ts';
@@ -55,6 +56,11 @@ describe('k8s-app in an existing repository', () => {
           ['PORT'],
           `${overlay}: only PORT is set`,
         );
+        // The language's defaults: the starter's measured figures say nothing of this service's use.
+        const go = STACKS.find((stack) => stack.language === 'go')!;
+        assert.equal(container.resources.requests.memory, go.resources.requests.memory);
+        assert.equal(container.resources.limits.memory, go.resources.limits.memory);
+        assert.notEqual(go.resources.limits.memory, go.starterResources.limits.memory);
       }
     });
   });

@@ -23,6 +23,7 @@ const CHANGED = [
   { path: 'k8s/base/kustomization.yaml', edited: false },
   { path: 'k8s/overlays/dev/kustomization.yaml', edited: false },
   { path: 'k8s/overlays/prod/kustomization.yaml', edited: true },
+  { path: 'package.json', edited: false },
   { path: 'README.md', edited: false },
   { path: 'src/app.ts', edited: false },
   { path: 'src/server.ts', edited: false },

@@ -45,20 +45,18 @@ export interface RetrofitProject {
 export function templateData(answers: Answers, retrofit?: RetrofitProject, preset?: Preset) {
   const languageStack = findStack(answers.language) as Stack;
   const family = answers.imageFamily as keyof Stack['images'];
-  // A preset's resources replace the language's defaults, request by request.
+  // The starter's resources follow its measured use; an existing service's the language's defaults.
+  // A preset's replace either, request by request.
+  const resources = retrofit ? languageStack.resources : languageStack.starterResources;
   const stack: Stack = {
     ...languageStack,
     // A command may name the runtime version, to check the interpreter it runs on.
     commands: stackCommands(languageStack, answers.runtimeVersion),
     localToolchain: forVersion(languageStack, answers.runtimeVersion, languageStack.localToolchain),
-    ...(preset?.resources
-      ? {
-          resources: {
-            requests: { ...languageStack.resources.requests, ...preset.resources.requests },
-            limits: { ...languageStack.resources.limits, ...preset.resources.limits },
-          },
-        }
-      : {}),
+    resources: {
+      requests: { ...resources.requests, ...preset?.resources?.requests },
+      limits: { ...resources.limits, ...preset?.resources?.limits },
+    },
   };
   const images = {
     ...stack.images[family],
@@ -193,6 +191,8 @@ export function templateData(answers: Answers, retrofit?: RetrofitProject, prese
     tiniPath,
     // The image's ENTRYPOINT (tini, then the program) and CMD, as the Dockerfile writes them.
     entrypoint: dockerArray([tiniPath, ...tiniArguments(stack), ...container.program]),
+    // The program and its options, as the entrypoint runs them after tini.
+    program: container.program,
     cmd: container.args && dockerArray(container.args),
     healthModule: answers.healthModule === 'yes',
     // The module's files as the docker generator writes them (templates/health/<language>/), for k8s/README.md.
