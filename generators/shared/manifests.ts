@@ -173,8 +173,13 @@ export function manifestWriter(data: TemplateData, format: ManifestFormat, envir
       // A canary keeps its own small count: an autoscaler scales the stable track (or each colour).
       autoscaled: track !== 'canary',
       replicas: track === 'canary' ? 'canary.replicaCount' : 'replicaCount',
-      // A canary is one pod on purpose: kube-score's advice of at least 2 is waived for it.
-      kubeScoreIgnores: [...data.kubeScoreIgnores, ...(track === 'canary' ? ['deployment-replicas'] : [])],
+      // kube-score checks the workload waives: the service's; a canary's single pod (on purpose); in a
+      // plain dev file, the pull policy (the dev overlay patches it in, a chart's template appends it).
+      kubeScoreIgnores: [
+        ...data.kubeScoreIgnores,
+        ...(track === 'canary' ? ['deployment-replicas'] : []),
+        ...(plain && dev ? ['container-image-pull-policy'] : []),
+      ],
       // The image: the chart's per-track tag when set; elsewhere `kubectl set image` moves one track.
       image: helm
         ? `"{{ .Values.image.repository }}:{{ ${track === 'blue' || track === 'green' ? `.Values.blueGreen.tags.${track} | default ` : track === 'canary' ? '.Values.canary.tag | default ' : ''}.Values.image.tag }}"`
@@ -231,8 +236,6 @@ export function manifestWriter(data: TemplateData, format: ManifestFormat, envir
         }
       : undefined,
     toYaml,
-    /** kube-score checks the Deployment waives; in a plain dev file, the pull policy's too (the dev overlay patches it in). */
-    kubeScoreIgnores: plain && dev ? [...data.kubeScoreIgnores, 'container-image-pull-policy'] : data.kubeScoreIgnores,
     /** The ConfigMap's settings, as the environment sets them: a file's (base) ends with a newline, an override does not. */
     config: Object.entries(values.config).map(([name, value]) => ({ name, value, file: !(dev && name in data.config.dev) })),
   };
