@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, chownSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { execa } from 'execa';
 import { COMMAND_LINE_OPTIONS } from '../generators/shared/command-line.ts';
@@ -254,6 +255,40 @@ describe('the installed package', function () {
     const result = await runAs('self', k8sApp(), ['docker', '--defaults', '--app-name', 'only-docker'], dir);
     assert.equal(result.exitCode, 0, result.stderr);
     assert.deepEqual(readdirSync(dir).sort(), ['.dockerignore', '.yo-rc.json', 'Dockerfile', 'compose.yaml', 'secrets']);
+  });
+
+  it('k8s-app loads yeoman as one bundled file, and only to generate (not for --help, --version, --info or a bad option)', async () => {
+    // Node's module hooks, preloaded: every file the bin loads, in order.
+    const hooks = path.join(prefix, 'record-loads.mjs');
+    const log = path.join(prefix, 'loaded.txt');
+    writeFileSync(
+      hooks,
+      `import { appendFileSync } from 'node:fs';\nimport { registerHooks } from 'node:module';\n` +
+        `registerHooks({ load(url, context, next) { if (url.startsWith('file:')) appendFileSync(${JSON.stringify(log)}, url + '\\n'); return next(url, context); } });\n`,
+    );
+    chmodSync(hooks, 0o644);
+    const loadedBy = async (args: string[]) => {
+      rmSync(log, { force: true });
+      const result = await runAs('self', k8sApp(), args, newDir('self'), { NODE_OPTIONS: `--import=${hooks}` });
+      assert.ok(result.exitCode === 0 || args.includes('--langauge'), result.stderr);
+      return readFileSync(log, 'utf8')
+        .trim()
+        .split('\n')
+        .map((url) => path.relative(path.join(prefix, 'node_modules'), fileURLToPath(url)));
+    };
+    const loadsYeoman = (files: string[]) => files.some((file) => file.endsWith('.bundle.js') || /yeoman|inquirer/.test(file));
+    for (const args of [['--help'], ['--version'], ['--info'], ['--langauge', 'go']]) {
+      const loaded = await loadedBy(args);
+      assert.ok(!loadsYeoman(loaded), `k8s-app ${args.join(' ')} loads yeoman: ${loaded.join(', ')}`);
+    }
+    // A generation parses its options as --info does, then loads the bundle and nothing else but data
+    // (package.json files) and picomatch, which fdir (tinyglobby's) requires at run time.
+    const generated = await loadedBy(['--defaults', '--skip-install', '--app-name', 'bundled', '--language', 'go']);
+    const bundle = generated.indexOf('generator-k8s-app/bin/run-generator.bundle.js');
+    assert.ok(bundle > 0, `the bundle is not loaded: ${generated.join(', ')}`);
+    assert.ok(!loadsYeoman(generated.slice(0, bundle)), `yeoman is loaded before the bundle: ${generated.join(', ')}`);
+    const afterBundle = generated.slice(bundle + 1).filter((file) => !file.endsWith('/package.json') && !/\/picomatch\//.test(file));
+    assert.deepEqual(afterBundle, [], 'modules loaded outside the bundle');
   });
 
   it("k8s-app --help lists every option we support, wrapped to the terminal, and none of yeoman's", async () => {

@@ -1,6 +1,9 @@
 // `yo k8s-app`: asks every question once, saves the answers, then composes the sub-generators.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import DockerGenerator from '../docker/index.ts';
+import KubernetesGenerator from '../kubernetes/index.ts';
+import ServiceGenerator from '../service/index.ts';
 import { backstageTemplateYaml } from '../shared/backstage-template.ts';
 import K8sAppGenerator from '../shared/base-generator.ts';
 import { composeBuildsElsewhere } from '../shared/compose-files.ts';
@@ -9,9 +12,15 @@ import { GENERATOR_VERSION } from '../shared/info.ts';
 import { isPresetPath } from '../shared/preset.ts';
 import { isRootGenerator, rootNamespace } from '../shared/yeoman-adapter.ts';
 
-// Composed by path, with the same extension as this file (.ts from source, .js once built).
+// Composed by class, already loaded (by path, yeoman would import each again: outside the bundle the
+// bin runs). The path, with this file's extension (.ts from source, .js once built), is what yeoman
+// records as where the generator lives.
 const extension = path.extname(fileURLToPath(import.meta.url));
-const SUB_GENERATORS = ['service', 'docker', 'kubernetes'] as const;
+const SUB_GENERATORS = [
+  { name: 'service', Generator: ServiceGenerator },
+  { name: 'docker', Generator: DockerGenerator },
+  { name: 'kubernetes', Generator: KubernetesGenerator },
+].map((part) => ({ ...part, path: fileURLToPath(new URL(`../${part.name}/index${extension}`, import.meta.url)) }));
 
 /** The step between building the image and applying the overlay: the cluster must have the image. */
 function pushCommand(data: { imageRepository: string; imageTag: string }): string {
@@ -37,13 +46,10 @@ export default class AppGenerator extends K8sAppGenerator {
   async configuring() {
     if (this.writesBackstageTemplate) return;
     // An existing repository keeps its own code: only the container and Kubernetes files are added.
-    const parts = this.retrofit ? SUB_GENERATORS.filter((name) => name !== 'service') : SUB_GENERATORS;
-    for (const name of parts) {
-      const generatorPath = fileURLToPath(new URL(`../${name}/index${extension}`, import.meta.url));
-      await this.composeWith(generatorPath, {
-        // The answers are resolved: the composed generators write with them and ask nothing.
-        generatorOptions: { skipInstall: this.options.skipInstall, runState: this.runState } as Record<string, unknown>,
-      });
+    const parts = this.retrofit ? SUB_GENERATORS.filter(({ name }) => name !== 'service') : SUB_GENERATORS;
+    for (const { Generator, path } of parts) {
+      // The answers are resolved: the composed generators write with them and ask nothing.
+      await this.composeWith({ Generator, path }, { skipInstall: this.options.skipInstall, runState: this.runState } as Record<string, unknown>);
     }
   }
 

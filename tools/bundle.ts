@@ -1,0 +1,110 @@
+// Bundles bin/run-generator.js (built by tsc) with yeoman and every other dependency it imports into
+// bin/run-generator.bundle.js, which the installed bin loads: one file instead of ~1400 modules is
+// what makes a generation start in a fraction of a second (npm run bench measures it).
+//   node tools/bundle.ts    (npm run build runs it after tsc)
+import { readFile } from 'node:fs/promises';
+import { findPackageJSON } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import * as esbuild from 'esbuild';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const ENTRY = path.join(ROOT, 'bin/run-generator.js');
+const OUTPUT = path.join(ROOT, 'bin/run-generator.bundle.js');
+
+// Imported by yeoman but never used by k8s-app, which registers its own generators and names every
+// version it adds: fly-import installs missing generators from npm (it brings npm's arborist, pacote
+// and sigstore), latest-version looks up a dependency added without a version (an HTTP client).
+// The bundle holds these stand-ins, which say so if ever reached, instead of their ~450 modules.
+const STAND_INS: Record<string, string> = {
+  'fly-import': `
+    const unavailable = (what) => new Error(\`k8s-app does not \${what}: it runs only its own generators, registered in bin/run-generator.ts\`);
+    export class FlyRepository {
+      constructor(options = {}) { this.repositoryPath = options.repositoryPath; }
+      async install() { throw unavailable('install generators from npm'); }
+    }
+    export const flyImport = async (specifier) => { throw unavailable(\`install \${specifier} from npm\`); };`,
+  'latest-version': `
+    export default async function latestVersion(name) {
+      throw new Error(\`k8s-app adds dependencies with their versions; none was given for \${name}\`);
+    }`,
+};
+
+// A bundled module that finds files next to itself (import.meta.url, __dirname) must still find its
+// own folder. Ours keep their place in this package; a dependency's folder is looked up when the bundle
+// loads, as Node resolves it from here, so it is right however npm laid out node_modules.
+const BANNER = `
+import { createRequire as __createRequire, findPackageJSON as __findPackageJSON } from 'node:module';
+import { fileURLToPath as __fileURLToPath, pathToFileURL as __pathToFileURL } from 'node:url';
+const require = __createRequire(import.meta.url);
+/** The URL of \`file\` in the package reached through \`packages\` (each a dependency of the one before). */
+function __dependencyFileUrl(packages, file) {
+  let base = import.meta.url;
+  for (const name of packages) base = __pathToFileURL(__findPackageJSON(name, base)).href;
+  return new URL(file, base).href;
+}`;
+
+/** Each chain of packages the bundle looks up when it loads. */
+const lookedUp = new Set<string>();
+
+/** The expression for a module's own URL in the bundle, from its path in this repository. */
+function moduleUrlExpression(file: string): string {
+  const relative = path.relative(ROOT, file).split(path.sep).join('/');
+  const parts = relative.split('node_modules/');
+  if (parts.length === 1) return `new URL(${JSON.stringify(path.posix.relative('bin', relative))}, import.meta.url).href`;
+  const packages: string[] = [];
+  let rest = '';
+  for (const part of parts.slice(1)) {
+    const segments = part.split('/');
+    const nameLength = segments[0]!.startsWith('@') ? 2 : 1;
+    packages.push(segments.slice(0, nameLength).join('/'));
+    rest = segments.slice(nameLength).join('/');
+  }
+  lookedUp.add(JSON.stringify(packages));
+  return `__dependencyFileUrl(${JSON.stringify(packages)}, ${JSON.stringify(rest)})`;
+}
+
+const ownLocation: esbuild.Plugin = {
+  name: 'own-location',
+  setup(build) {
+    build.onResolve({ filter: new RegExp(`^(${Object.keys(STAND_INS).join('|')})$`) }, (args) => ({ path: args.path, namespace: 'stand-in' }));
+    build.onLoad({ filter: /.*/, namespace: 'stand-in' }, (args) => ({ contents: STAND_INS[args.path], loader: 'js' }));
+    build.onLoad({ filter: /\.[cm]?js$/ }, async (args) => {
+      let contents = await readFile(args.path, 'utf8');
+      if (!/import\.meta\.(url|dirname|filename)|\b__(dirname|filename)\b/.test(contents)) return undefined;
+      const url = moduleUrlExpression(args.path);
+      contents = contents
+        .replaceAll('import.meta.url', url)
+        .replaceAll('import.meta.dirname', `__fileURLToPath(new URL('.', ${url}))`)
+        .replaceAll('import.meta.filename', `__fileURLToPath(${url})`);
+      // CommonJS modules get their own __dirname and __filename, as Node gives them.
+      const commonJs = !/^\s*(import|export)\b/m.test(contents);
+      if (commonJs && /\b__filename\b/.test(contents)) contents = `var __filename = __fileURLToPath(${url});\n${contents}`;
+      if (commonJs && /\b__dirname\b/.test(contents)) contents = `var __dirname = __fileURLToPath(new URL('.', ${url}));\n${contents}`;
+      return { contents, loader: 'js' };
+    });
+  },
+};
+
+await esbuild.build({
+  entryPoints: [ENTRY],
+  outfile: OUTPUT,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node22.18',
+  banner: { js: BANNER },
+  plugins: [ownLocation],
+  logLevel: 'warning',
+});
+
+// The same look-ups, here: a package Node cannot find from the bundle (one whose exports hide its entry)
+// fails the build, not a user's run.
+for (const chain of lookedUp) {
+  let base = pathToFileURL(OUTPUT).href;
+  for (const name of JSON.parse(chain) as string[]) {
+    const found = findPackageJSON(name, base);
+    if (!found) throw new Error(`tools/bundle.ts: ${name} (${chain}) cannot be found from ${OUTPUT}`);
+    base = pathToFileURL(found).href;
+  }
+}
