@@ -96,6 +96,8 @@ await esbuild.build({
   banner: { js: BANNER },
   plugins: [ownLocation],
   logLevel: 'warning',
+  // The bin has loaded these already to read the command line: the bundle shares that one copy.
+  external: ['yaml', 'smol-toml'],
 });
 
 // The same look-ups, here: a package Node cannot find from the bundle (one whose exports hide its entry)
