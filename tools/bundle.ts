@@ -1,16 +1,18 @@
-// Bundles bin/run-generator.js (built by tsc) with yeoman and every other dependency it imports into
-// bin/run-generator.bundle.js, which the installed bin loads: one file instead of ~1400 modules is
-// what makes a generation start in a fraction of a second (npm run bench measures it).
+// Bundles bin/cli.js (built by tsc) with everything it imports into bin/bundle/, which the installed bin
+// loads: cli.js reads the command line; run-generator.js, which it imports only to generate, holds our
+// generators with yeoman and its dependencies; chunk-*.js what both use (the stacks' data, yaml). A few
+// files instead of ~1400 modules is what makes a generation start in a fraction of a second (npm run
+// bench measures it).
 //   node tools/bundle.ts    (npm run build runs it after tsc)
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { findPackageJSON } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const ENTRY = path.join(ROOT, 'bin/run-generator.js');
-const OUTPUT = path.join(ROOT, 'bin/run-generator.bundle.js');
+const ENTRY = path.join(ROOT, 'bin/cli.js');
+const OUTPUT_DIR = path.join(ROOT, 'bin/bundle');
 
 // Imported by yeoman but never used by k8s-app, which registers its own generators and names every
 // version it adds: fly-import installs missing generators from npm (it brings npm's arborist, pacote
@@ -28,6 +30,43 @@ const STAND_INS: Record<string, string> = {
     export default async function latestVersion(name) {
       throw new Error(\`k8s-app adds dependencies with their versions; none was given for \${name}\`);
     }`,
+};
+
+// Packages whose set-up when loaded costs more than a generation uses of them: string-width builds an
+// Intl.Segmenter and an emoji regular expression (17 ms) for prompts and spinners, execa prepares
+// ~140 modules (6 ms) for installs, and globby (yeoman's file matching) and the external editor (an
+// editor prompt) set up more for what a generation with its answers given never calls. Their importers
+// get a stand-in whose functions, listed here, load the package on their first call. A module that
+// imports anything else from them fails the build.
+const DEFERRED: Record<string, string[]> = {
+  'string-width': ['default'],
+  execa: ['execa', 'execaSync', 'parseCommandString'],
+  globby: ['globbySync'],
+  '@inquirer/external-editor': ['editAsync'],
+};
+
+const deferred: esbuild.Plugin = {
+  name: 'deferred',
+  setup(build) {
+    build.onResolve({ filter: new RegExp(`^(${Object.keys(DEFERRED).join('|')})$`) }, async (args) => {
+      if (args.pluginData === 'real') return undefined;
+      // The copy the importer would load (npm may have installed several versions).
+      const real = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, pluginData: 'real' });
+      if (real.errors.length > 0) return { errors: real.errors };
+      return { path: real.path, namespace: 'deferred', pluginData: args.path };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'deferred' }, (args) => {
+      const names = DEFERRED[args.pluginData as string]!;
+      const calls = names.map((name) =>
+        name === 'default'
+          ? 'export default function (...args) { return load().default(...args); }'
+          : `export function ${name}(...args) { return load().${name}(...args); }`,
+      );
+      // require() of the real file: esbuild bundles it, to run its module code only when called.
+      const contents = `let loaded;\nconst load = () => (loaded ??= require(${JSON.stringify(args.path)}));\n${calls.join('\n')}\n`;
+      return { contents, loader: 'js', resolveDir: path.dirname(args.path) };
+    });
+  },
 };
 
 // A bundled module that finds files next to itself (import.meta.url, __dirname) must still find its
@@ -51,7 +90,7 @@ const lookedUp = new Set<string>();
 function moduleUrlExpression(file: string): string {
   const relative = path.relative(ROOT, file).split(path.sep).join('/');
   const parts = relative.split('node_modules/');
-  if (parts.length === 1) return `new URL(${JSON.stringify(path.posix.relative('bin', relative))}, import.meta.url).href`;
+  if (parts.length === 1) return `new URL(${JSON.stringify(path.posix.relative('bin/bundle', relative))}, import.meta.url).href`;
   const packages: string[] = [];
   let rest = '';
   for (const part of parts.slice(1)) {
@@ -86,27 +125,29 @@ const ownLocation: esbuild.Plugin = {
   },
 };
 
+// The chunks' names change with their contents: old ones must not stay beside the new.
+await rm(OUTPUT_DIR, { recursive: true, force: true });
 await esbuild.build({
   entryPoints: [ENTRY],
-  outfile: OUTPUT,
+  outdir: OUTPUT_DIR,
+  // The generators' dynamic import stays one: run-generator.js loads only to generate.
+  splitting: true,
   bundle: true,
   platform: 'node',
   format: 'esm',
   target: 'node22.18',
   banner: { js: BANNER },
-  plugins: [ownLocation],
+  plugins: [deferred, ownLocation],
   logLevel: 'warning',
-  // The bin has loaded these already to read the command line: the bundle shares that one copy.
-  external: ['yaml', 'smol-toml'],
 });
 
 // The same look-ups, here: a package Node cannot find from the bundle (one whose exports hide its entry)
 // fails the build, not a user's run.
 for (const chain of lookedUp) {
-  let base = pathToFileURL(OUTPUT).href;
+  let base = pathToFileURL(path.join(OUTPUT_DIR, 'cli.js')).href;
   for (const name of JSON.parse(chain) as string[]) {
     const found = findPackageJSON(name, base);
-    if (!found) throw new Error(`tools/bundle.ts: ${name} (${chain}) cannot be found from ${OUTPUT}`);
+    if (!found) throw new Error(`tools/bundle.ts: ${name} (${chain}) cannot be found from ${OUTPUT_DIR}`);
     base = pathToFileURL(found).href;
   }
 }

@@ -226,17 +226,17 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
   conflicts() {
     // Every generator's files are staged by now: the app generator's summary names the user's own files
     // the run changes, also when a company generator composes it.
-    if (!this.environmentFlag('dryRun')) this.ownFilesToChange = this.ownFilesIn(this.pendingFiles());
+    const pending = this.pendingFiles();
+    if (!this.environmentFlag('dryRun')) this.ownFilesToChange = this.ownFilesIn(pending);
     if (!isRootGenerator(this)) return;
     if (this.environmentFlag('dryRun')) {
       // A dry run writes nothing: yeoman lists each file, conflicts included; --json says it on stdout.
       if (this.options.json) {
-        const files = this.pendingFiles().map(({ path: file, action, edited }) => ({ path: file, action, ...(edited === undefined ? {} : { edited }) }));
+        const files = pending.map(({ path: file, action, edited }) => ({ path: file, action, ...(edited === undefined ? {} : { edited }) }));
         process.stdout.write(`${JSON.stringify(dryRunReport(this.answers, this.retrofit, files), null, 2)}\n`);
       }
       return;
     }
-    const pending = this.pendingFiles();
     assertFilesWritable(
       this.destinationRoot(),
       pending.filter((file) => file.action !== 'identical').map((file) => file.path),

@@ -33,7 +33,8 @@ export interface StagedFile {
   forced: boolean;
 }
 
-/** Every staged file against the disk, sorted by path; `recorded` are the digests .yo-rc.json keeps. */
+/** Every staged file against the disk, sorted by path with case ignored (README.md among the r's);
+ * `recorded` are the digests .yo-rc.json keeps. */
 export function pendingFiles(staged: readonly StagedFile[], destination: string, recorded: Record<string, string>): PendingFile[] {
   const pending = staged.map((file): PendingFile => {
     const relative = path.relative(destination, file.path);
@@ -45,7 +46,12 @@ export function pendingFiles(staged: readonly StagedFile[], destination: string,
     const forced = file.forced || relative === '.yo-rc.json';
     return { ...entry, action: forced ? 'force' : 'conflict', ...(recorded[relative] ? { edited: sha256(onDisk) !== recorded[relative] } : {}) };
   });
-  return pending.sort((a, b) => a.path.localeCompare(b.path));
+  return pending.sort((a, b) => byCode(a.path.toLowerCase(), b.path.toLowerCase()) || byCode(a.path, b.path));
+}
+
+// Code unit order: localeCompare would load ICU's collation, 5 ms of a generation.
+function byCode(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Without a terminal nobody can answer a conflict prompt: the files that would change, as one error. */
