@@ -2,6 +2,7 @@
 // a generator. bin/k8s-app.ts loads it, bundled once built.
 import { helpText, parseCommandLine } from '../generators/shared/command-line.ts';
 import { GENERATOR_VERSION, generatorInfo } from '../generators/shared/info.ts';
+import { loadGenerators } from './load-generators.ts';
 
 // Options the environment (not a generator) acts on, as `yo` passes them.
 const ENVIRONMENT_FLAGS: Record<string, string> = {
@@ -25,10 +26,11 @@ const { args, generator } = command;
 const environmentOptions = Object.fromEntries(args.filter((arg) => arg in ENVIRONMENT_FLAGS).map((arg) => [ENVIRONMENT_FLAGS[arg]!, true]));
 
 // Yeoman only now, to generate (bundled, its own file: tools/bundle.ts).
-const { runGenerator } = await import('./run-generator.ts');
+const { runGenerator, keepCompiledCode } = await loadGenerators();
 
 try {
   await runGenerator(generator, args, environmentOptions);
+  keepCompiledCode();
 } catch (error) {
   const problem = error as Error;
   if (problem.name === 'ExitPromptError' && process.stdin.isTTY) {

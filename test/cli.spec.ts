@@ -281,20 +281,66 @@ describe('the installed package', function () {
     // so a bundle file that holds yeoman or inquirer says so.
     const holdsYeoman = (file: string) =>
       /yeoman|inquirer/.test(file) ||
-      (file.endsWith('.js') && /^\/\/ node_modules\/(yeoman-|@?inquirer)/m.test(readFileSync(path.join(modules, file), 'utf8')));
+      (/\.c?js$/.test(file) && /^\/\/ node_modules\/(yeoman-|@?inquirer)/m.test(readFileSync(path.join(modules, file), 'utf8')));
     for (const args of [['--help'], ['--version'], ['--info'], ['--langauge', 'go']]) {
       const loaded = await loadedBy(args);
       assert.ok(!loaded.some(holdsYeoman), `k8s-app ${args.join(' ')} loads yeoman: ${loaded.join(', ')}`);
     }
-    // A generation parses its options as --info does, then loads the generation's part of the bundle and
-    // nothing else but data (package.json files) and picomatch, which fdir (tinyglobby's) requires at run time.
+    // A generation parses its options as --info does; then bin/load-generators.ts compiles the bundle of
+    // our generators with yeoman (not a module Node loads: the hooks do not see it). Nothing else is
+    // loaded but data (package.json files) and picomatch, which fdir (tinyglobby's) requires at run time.
+    assert.ok(holdsYeoman('generator-k8s-app/bin/bundle/run-generator.cjs'), 'the generators bundle holds no yeoman');
     const generated = await loadedBy(['--defaults', '--skip-install', '--app-name', 'bundled', '--language', 'go']);
-    const generation = generated.findIndex((file) => /^generator-k8s-app\/bin\/bundle\/run-generator-\w+\.js$/.test(file));
-    assert.ok(generation > 0, `the generation's bundle is not loaded: ${generated.join(', ')}`);
-    assert.ok(holdsYeoman(generated[generation]), `yeoman is not in ${generated[generation]}`);
-    assert.ok(!generated.slice(0, generation).some(holdsYeoman), `yeoman is loaded before the generation's bundle: ${generated.join(', ')}`);
-    const outside = generated.filter((file) => !file.startsWith('generator-k8s-app/bin/') && !file.endsWith('/package.json') && !/\/picomatch\//.test(file));
+    const modulesLoaded = generated.filter((file) => !file.endsWith('/package.json'));
+    assert.ok(!modulesLoaded.some(holdsYeoman), `yeoman is loaded from outside the generators bundle: ${generated.join(', ')}`);
+    const outside = modulesLoaded.filter((file) => !file.startsWith('generator-k8s-app/bin/') && !/\/picomatch\//.test(file));
     assert.deepEqual(outside, [], 'modules loaded outside the bundle');
+  });
+
+  it("a generation keeps V8's compiled code of the generators bundle beside Node's compile cache, uses it, and replaces a damaged one", async () => {
+    const cacheRoot = newDir('self');
+    const generate = async (env: Record<string, string> = { NODE_COMPILE_CACHE: cacheRoot }, user: 'self' | 'other' = 'self') => {
+      const result = await runAs(user, k8sApp(), ['--defaults', '--skip-install', '--app-name', 'cached', '--language', 'go'], newDir(user), env);
+      assert.equal(result.exitCode, 0, result.stderr);
+      // A cache: never a word about it, whatever happens to it.
+      assert.doesNotMatch(result.stderr, /error|warning|\.cache\b/i);
+    };
+    const cacheFiles = (root: string) =>
+      (readdirSync(root, { recursive: true }) as string[])
+        .filter((file) => /^k8s-app-[0-9a-f]+\.cache$/.test(path.basename(file)))
+        .map((file) => path.join(root, file));
+
+    await generate();
+    const [cache, ...more] = cacheFiles(cacheRoot);
+    assert.ok(cache && more.length === 0, `one cache file in ${cacheRoot}: ${cacheFiles(cacheRoot).join(', ')}`);
+    // Node's own cache folder (one per Node version), which V8's own checks pair with.
+    assert.equal(path.dirname(cache), path.join(cacheRoot, readdirSync(cacheRoot)[0]!));
+    const written = readFileSync(cache);
+    assert.ok(written.length > 100_000, `the cache holds ${written.length} bytes`);
+    const { mtimeMs } = statSync(cache);
+
+    // Accepted: the next run leaves it as it is.
+    await generate();
+    assert.deepEqual(readFileSync(cache), written);
+    assert.equal(statSync(cache).mtimeMs, mtimeMs);
+
+    // Refused by V8 (damaged, or made by another Node): the run compiles the bundle and writes it anew.
+    writeFileSync(cache, Buffer.alloc(written.length, 7));
+    await generate();
+    const rewritten = readFileSync(cache);
+    assert.ok(rewritten.length > 100_000 && !rewritten.equals(Buffer.alloc(written.length, 7)), 'the damaged cache was not replaced');
+    assert.deepEqual(cacheFiles(cacheRoot), [cache], 'a partial file was left behind');
+
+    // Node's compile cache turned off: nothing is kept.
+    const disabled = newDir('self');
+    await generate({ NODE_COMPILE_CACHE: disabled, NODE_DISABLE_COMPILE_CACHE: '1' });
+    assert.deepEqual(cacheFiles(disabled), []);
+
+    // A folder the user cannot write: the generation runs as before.
+    const readOnly = newDir('self');
+    chmodSync(readOnly, 0o555);
+    await generate({ NODE_COMPILE_CACHE: readOnly }, 'other');
+    assert.deepEqual(readdirSync(readOnly), []);
   });
 
   it("k8s-app --help lists every option we support, wrapped to the terminal, and none of yeoman's", async () => {

@@ -1,8 +1,8 @@
-// Bundles bin/cli.js (built by tsc) with everything it imports into bin/bundle/, which the installed bin
-// loads: cli.js reads the command line; run-generator.js, which it imports only to generate, holds our
-// generators with yeoman and its dependencies; chunk-*.js what both use (the stacks' data, yaml). A few
-// files instead of ~1400 modules is what makes a generation start in a fraction of a second (npm run
-// bench measures it).
+// Bundles what tsc built into bin/bundle/, which the installed bin loads: cli.js, the command line with
+// the option data (an ES module), and run-generator.cjs, our generators with yeoman and every dependency,
+// loaded only to generate (CommonJS, so that bin/load-generators.ts can keep V8's compiled code of it).
+// Two files instead of ~1400 modules is what makes a generation start in a fraction of a second (npm
+// run bench measures it).
 //   node tools/bundle.ts    (npm run build runs it after tsc)
 import { readFile, rm } from 'node:fs/promises';
 import { findPackageJSON } from 'node:module';
@@ -11,7 +11,6 @@ import { pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const ENTRY = path.join(ROOT, 'bin/cli.js');
 const OUTPUT_DIR = path.join(ROOT, 'bin/bundle');
 
 // Imported by yeoman but never used by k8s-app, which registers its own generators and names every
@@ -72,13 +71,21 @@ const deferred: esbuild.Plugin = {
 // A bundled module that finds files next to itself (import.meta.url, __dirname) must still find its
 // own folder. Ours keep their place in this package; a dependency's folder is looked up when the bundle
 // loads, as Node resolves it from here, so it is right however npm laid out node_modules.
-const BANNER = `
+const BANNER = {
+  esm: `
 import { createRequire as __createRequire, findPackageJSON as __findPackageJSON } from 'node:module';
 import { fileURLToPath as __fileURLToPath, pathToFileURL as __pathToFileURL } from 'node:url';
 const require = __createRequire(import.meta.url);
+const __bundleUrl = import.meta.url;`,
+  cjs: `
+const { findPackageJSON: __findPackageJSON } = require('node:module');
+const { fileURLToPath: __fileURLToPath, pathToFileURL: __pathToFileURL } = require('node:url');
+const __bundleUrl = __pathToFileURL(__filename).href;`,
+};
+const DEPENDENCY_FILE_URL = `
 /** The URL of \`file\` in the package reached through \`packages\` (each a dependency of the one before). */
 function __dependencyFileUrl(packages, file) {
-  let base = import.meta.url;
+  let base = __bundleUrl;
   for (const name of packages) base = __pathToFileURL(__findPackageJSON(name, base)).href;
   return new URL(file, base).href;
 }`;
@@ -90,7 +97,7 @@ const lookedUp = new Set<string>();
 function moduleUrlExpression(file: string): string {
   const relative = path.relative(ROOT, file).split(path.sep).join('/');
   const parts = relative.split('node_modules/');
-  if (parts.length === 1) return `new URL(${JSON.stringify(path.posix.relative('bin/bundle', relative))}, import.meta.url).href`;
+  if (parts.length === 1) return `new URL(${JSON.stringify(path.posix.relative('bin/bundle', relative))}, __bundleUrl).href`;
   const packages: string[] = [];
   let rest = '';
   for (const part of parts.slice(1)) {
@@ -125,21 +132,26 @@ const ownLocation: esbuild.Plugin = {
   },
 };
 
-// The chunks' names change with their contents: old ones must not stay beside the new.
+/** Bundles `entry` (a file tsc built in bin/) into bin/bundle/`output`, as an ES or a CommonJS module. */
+async function bundle(entry: string, output: string, format: 'esm' | 'cjs', plugins: esbuild.Plugin[]) {
+  await esbuild.build({
+    entryPoints: [path.join(ROOT, 'bin', entry)],
+    outfile: path.join(OUTPUT_DIR, output),
+    bundle: true,
+    platform: 'node',
+    format,
+    target: 'node22.18',
+    banner: { js: BANNER[format] + DEPENDENCY_FILE_URL },
+    // import.meta is an ES module's: in CommonJS, __bundleUrl (the banner's) takes its place.
+    define: format === 'cjs' ? { 'import.meta.url': '__bundleUrl' } : {},
+    plugins: [...plugins, ownLocation],
+    logLevel: 'warning',
+  });
+}
+
 await rm(OUTPUT_DIR, { recursive: true, force: true });
-await esbuild.build({
-  entryPoints: [ENTRY],
-  outdir: OUTPUT_DIR,
-  // The generators' dynamic import stays one: run-generator.js loads only to generate.
-  splitting: true,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node22.18',
-  banner: { js: BANNER },
-  plugins: [deferred, ownLocation],
-  logLevel: 'warning',
-});
+await bundle('cli.js', 'cli.js', 'esm', []);
+await bundle('run-generator.js', 'run-generator.cjs', 'cjs', [deferred]);
 
 // The same look-ups, here: a package Node cannot find from the bundle (one whose exports hide its entry)
 // fails the build, not a user's run.

@@ -656,12 +656,18 @@ describe('release strategies: blue/green and canary with Deployments', function 
     }
     return JSON.parse(output);
   }
+  /** Waits until kube-proxy has taken a change: 20 answers in a row, each from one of `greetings` (a pod
+   * a rollout replaced can answer for a moment after it, until kube-proxy drops it). */
+  async function answeringOnly(url: string, greetings: string[]) {
+    await waitUntil(`only ${greetings.join(' and ')} answering`, 30_000, async () => {
+      const probe = await requests(url, 20);
+      const answered = Object.entries(probe.greetings).filter(([greeting]) => greetings.includes(greeting));
+      return answered.reduce((sum, [, count]) => sum + count, 0) === 20 ? true : undefined;
+    });
+  }
   /** The Service answers only from `greeting` (kube-proxy has taken the change): then 200 requests. */
   async function onlyFrom(url: string, greeting: string) {
-    await waitUntil(`only ${greeting} answering`, 30_000, async () => {
-      const probe = await requests(url, 20);
-      return probe.greetings[greeting] === 20 ? true : undefined;
-    });
+    await answeringOnly(url, [greeting]);
     const summary = await requests(url, 200);
     assert.equal(summary.failures, 0, summary.errors.join('\n'));
     assert.deepEqual(summary.greetings, { [greeting]: 200 }, `not every answer came from ${greeting}`);
@@ -704,6 +710,7 @@ describe('release strategies: blue/green and canary with Deployments', function 
     await release(namespace, app, 'stable');
     await release(namespace, `${app}-canary`, 'canary');
     const url = await serviceUrl(namespace, app);
+    await answeringOnly(url, ['stable', 'canary']);
     const summary = await requests(url, 600);
     assert.equal(summary.failures, 0, summary.errors.join('\n'));
     const share = (100 * (summary.greetings.canary ?? 0)) / summary.requests;
