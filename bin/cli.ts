@@ -25,7 +25,7 @@ if (command.kind !== 'run') {
 const { args, generator } = command;
 const environmentOptions = Object.fromEntries(args.filter((arg) => arg in ENVIRONMENT_FLAGS).map((arg) => [ENVIRONMENT_FLAGS[arg]!, true]));
 
-// Yeoman only now, to generate (bundled, its own file: tools/bundle.ts).
+// Yeoman only now, to generate (bin/load-generators.ts: built, its own bundle, tools/bundle.ts).
 const { runGenerator, keepCompiledCode } = await loadGenerators();
 
 try {

@@ -1,13 +1,13 @@
 // Generator specs (one root describe: snapshots are saved per root suite): what each combination writes, how answers are taken and saved, and bad input.
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'esmocha';
 import helpers, { result } from 'yeoman-test';
 import { ANSWER_SPECS } from '../generators/shared/answers.ts';
 import { findStack, STACKS } from '../stacks/registry.ts';
-import { APP_GENERATOR, loggedText, runApp } from './support/generate.ts';
+import { APP_GENERATOR, generateProject, loggedText, retrofitProject, runApp } from './support/generate.ts';
 import { definesDefault } from './support/source-defaults.ts';
 
 const generatorPath = (name: string) => new URL(`../generators/${name}/index.ts`, import.meta.url).pathname;
@@ -400,6 +400,36 @@ describe('k8s-app:app', () => {
       // As the CLI passes it: a generator option, the environment's own left unset.
       await runApp({ defaults: true, force: true }, dir, { force: undefined });
       result.assertFileContent('Dockerfile', 'ENTRYPOINT ["/tini", "--", "/nodejs/bin/node"]');
+    });
+
+    it("keeps what yeoman's .yo-resolve files say to skip, in the folder or any folder above it", async () => {
+      const service = path.join(dir, 'service');
+      mkdirSync(service);
+      writeFileSync(path.join(service, 'Dockerfile'), 'FROM scratch\n');
+      writeFileSync(path.join(service, 'README.md'), 'Ours.\n');
+      writeFileSync(path.join(service, '.yo-resolve'), 'Dockerfile skip\n');
+      writeFileSync(path.join(dir, '.yo-resolve'), 'service/README.md skip\n');
+      await runApp({ defaults: true, force: true }, service, { force: undefined });
+      assert.equal(readFileSync(path.join(service, 'Dockerfile'), 'utf8'), 'FROM scratch\n');
+      assert.equal(readFileSync(path.join(service, 'README.md'), 'utf8'), 'Ours.\n');
+      result.assertFileContent('k8s/base/deployment.yaml', 'kind: Deployment');
+    });
+  });
+
+  describe('file modes', () => {
+    it('writes mvnw executable, and makes it executable again when it no longer is', async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'k8s-app-modes-'));
+      try {
+        await generateProject({ language: 'java' }, dir);
+        const mvnw = path.join(dir, 'mvnw');
+        assert.equal(statSync(mvnw).mode & 0o777, 0o755);
+        chmodSync(mvnw, 0o644);
+        // A second run in the folder, with consent to change what differs.
+        await retrofitProject(dir, { force: true });
+        assert.equal(statSync(mvnw).mode & 0o777, 0o755);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
   });
 

@@ -1,6 +1,6 @@
 // Bundles what tsc built into bin/bundle/, which the installed bin loads: cli.js, the command line with
-// the option data (an ES module), and run-generator.cjs, our generators with yeoman and every dependency,
-// loaded only to generate (CommonJS, so that bin/load-generators.ts can keep V8's compiled code of it).
+// the option data (an ES module), and run-generator.cjs, our generators with yeoman and every dependency
+// and our templates compiled, loaded only to generate (CommonJS, so that bin/load-generators.ts can keep V8's compiled code of it).
 // Two files instead of ~1400 modules is what makes a generation start in a fraction of a second (npm
 // run bench measures it).
 //   node tools/bundle.ts    (npm run build runs it after tsc)
@@ -9,6 +9,7 @@ import { findPackageJSON } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
+import { compiledTemplatesModule } from './compile-templates.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const OUTPUT_DIR = path.join(ROOT, 'bin/bundle');
@@ -110,6 +111,19 @@ function moduleUrlExpression(file: string): string {
   return `__dependencyFileUrl(${JSON.stringify(packages)}, ${JSON.stringify(rest)})`;
 }
 
+// The generators bundle holds our templates compiled (tools/compile-templates.ts): a CommonJS module
+// of its own namespace, as EJS's code needs (it uses `with`, which an ES module refuses).
+const compiledTemplates: esbuild.Plugin = {
+  name: 'compiled-templates',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/compiled-templates\.js$/ }, () => ({ path: 'compiled-templates', namespace: 'compiled-templates' }));
+    build.onLoad({ filter: /.*/, namespace: 'compiled-templates' }, () => ({
+      contents: compiledTemplatesModule(path.join(ROOT, 'templates')),
+      loader: 'js',
+    }));
+  },
+};
+
 const ownLocation: esbuild.Plugin = {
   name: 'own-location',
   setup(build) {
@@ -151,7 +165,7 @@ async function bundle(entry: string, output: string, format: 'esm' | 'cjs', plug
 
 await rm(OUTPUT_DIR, { recursive: true, force: true });
 await bundle('cli.js', 'cli.js', 'esm', []);
-await bundle('run-generator.js', 'run-generator.cjs', 'cjs', [deferred]);
+await bundle('run-generator.js', 'run-generator.cjs', 'cjs', [deferred, compiledTemplates]);
 
 // The same look-ups, here: a package Node cannot find from the bundle (one whose exports hide its entry)
 // fails the build, not a user's run.

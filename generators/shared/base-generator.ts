@@ -19,6 +19,7 @@ import { render, renderTree, TEMPLATES_ROOT } from './rendering.ts';
 import { repoFiles } from './repo-files.ts';
 import { type RetrofitProject, type TemplateData, templateData } from './template-data.ts';
 import {
+  commitFiles,
   environmentFlag,
   isRootGenerator,
   reportConfigFileAsCreated,
@@ -79,6 +80,9 @@ export default class K8sAppGenerator extends Generator<StoredConfig, K8sAppOptio
       templateContext: 'throw',
       // A preset's template overrides live in its own folder.
       allowTemplatesOutsideRoot: true,
+      // The generator the run starts with writes the files of all (a feature of one generator only:
+      // yeoman warns when several provide it).
+      ...(options.runState ? {} : { customCommitTask: () => commitFiles(this) }),
       ...features,
     });
     this.sourceRoot(TEMPLATES_ROOT);

@@ -4,13 +4,15 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type Generator from 'yeoman-generator';
+import { compiledTemplates } from './compiled-templates.ts';
 import { UsageError } from './errors.ts';
 import type { Preset } from './preset.ts';
 
 export const TEMPLATES_ROOT = fileURLToPath(new URL('../../templates', import.meta.url));
 
 /** EJS escapes `<%= %>` for HTML; no file we write is HTML, so values are written as they are. */
-const TEMPLATE_OPTIONS = { transformOptions: { escape: (value: unknown) => (value === undefined || value === null ? '' : String(value)) } };
+const asWritten = (value: unknown) => (value === undefined || value === null ? '' : String(value));
+const TEMPLATE_OPTIONS = { transformOptions: { escape: asWritten } };
 
 /** Renders every file under `templates/<source>` to `<destination>`, dropping the `.ejs` suffix;
  * a `{name}` in a path becomes the stack's name of that key (a Java package path, say). Our files
@@ -35,7 +37,15 @@ export function renderTree(
 export function render(generator: Generator, preset: Preset | undefined, source: string, destination: string, data: object) {
   const override = preset?.templates ? path.join(preset.templates, source) : undefined;
   if (!override || !existsSync(override)) {
-    generator.renderTemplate(source, destination, data, TEMPLATE_OPTIONS);
+    const template = source.split(path.sep).join('/');
+    if (compiledTemplates[template]) {
+      // The built package: the template's function, and the template file's mode, as yeoman's
+      // renderTemplate keeps it (mvnw is executable).
+      const stat = statSync(generator.templatePath(source));
+      generator.fs.write(generator.destinationPath(destination), renderCompiled(template, data), { stat });
+    } else {
+      generator.renderTemplate(source, destination, data, TEMPLATE_OPTIONS);
+    }
     return;
   }
   try {
@@ -46,6 +56,15 @@ export function render(generator: Generator, preset: Preset | undefined, source:
       `The preset ${preset!.name}'s template ${override} cannot be rendered: ${missing ? `it uses "${missing[1] ?? missing[2]}", which k8s-app does not provide` : (error as Error).message.split('\n')[0]}. Template data: ${Object.keys(data).sort().join(', ')}. Nothing was written. Fix: correct the template.`,
     );
   }
+}
+
+/** Renders one of our templates with its compiled function, as EJS runs it: on a copy of the data,
+ * with `include` reading a template relative to the one including it, on the data and what it adds. */
+function renderCompiled(template: string, data: object): string {
+  const render = compiledTemplates[template];
+  if (!render) throw new Error(`templates/${template} is not in the bundle's compiled templates (tools/compile-templates.ts)`);
+  const include = (file: string, added?: object) => renderCompiled(path.posix.join(path.posix.dirname(template), file), { ...data, ...added });
+  return render(Object.assign(Object.create(null), data), asWritten, include);
 }
 
 /** Where a template of a tree is written, relative to the tree's destination: without `.ejs`, and

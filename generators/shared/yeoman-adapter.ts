@@ -1,8 +1,13 @@
 // Every place k8s-app reaches into yeoman beyond its public API, in one file: the in-memory file
-// system before commit, the environment's flags, which generator is the root, and two changes to
-// what yeoman prints.
-import { existsSync } from 'node:fs';
+// system before commit and the commit itself, the environment's flags, which generator is the root,
+// and two changes to what yeoman prints.
+import { chmodSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { Transform } from 'node:stream';
+import { createConflicterTransform, createYoResolveTransform, forceYoFiles } from '@yeoman/conflicter';
+import type { MemFsEditorFile } from 'mem-fs-editor';
+import { clearFileState, isFileNew, isFilePending, isFileStateDeleted, isFileStateModified, setCommittedFile } from 'mem-fs-editor/state';
+import type { EnvironmentBase } from 'yeoman-environment';
 import type Generator from 'yeoman-generator';
 import { unknownOptionError } from './command-line.ts';
 import type { StagedFile } from './file-ledger.ts';
@@ -29,6 +34,62 @@ export function stagedFiles(generator: Generator): StagedFile[] {
     .sharedFs.all()
     .filter((file) => file.state === 'modified' && file.contents)
     .map((file) => ({ path: file.path, contents: file.contents!, forced: file.conflicter === 'force' }));
+}
+
+/**
+ * Writes the run's files to disk as yeoman's environment does (commitSharedFsTask: the rules of any
+ * .yo-resolve file above them, the conflicter, then each file written), but faster:
+ * - it looks for .yo-resolve files once, in each folder above the files; yeoman looks in every one of
+ *   them again for each file, each miss an error from an asynchronous stat (about 150 in a generation,
+ *   half the time of its commit);
+ * - it writes each file synchronously (writeFile below), not waiting its turn in libuv's thread pool.
+ */
+export async function commitFiles(generator: Generator) {
+  const { adapter, conflicterOptions, sharedFs } = generator.env as unknown as EnvironmentBase;
+  const filter = (file: MemFsEditorFile) => isFilePending(file) || file.path.endsWith('.yo-resolve');
+  const folders = new Set<string>();
+  for (const file of sharedFs.all()) {
+    if (!filter(file)) continue;
+    for (let folder = path.dirname(file.path); !folders.has(folder); folder = path.dirname(folder)) {
+      folders.add(folder);
+      if (folder === path.dirname(folder)) break;
+    }
+  }
+  const yoResolveRules = [...folders].some((folder) => existsSync(path.join(folder, '.yo-resolve')));
+  await sharedFs.pipeline(
+    { filter },
+    ...(yoResolveRules ? [createYoResolveTransform()] : []),
+    forceYoFiles(),
+    createConflicterTransform(adapter, conflicterOptions),
+    new Transform({
+      objectMode: true,
+      transform(file: MemFsEditorFile, _encoding, done) {
+        try {
+          writeFile(file);
+          done(null, file);
+        } catch (error) {
+          done(error as Error);
+        }
+      },
+    }),
+  );
+}
+
+/** What mem-fs-editor's commit does with a file the conflicter let through (commitFileAsync), synchronously. */
+function writeFile(file: MemFsEditorFile) {
+  if (isFileStateModified(file)) {
+    setCommittedFile(file);
+    if (!file.contents) throw new Error(`${file.path} cannot write an empty file`);
+    mkdirSync(path.dirname(file.path), { recursive: true });
+    const mode = file.stat?.mode;
+    writeFileSync(file.path, file.contents, { mode });
+    // The mode given applies to a new file only (and through the umask): an existing one gets it here.
+    if (mode != null && (statSync(file.path).mode & 0o777) !== (mode & 0o777)) chmodSync(file.path, mode);
+  } else if (isFileStateDeleted(file) && !isFileNew(file)) {
+    setCommittedFile(file);
+    rmSync(file.path, { recursive: true });
+  }
+  clearFileState(file);
 }
 
 /** Writes a file the user agreed to change without the conflict prompt. */
