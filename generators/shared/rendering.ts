@@ -60,10 +60,10 @@ export function render(generator: Generator, preset: Preset | undefined, source:
 
 /** Renders one of our templates with its compiled function, as EJS runs it: on a copy of the data,
  * with `include` reading a template relative to the one including it, on the data and what it adds. */
-function renderCompiled(template: string, data: object): string {
-  const render = compiledTemplates[template];
+export function renderCompiled(template: string, data: object, templates = compiledTemplates): string {
+  const render = templates[template];
   if (!render) throw new Error(`templates/${template} is not in the bundle's compiled templates (tools/compile-templates.ts)`);
-  const include = (file: string, added?: object) => renderCompiled(path.posix.join(path.posix.dirname(template), file), { ...data, ...added });
+  const include = (file: string, added?: object) => renderCompiled(path.posix.join(path.posix.dirname(template), file), { ...data, ...added }, templates);
   return render(Object.assign(Object.create(null), data), asWritten, include);
 }
 
