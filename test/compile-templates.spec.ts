@@ -2,13 +2,12 @@
 // them, and an error names the template and its line. (test/cli.spec.ts compares whole generations.)
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire, findPackageJSON } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
 import type { CompiledTemplate } from '../generators/shared/compiled-templates.ts';
 import { renderCompiled } from '../generators/shared/rendering.ts';
-import { compiledTemplatesModule } from '../tools/compile-templates.ts';
+import { compiledTemplatesModule, yeomansEjs } from '../tools/compile-templates.ts';
 
 const TEMPLATES: Record<string, string> = {
   'page.yaml.ejs':
@@ -39,9 +38,7 @@ describe('tools/compile-templates.ts', () => {
   });
 
   it('renders what the EJS yeoman renders with writes, includes and their data included', () => {
-    const ejs = createRequire(findPackageJSON('mem-fs-editor', import.meta.url)!)('ejs') as {
-      render(text: string, data: object, options: object): string;
-    };
+    const ejs = yeomansEjs();
     const data = { name: 'orders', ports: [8080, 9090], missing: null };
     // As yeoman renders ours: values written as they are (generators/shared/rendering.ts).
     const asWritten = (value: unknown) => (value === undefined || value === null ? '' : String(value));

@@ -1,6 +1,7 @@
 // Bundles what tsc built into bin/bundle/, which the installed bin loads: cli.js, the command line with
-// the option data (an ES module), and run-generator.cjs, our generators with yeoman and every dependency
-// and our templates compiled, loaded only to generate (CommonJS, so that bin/load-generators.ts can keep V8's compiled code of it).
+// the option data (an ES module), and run-generator.cjs, our generators with yeoman, every dependency
+// and our templates compiled, loaded only to generate (CommonJS, so that bin/load-generators.ts can
+// keep V8's compiled code of it).
 // Two files instead of ~1400 modules is what makes a generation start in a fraction of a second (npm
 // run bench measures it).
 //   node tools/bundle.ts    (npm run build runs it after tsc)

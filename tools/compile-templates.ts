@@ -3,18 +3,22 @@
 // runs each template's function (kept compiled by V8 between runs, bin/load-generators.ts) instead of
 // having EJS parse the template and compile its code anew on every run (about a tenth of a generation).
 // The code is EJS's own: the copy of EJS yeoman renders with, with the options it renders ours with.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire, findPackageJSON } from 'node:module';
 import path from 'node:path';
+import { listFiles } from '../generators/shared/rendering.ts';
 
 interface EjsTemplate {
   source: string;
   compile(): unknown;
 }
-type Ejs = { Template: new (text: string, options: object) => EjsTemplate };
+type Ejs = {
+  Template: new (text: string, options: object) => EjsTemplate;
+  render(text: string, data: object, options: object): string;
+};
 
 /** The EJS yeoman renders templates with (mem-fs-editor's copyTpl). */
-function yeomansEjs(): Ejs {
+export function yeomansEjs(): Ejs {
   const editor = findPackageJSON('mem-fs-editor', import.meta.url);
   if (!editor) throw new Error('tools/compile-templates.ts: mem-fs-editor (which yeoman renders templates with) is not installed');
   return createRequire(editor)('ejs') as Ejs;
@@ -23,10 +27,7 @@ function yeomansEjs(): Ejs {
 /** The source of a CommonJS module exporting `compiledTemplates`: each file under `root`, by its path there, as a function. */
 export function compiledTemplatesModule(root: string): string {
   const ejs = yeomansEjs();
-  const files = (readdirSync(root, { recursive: true, encoding: 'utf8' }) as string[])
-    .filter((file) => statSync(path.join(root, file)).isFile())
-    .map((file) => file.split(path.sep).join('/'))
-    .sort();
+  const files = listFiles(root).map((file) => file.split(path.sep).join('/'));
   const entries = files.map((file) => {
     const template = new ejs.Template(readFileSync(path.join(root, file), 'utf8'), { filename: file });
     template.compile();
