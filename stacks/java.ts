@@ -10,8 +10,12 @@ import type { RepoFiles, RetrofitBuild, Serving, Stack } from './types.ts';
  */
 const JVM_OPTIONS = ['-XX:MaxRAMPercentage=60', '-XX:+ExitOnOutOfMemoryError', '-Xlog:disable', '-Xlog:all=warning:stderr'];
 
-/** The starter's class data sharing archive: the classes a start loads, mapped instead of loaded again. */
-const CLASS_DATA_ARCHIVE = '/app/app.jsa';
+/**
+ * The starter's start-up archive, written at build time by a training run (templates/docker/java/
+ * _runtime-app.ejs): from Java 24 the AOT cache (the classes a start loads, already linked, and on 25
+ * their method profiles), a sixth faster to ready than Java 21's class data sharing archive.
+ */
+const startupArchiveOption = (version: string) => (Number(version) >= 24 ? '-XX:AOTCache=/app/app.aot' : '-XX:SharedArchiveFile=/app/app.jsa');
 
 const java: Stack = {
   language: 'java',
@@ -40,12 +44,11 @@ const java: Stack = {
   // these machines) makes the JVM log a warning of its own, by default on stdout.
   runtimeDiagnostics: { env: { JDK_JAVA_OPTIONS: '-XX:+UseLargePages' }, printed: 'UseLargePages disabled' },
   serveCommand: ['java', ...JVM_OPTIONS, '-jar', 'target/app.jar'],
-  container: (family, { retrofit, healthModule }) => ({
+  container: (family, { retrofit, healthModule, runtimeVersion }) => ({
     program: [
       family === 'distroless' ? '/usr/bin/java' : '/opt/java/openjdk/bin/java',
       ...JVM_OPTIONS,
-      // The starter's class data archive, written at build time (templates/docker/java/_runtime-app.ejs).
-      ...(retrofit ? [] : [`-XX:SharedArchiveFile=${CLASS_DATA_ARCHIVE}`]),
+      ...(retrofit ? [] : [startupArchiveOption(runtimeVersion)]),
       ...(healthModule ? ['-javaagent:/app/k8s-health.jar'] : []),
       '-jar',
       '/app/app.jar',

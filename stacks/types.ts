@@ -213,7 +213,7 @@ export interface Stack {
    */
   container: (
     family: ImageFamily,
-    image: { retrofit: boolean; healthModule: boolean; command: readonly string[] },
+    image: { retrofit: boolean; healthModule: boolean; command: readonly string[]; runtimeVersion: string },
   ) => { program: readonly string[]; args?: readonly string[] };
   /** The starter's lock file, when it names the service itself (Cargo.lock): the text for this app. */
   starterLockFile?: (appName: string, version: string) => string;

@@ -78,6 +78,23 @@ describe('k8s-app:app', () => {
     }
   });
 
+  describe("Java's start-up archive, written by a training run at build time and mapped by every start", () => {
+    const archives = [
+      { version: '25', written: '-XX:AOTCacheOutput=/app/app.aot', used: '-XX:AOTCache=/app/app.aot' },
+      { version: '21', written: '-XX:ArchiveClassesAtExit=/app/app.jsa', used: '-XX:SharedArchiveFile=/app/app.jsa' },
+    ];
+    for (const { version, written, used } of archives) {
+      it(`Java ${version}: ${used}`, async () => {
+        await run({ language: 'java', 'runtime-version': version, defaults: true });
+        const dockerfile = readFileSync(path.join(result.cwd, 'Dockerfile'), 'utf8');
+        const training = dockerfile.split('\n').find((line) => line.startsWith('RUN ["/usr/bin/java"'));
+        assert.ok(training?.includes(`"${written}"`), `no training run writing ${written}: ${training}`);
+        const entrypoint = dockerfile.split('\n').find((line) => line.startsWith('ENTRYPOINT '));
+        assert.ok(entrypoint?.includes(`"${used}", "-jar"`), `the entrypoint does not use ${used}: ${entrypoint}`);
+      });
+    }
+  });
+
   describe('the default combination', () => {
     before(() => run({ defaults: true }).inDir(path.join(mkdtempSync(path.join(tmpdir(), 'k8s-app-')), 'My_Orders Service')));
 

@@ -94,6 +94,7 @@ export function templateData(answers: Answers, retrofit?: RetrofitProject, prese
     retrofit: isRetrofit,
     healthModule: answers.healthModule === 'yes',
     command: retrofit?.command ?? [],
+    runtimeVersion: answers.runtimeVersion,
   });
   // The ConfigMap's settings (k8s/base/config/<name>), and what development changes: debug logs and the
   // demo route GET /delay/{ms}, to watch a drain. An existing service reads its own, so its ConfigMap
