@@ -18,16 +18,27 @@ export interface BuildResult {
   sourceCopyRebuilt: boolean;
 }
 
+/** The ID of the image a tag names, if any. */
+async function taggedImage(tag: string): Promise<string | undefined> {
+  const { stdout, exitCode } = await execa(DOCKER, ['image', 'inspect', '--format', '{{.Id}}', tag], { reject: false, stdin: 'ignore' });
+  return exitCode === 0 ? stdout.trim() : undefined;
+}
+
 export async function dockerBuild(context: string, tag: string, extraArgs: string[] = []): Promise<BuildResult> {
+  const previous = await taggedImage(tag);
   const started = Date.now();
   const { all } = await execa(DOCKER, ['build', '--network', 'host', '--progress', 'plain', ...extraArgs, '-t', tag, context], {
     env: { DOCKER_BUILDKIT: '1' },
     all: true,
   });
+  const seconds = (Date.now() - started) / 1000;
+  // The tag moved to the new image and left the one it named untagged: removed, so rebuilds leave no
+  // dangling images (the engine refuses while another tag or a container still uses it).
+  if (previous && previous !== (await taggedImage(tag))) await execa(DOCKER, ['rmi', previous], { reject: false, stdin: 'ignore' });
   const steps = parseSteps(all);
   return {
     log: all,
-    seconds: (Date.now() - started) / 1000,
+    seconds,
     steps,
     sourceCopyRebuilt: steps.some((step) => /^\[.+\] /.test(step.title) && !step.cached),
   };
